@@ -1,0 +1,77 @@
+"""genai-guard: offline, fast guardrail primitives for LLM applications.
+
+Importing this package loads no model, touches no network and imports neither presidio, spaCy nor
+tiktoken; stages load what they need on first use.
+"""
+
+from genai_guard._results import (
+    Action,
+    Category,
+    Decision,
+    Finding,
+    Outcome,
+    Span,
+    StageResult,
+    View,
+)
+from genai_guard.context import Context, Direction, Part
+from genai_guard.errors import (
+    ConfigurationError,
+    GuardBlocked,
+    GuardError,
+    InputError,
+    IntegrityError,
+    PolicyError,
+    RateLimited,
+    ResourceUnavailable,
+    StageError,
+)
+from genai_guard.pipeline import FunctionStage, Pipeline, Step, stage
+from genai_guard.protocols import (
+    AsyncStage,
+    Stage,
+    StageType,
+    StreamingStage,
+    StreamScanner,
+    Tokenizer,
+)
+from genai_guard.registry import Registry
+from genai_guard.taxonomy import finding
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Action",
+    "AsyncStage",
+    "Category",
+    "ConfigurationError",
+    "Context",
+    "Decision",
+    "Direction",
+    "Finding",
+    "FunctionStage",
+    "GuardBlocked",
+    "GuardError",
+    "InputError",
+    "IntegrityError",
+    "Outcome",
+    "Part",
+    "Pipeline",
+    "PolicyError",
+    "RateLimited",
+    "Registry",
+    "ResourceUnavailable",
+    "Span",
+    "Stage",
+    "StageError",
+    "StageResult",
+    "StageType",
+    "Step",
+    "StreamScanner",
+    "StreamingStage",
+    "Tokenizer",
+    "View",
+    "__version__",
+    "finding",
+    "stage",
+]

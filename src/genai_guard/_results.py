@@ -1,0 +1,277 @@
+"""Result types: what stages find and what the pipeline decides.
+
+Everything here is a frozen, slotted stdlib dataclass built by the library on the hot path;
+nothing is validated per call. pydantic appears only at the edges (policies, JSON export,
+user schemas).
+Instances are immutable and therefore safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from genai_guard.context import Context
+
+__all__ = [
+    "ATTACK_CATEGORIES",
+    "Action",
+    "Category",
+    "Decision",
+    "Finding",
+    "Outcome",
+    "Span",
+    "StageResult",
+    "View",
+]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class Action(enum.StrEnum):
+    """What a step does with a text. Ordered by severity: allow < modify < flag < block."""
+
+    ALLOW = "allow"
+    MODIFY = "modify"
+    FLAG = "flag"
+    BLOCK = "block"
+
+    @property
+    def severity(self) -> int:
+        """Rank used to pick the most severe action of a run."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Action.ALLOW: 0, Action.MODIFY: 1, Action.FLAG: 2, Action.BLOCK: 3}
+
+
+class Category(enum.StrEnum):
+    """What kind of problem a finding is.
+
+    The first four are the prompt-attack taxonomy; the others are findings that are not attacks.
+    """
+
+    GOAL_HIJACKING = "goal_hijacking"
+    GUARDRAIL_BYPASS = "guardrail_bypass"
+    INFORMATION_LEAKAGE = "information_leakage"
+    INFRASTRUCTURE_ATTACK = "infrastructure_attack"
+    PII = "pii"
+    SECRET = "secret"  # noqa: S105 - a category name, not a credential
+    OUTPUT_POLICY = "output_policy"
+    INPUT_POLICY = "input_policy"
+    NORMALIZATION = "normalization"
+
+    @property
+    def is_attack(self) -> bool:
+        """True for the four prompt-attack classes."""
+        return self in ATTACK_CATEGORIES
+
+
+ATTACK_CATEGORIES = frozenset(
+    {
+        Category.GOAL_HIJACKING,
+        Category.GUARDRAIL_BYPASS,
+        Category.INFORMATION_LEAKAGE,
+        Category.INFRASTRUCTURE_ATTACK,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character range ``[start, end)`` in the text a finding refers to."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A derived reading of the checked text, such as a decoded base64 payload.
+
+    Views reach the detectors that follow through ``Context.views``; they never change the text
+    the model receives. ``span`` is where the view came from in the text of the stage that made it.
+    """
+
+    text: str = field(repr=False)
+    origin: str
+    span: Span | None = None
+    depth: int = 1
+
+    @property
+    def id(self) -> str:
+        """Stable identifier used by findings that point into this view."""
+        where = f"@{self.span.start}-{self.span.end}" if self.span is not None else ""
+        return f"{self.origin}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a stage found.
+
+    Attributes:
+        rule_id: Stable dotted id, e.g. ``attack.goal_hijacking.ignore_previous``.
+        category: The taxonomy class.
+        score: Confidence or severity in ``[0, 1]``.
+        span: Where in the text (or in ``view``) it was found; ``None`` for whole-text findings.
+        message: One line for humans. Never contains the raw matched text.
+        view: Id of the ``View`` the span refers to, or ``None`` for the checked text itself.
+        stride: STRIDE classes (``S``, ``T``, ``R``, ``I``, ``D``, ``E`` spelled out).
+        owasp: OWASP Top 10 for LLM Applications 2025 ids, e.g. ``LLM01:2025``.
+        atlas: MITRE ATLAS technique ids, e.g. ``AML.T0051``.
+        metadata: Opaque extra facts (counts, entity types); JSON-safe values only.
+    """
+
+    rule_id: str
+    category: Category
+    score: float
+    span: Span | None = None
+    message: str = ""
+    view: str | None = None
+    stride: tuple[str, ...] = ()
+    owasp: tuple[str, ...] = ()
+    atlas: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form."""
+        return {
+            "rule_id": self.rule_id,
+            "category": self.category.value,
+            "score": round(self.score, 4),
+            "span": None if self.span is None else [self.span.start, self.span.end],
+            "view": self.view,
+            "message": self.message,
+            "stride": list(self.stride),
+            "owasp": list(self.owasp),
+            "atlas": list(self.atlas),
+            "metadata": dict(self.metadata),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one stage returns for one text.
+
+    Attributes:
+        findings: What it found.
+        text: The rewritten text, or ``None`` when the stage does not rewrite.
+        views: Derived readings for later detectors (decoded payloads, smuggled text).
+        restorations: Placeholder to original value, needed to unmask the model's answer.
+        data: Opaque structured result, e.g. the parsed object of a schema validator.
+    """
+
+    findings: tuple[Finding, ...] = ()
+    text: str | None = field(default=None, repr=False)
+    views: tuple[View, ...] = ()
+    restorations: Mapping[str, str] = field(default_factory=lambda: _EMPTY, repr=False)
+    data: Any = None
+
+
+CLEAN = Outcome()
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """One step's part in a decision."""
+
+    stage: str
+    action: Action
+    outcome: Outcome
+    elapsed_ns: int
+    error: BaseException | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form; an error is reported by type and message only."""
+        return {
+            "stage": self.stage,
+            "action": self.action.value,
+            "elapsed_us": round(self.elapsed_ns / 1000, 1),
+            "error": None if self.error is None else f"{type(self.error).__name__}: {self.error}",
+            "findings": [f.to_dict() for f in self.outcome.findings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The pipeline's verdict on one text.
+
+    ``repr`` shows the action, risk and rule ids only: never the text or the restorations.
+    """
+
+    action: Action
+    text: str = field(repr=False)
+    results: tuple[StageResult, ...] = ()
+    direction: str = "input"
+    context: Context | None = field(default=None, repr=False)
+    restorations: Mapping[str, str] = field(default_factory=lambda: _EMPTY, repr=False)
+    views: tuple[View, ...] = field(default=(), repr=False)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding of every stage, in pipeline order."""
+        return tuple(f for r in self.results for f in r.outcome.findings)
+
+    @property
+    def risk(self) -> float:
+        """The highest score among prompt-attack findings, 0.0 if none."""
+        return max(
+            (f.score for r in self.results for f in r.outcome.findings if f.category.is_attack),
+            default=0.0,
+        )
+
+    @property
+    def blocked(self) -> bool:
+        """True when the final action is ``block``."""
+        return self.action is Action.BLOCK
+
+    @property
+    def allowed(self) -> bool:
+        """True when the text may go on (``allow``, ``modify`` or ``flag``)."""
+        return self.action is not Action.BLOCK
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """Rule ids of all findings, in order, without repeats."""
+        return tuple(dict.fromkeys(f.rule_id for f in self.findings))
+
+    def result(self, stage: str) -> StageResult | None:
+        """The result of the step named ``stage``, if it ran."""
+        return next((r for r in self.results if r.stage == stage), None)
+
+    def raise_for_block(self) -> Decision:
+        """Raise ``GuardBlocked`` if blocked; otherwise return self (for chaining)."""
+        if self.blocked:
+            from genai_guard.errors import GuardBlocked  # noqa: PLC0415 - errors sits beside us
+
+            raise GuardBlocked(self)
+        return self
+
+    def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        """JSON-safe form. Restorations are never included; texts only when asked for."""
+        out: dict[str, Any] = {
+            "action": self.action.value,
+            "direction": self.direction,
+            "blocked": self.blocked,
+            "risk": round(self.risk, 4),
+            "rule_ids": list(self.rule_ids),
+            "results": [r.to_dict() for r in self.results],
+            "restorations": len(self.restorations),
+        }
+        if include_text:
+            out["text"] = self.text
+            out["views"] = [{"id": v.id, "origin": v.origin, "text": v.text} for v in self.views]
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"Decision(action={self.action.value!r}, risk={self.risk:.3f}, "
+            f"rules={list(self.rule_ids)!r}, chars={len(self.text)})"
+        )

@@ -1,0 +1,1 @@
+"""Prompt-attack classifiers: rules, the shipped learned model, optional adapters."""

@@ -1,0 +1,1 @@
+"""Wrappers for LLM clients: any callable, OpenAI-style and Anthropic-style SDKs."""

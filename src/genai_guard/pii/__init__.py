@@ -1,0 +1,1 @@
+"""PII and secrets: presidio-backed detection, masking, pseudonym vault, history store."""

@@ -1,0 +1,301 @@
+"""``Step`` and ``Pipeline``: stages chained with per-step policy, run sync or async.
+
+Semantics (DESIGN.md section 4): steps run in order; a ``modify`` feeds its text onward; the final
+action is the most severe; a stage exception blocks unless its step says otherwise; the first block
+stops the run when ``fail_fast`` is set. A pipeline is immutable and thread-safe once built.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from genai_guard._engine import OnError, Run, check_threshold, judge
+from genai_guard._results import Action, Decision, Outcome
+from genai_guard.context import Context, Direction
+from genai_guard.errors import ConfigurationError, InputError
+from genai_guard.protocols import AsyncStage, Stage
+
+if TYPE_CHECKING:
+    from genai_guard.registry import Registry
+
+__all__ = ["FunctionStage", "Pipeline", "Step", "stage"]
+
+_ON_ERROR = ("block", "allow", "raise")
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionStage:
+    """A plain function ``(text, ctx) -> Outcome`` used as a stage. Build with ``stage()``."""
+
+    name: str
+    fn: Callable[[str, Context], Outcome]
+
+    def check(self, text: str, ctx: Context) -> Outcome:
+        """Call the function."""
+        return self.fn(text, ctx)
+
+
+def stage(fn: Callable[[str, Context], Outcome], *, name: str) -> FunctionStage:
+    """Wrap a function as a stage. The name is required and must be unique in a pipeline."""
+    if not name:
+        raise ConfigurationError("stage(fn, name=...) needs a non-empty name")
+    return FunctionStage(name, fn)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Step:
+    """A stage plus what to do with its findings.
+
+    Args:
+        stage: Anything with ``name`` and ``check`` and/or ``acheck``.
+        on_fail: Action when a finding reaches ``threshold``; defaults to the stage's
+            ``default_on_fail`` or ``block``.
+        on_error: ``block`` (fail closed, the default), ``allow``, or ``raise`` (``StageError``).
+        threshold: Lowest finding score that makes the step fail.
+        flag_threshold: Lowest score that flags, when below ``threshold``; ``None`` for no band.
+        name: Step id; defaults to the stage's name.
+    """
+
+    stage: Any
+    on_fail: Action
+    on_error: OnError
+    threshold: float
+    flag_threshold: float | None
+    name: str
+    is_sync: bool
+    is_async: bool
+
+    def __init__(
+        self,
+        stage: Any,
+        *,
+        on_fail: Action | str | None = None,
+        on_error: OnError = "block",
+        threshold: float = 0.0,
+        flag_threshold: float | None = None,
+        name: str | None = None,
+    ) -> None:
+        is_sync = isinstance(stage, Stage)
+        is_async = isinstance(stage, AsyncStage)
+        if not (is_sync or is_async):
+            raise ConfigurationError(
+                f"{type(stage).__name__} is not a stage: it needs a name and check() or acheck()"
+            )
+        if on_error not in _ON_ERROR:
+            raise ConfigurationError(f"on_error must be one of {_ON_ERROR}, got {on_error!r}")
+        check_threshold("threshold", threshold)
+        check_threshold("flag_threshold", flag_threshold)
+        if flag_threshold is not None and flag_threshold > threshold:
+            raise ConfigurationError("flag_threshold must not exceed threshold")
+        default = getattr(stage, "default_on_fail", Action.BLOCK)
+        action = Action(on_fail) if on_fail is not None else Action(default)
+        step_name = name or stage.name
+        if not step_name:
+            raise ConfigurationError(f"{type(stage).__name__} has an empty name")
+        for attr, value in (
+            ("stage", stage),
+            ("on_fail", action),
+            ("on_error", on_error),
+            ("threshold", threshold),
+            ("flag_threshold", flag_threshold),
+            ("name", step_name),
+            ("is_sync", is_sync),
+            ("is_async", is_async),
+        ):
+            object.__setattr__(self, attr, value)
+
+    def action_for(self, outcome: Outcome) -> Action:
+        """What this step does with ``outcome``."""
+        return judge(
+            outcome,
+            on_fail=self.on_fail,
+            threshold=self.threshold,
+            flag_threshold=self.flag_threshold,
+        )
+
+
+def _as_steps(items: Iterable[Step | Any], side: str) -> tuple[Step, ...]:
+    steps = tuple(item if isinstance(item, Step) else Step(item) for item in items)
+    seen: set[str] = set()
+    for s in steps:
+        if s.name in seen:
+            raise ConfigurationError(f"duplicate step name {s.name!r} in {side} steps")
+        seen.add(s.name)
+    return steps
+
+
+class Pipeline:
+    """An ordered chain of input steps and output steps.
+
+    Immutable after construction and safe to share between threads and tasks; every call keeps its
+    own state. Sync calls on a pipeline holding async-only stages fail up front, naming them.
+
+    Args:
+        input: Steps (or bare stages) for ``check_input``.
+        output: Steps (or bare stages) for ``check_output``.
+        fail_fast: Stop at the first block.
+        name: For logs and audit events.
+    """
+
+    __slots__ = ("_async_only", "fail_fast", "input_steps", "name", "output_steps", "settings")
+
+    def __init__(
+        self,
+        input: Sequence[Step | Any] = (),  # noqa: A002 - mirrors the policy key
+        output: Sequence[Step | Any] = (),
+        *,
+        fail_fast: bool = True,
+        name: str = "pipeline",
+        settings: Any = None,
+    ) -> None:
+        self.input_steps = _as_steps(input, "input")
+        self.output_steps = _as_steps(output, "output")
+        self.fail_fast = fail_fast
+        self.name = name
+        self.settings = settings
+        self._async_only = {
+            Direction.INPUT: tuple(s.name for s in self.input_steps if not s.is_sync),
+            Direction.OUTPUT: tuple(s.name for s in self.output_steps if not s.is_sync),
+        }
+
+    def __repr__(self) -> str:
+        ins = [s.name for s in self.input_steps]
+        outs = [s.name for s in self.output_steps]
+        return f"Pipeline(name={self.name!r}, input={ins!r}, output={outs!r})"
+
+    # -- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def from_policy(cls, policy: Any, *, registry: Registry | None = None) -> Pipeline:
+        """Build from a policy: a ``Policy``, a dict, a YAML path, or a package resource name.
+
+        The policy layer sits above the pipeline; this façade defers to ``policy.build_pipeline``.
+        """
+        from genai_guard.policy import build_pipeline  # noqa: PLC0415 - façade over the upper layer
+
+        return build_pipeline(policy, registry=registry)
+
+    @classmethod
+    def default(cls) -> Pipeline:
+        """The packaged default policy (``genai_guard/policies/default.yaml``)."""
+        return cls.from_policy("default")
+
+    def with_steps(
+        self,
+        *,
+        input: Sequence[Step | Any] | None = None,  # noqa: A002 - mirrors the policy key
+        output: Sequence[Step | Any] | None = None,
+    ) -> Pipeline:
+        """A copy with the input and/or output steps replaced."""
+        return Pipeline(
+            self.input_steps if input is None else input,
+            self.output_steps if output is None else output,
+            fail_fast=self.fail_fast,
+            name=self.name,
+            settings=self.settings,
+        )
+
+    # -- sync -------------------------------------------------------------------------------
+
+    def check_input(self, text: str, ctx: Context | None = None) -> Decision:
+        """Check a text on its way into the model."""
+        run = Run(_checked(text), _ctx(ctx, Direction.INPUT))
+        return self._run(self.input_steps, run, Direction.INPUT)
+
+    def check_output(
+        self, text: str, *, prompt: Decision | None = None, ctx: Context | None = None
+    ) -> Decision:
+        """Check the model's answer.
+
+        ``prompt`` (the input decision) supplies the context and the restorations that unmask
+        placeholders.
+        """
+        run = Run(_checked(text), _output_ctx(prompt, ctx))
+        return self._run(self.output_steps, run, Direction.OUTPUT)
+
+    def _run(self, steps: tuple[Step, ...], run: Run, direction: Direction) -> Decision:
+        if self._async_only[direction]:
+            raise ConfigurationError(
+                f"{direction.value} steps {list(self._async_only[direction])} are async-only; "
+                f"use acheck_{direction.value}()"
+            )
+        clock = time.perf_counter_ns
+        for step in steps:
+            start = clock()
+            try:
+                outcome = step.stage.check(run.text, run.ctx)
+            except Exception as exc:  # noqa: BLE001 - fail closed, recorded in the result
+                run.record_error(step.name, exc, clock() - start, step.on_error)
+            else:
+                run.record(_result(step, outcome, clock() - start))
+            if self.fail_fast and run.action is Action.BLOCK:
+                break
+        return run.decision(direction.value)
+
+    # -- async ------------------------------------------------------------------------------
+
+    async def acheck_input(self, text: str, ctx: Context | None = None) -> Decision:
+        """Async twin of ``check_input``; sync stages run inline."""
+        run = Run(_checked(text), _ctx(ctx, Direction.INPUT))
+        return await self._arun(self.input_steps, run, Direction.INPUT)
+
+    async def acheck_output(
+        self, text: str, *, prompt: Decision | None = None, ctx: Context | None = None
+    ) -> Decision:
+        """Async twin of ``check_output``."""
+        run = Run(_checked(text), _output_ctx(prompt, ctx))
+        return await self._arun(self.output_steps, run, Direction.OUTPUT)
+
+    async def _arun(self, steps: tuple[Step, ...], run: Run, direction: Direction) -> Decision:
+        clock = time.perf_counter_ns
+        for step in steps:
+            start = clock()
+            try:
+                if step.is_async:
+                    outcome = await step.stage.acheck(run.text, run.ctx)
+                else:
+                    outcome = step.stage.check(run.text, run.ctx)
+            except Exception as exc:  # noqa: BLE001 - fail closed, recorded in the result
+                run.record_error(step.name, exc, clock() - start, step.on_error)
+            else:
+                run.record(_result(step, outcome, clock() - start))
+            if self.fail_fast and run.action is Action.BLOCK:
+                break
+        return run.decision(direction.value)
+
+
+def _result(step: Step, outcome: Outcome, elapsed: int) -> Any:
+    from genai_guard._results import StageResult  # noqa: PLC0415 - keep the hot path's names local
+
+    return StageResult(step.name, step.action_for(outcome), outcome, elapsed)
+
+
+def _checked(text: str) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, got {type(text).__name__}")
+    return text
+
+
+def _ctx(ctx: Context | None, direction: Direction) -> Context:
+    if ctx is None:
+        return Context(direction=direction)
+    return ctx if ctx.direction is direction else replace(ctx, direction=direction)
+
+
+def _output_ctx(prompt: Decision | None, ctx: Context | None) -> Context:
+    base = ctx if ctx is not None else (prompt.context if prompt is not None else None)
+    out = _ctx(base, Direction.OUTPUT).evolve(views=())
+    if prompt is not None and prompt.restorations:
+        merged = dict(out.restorations)
+        merged.update(prompt.restorations)
+        from types import MappingProxyType  # noqa: PLC0415
+
+        out = out.evolve(restorations=MappingProxyType(merged))
+    return out
+
+
+_ = Path  # re-exported type for policy sources in signatures of subclasses

@@ -1,0 +1,1 @@
+"""Input sanitizers: Unicode canonicalization, hidden-payload decoding, budgets, spotlighting."""

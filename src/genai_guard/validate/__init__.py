@@ -1,0 +1,1 @@
+"""Output validators: leakage, exfiltration, schema, refusal, unsafe code."""
