@@ -1,0 +1,24 @@
+"""Run every ``benchmarks/bench_*.py`` in turn (``make bench``)."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    sys.path.insert(0, str(HERE))
+    only = set(sys.argv[1:])
+    for path in sorted(HERE.glob("bench_*.py")):
+        if only and path.stem not in only:
+            continue
+        print(f"\n# {path.name}")
+        runpy.run_path(str(path), run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
