@@ -33,7 +33,7 @@ def percentiles_us(samples_ns: list[int]) -> dict[str, float]:
     if not samples_ns:
         return {"p50": 0.0, "p99": 0.0, "mean": 0.0, "max": 0.0, "n": 0}
     s = sorted(samples_ns)
-    p99 = s[min(len(s) - 1, int(round(0.99 * (len(s) - 1))))]
+    p99 = s[min(len(s) - 1, round(0.99 * (len(s) - 1)))]
     return {
         "n": len(s),
         "p50": round(statistics.median(s) / 1000, 2),
