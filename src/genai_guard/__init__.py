@@ -29,9 +29,11 @@ from genai_guard.errors import (
 from genai_guard.pipeline import FunctionStage, Pipeline, Step, stage
 from genai_guard.protocols import (
     AsyncStage,
+    RewritingStage,
     Stage,
     StageType,
     StreamingStage,
+    StreamRewriter,
     StreamScanner,
     Tokenizer,
 )
@@ -61,12 +63,14 @@ __all__ = [
     "RateLimited",
     "Registry",
     "ResourceUnavailable",
+    "RewritingStage",
     "Span",
     "Stage",
     "StageError",
     "StageResult",
     "StageType",
     "Step",
+    "StreamRewriter",
     "StreamScanner",
     "StreamingStage",
     "Tokenizer",

@@ -58,6 +58,7 @@ class Step:
         threshold: Lowest finding score that makes the step fail.
         flag_threshold: Lowest score that flags, when below ``threshold``; ``None`` for no band.
         name: Step id; defaults to the stage's name.
+        type_name: The policy stage type that built the stage, if any (for coverage reports).
     """
 
     stage: Any
@@ -66,6 +67,7 @@ class Step:
     threshold: float
     flag_threshold: float | None
     name: str
+    type_name: str | None
     is_sync: bool
     is_async: bool
 
@@ -78,6 +80,7 @@ class Step:
         threshold: float = 0.0,
         flag_threshold: float | None = None,
         name: str | None = None,
+        type_name: str | None = None,
     ) -> None:
         is_sync = isinstance(stage, Stage)
         is_async = isinstance(stage, AsyncStage)
@@ -103,6 +106,7 @@ class Step:
             ("threshold", threshold),
             ("flag_threshold", flag_threshold),
             ("name", step_name),
+            ("type_name", type_name),
             ("is_sync", is_sync),
             ("is_async", is_async),
         ):

@@ -334,6 +334,7 @@ def build_pipeline(source: Any, *, registry: Registry | None = None) -> Pipeline
                         threshold=spec.threshold,
                         flag_threshold=spec.flag_threshold,
                         name=spec.step_id,
+                        type_name=spec.type,
                     )
                 )
             except (ValueError, TypeError) as exc:

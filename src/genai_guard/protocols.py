@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncStage",
+    "RewritingStage",
     "Stage",
     "StageKind",
     "StageType",
+    "StreamRewriter",
     "StreamScanner",
     "StreamingStage",
     "Tokenizer",
@@ -94,6 +96,37 @@ class StreamingStage(Protocol):
 
     def open_stream(self, ctx: Context) -> StreamScanner:
         """Return a scanner with fresh state for one stream."""
+        ...
+
+
+@runtime_checkable
+class StreamRewriter(Protocol):
+    """Fresh per-stream state of a stage that rewrites released stream text (a PII restorer).
+
+    The streaming driver passes text that every scanner has already cleared through each rewriter
+    in step order; a rewriter may hold back a partial token (a placeholder split across chunks).
+    """
+
+    def feed(self, released: str) -> str:
+        """Rewrite the next piece of released text; return what may go to the caller now."""
+        ...
+
+    def finish(self) -> str:
+        """The stream ended; return whatever is still held back, rewritten."""
+        ...
+
+
+@runtime_checkable
+class RewritingStage(Protocol):
+    """A stage that can rewrite a stream incrementally (in addition to ``check`` on whole text)."""
+
+    @property
+    def name(self) -> str:
+        """Unique name within a pipeline."""
+        ...
+
+    def open_rewriter(self, ctx: Context) -> StreamRewriter:
+        """Return a rewriter with fresh state for one stream."""
         ...
 
 
