@@ -266,45 +266,63 @@ def validate_policy(
                         problems.append(
                             (f"{side}[{i}].{key}", "only allowed in a policy that extends another")
                         )
+    policy: Policy | None = None
     try:
         policy = Policy.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
             problems.append((_dotted("", tuple(err["loc"])), err["msg"]))
-        raise PolicyError(problems, source=label) from None
     options: list[list[Any]] = [[], []]
     for s, side in enumerate(_SIDES):
+        items = raw.get(side)
+        if not isinstance(items, list):
+            continue
         seen: set[str] = set()
-        for i, spec in enumerate(getattr(policy, side)):
-            where = f"{side}[{i}]"
-            if spec.step_id in seen:
-                problems.append((f"{where}.id", f"duplicate step id {spec.step_id!r}"))
-            seen.add(spec.step_id)
-            if spec.flag_threshold is not None and spec.flag_threshold > spec.threshold:
-                problems.append((f"{where}.flag_threshold", "must not exceed threshold"))
+        for i, item in enumerate(items):
             try:
-                st = reg.get(spec.type)
-            except Exception as exc:  # noqa: BLE001 - a broken plugin is a policy problem
-                problems.append(
-                    (f"{where}.type", f"could not load stage type {spec.type!r}: {exc}")
-                )
-                continue
-            if st is None:
-                known = ", ".join(reg.names) or "none"
-                problems.append(
-                    (f"{where}.type", f"unknown stage type {spec.type!r} (known: {known})")
-                )
-                continue
-            if Direction(side) not in st.directions:
-                problems.append((f"{where}.type", f"stage type {spec.type!r} cannot run on {side}"))
-            try:
-                options[s].append(st.options.model_validate(spec.options))
-            except ValidationError as exc:
-                for err in exc.errors():
-                    problems.append((_dotted(where, tuple(err["loc"])), err["msg"]))
-    if problems:
+                spec = StepSpec.model_validate(item)
+            except ValidationError:
+                continue  # already reported by the policy model
+            options[s].append(
+                _check_step(spec, f"{side}[{i}]", side=side, seen=seen, reg=reg, problems=problems)
+            )
+    if problems or policy is None:
         raise PolicyError(problems, source=label)
     return policy, options
+
+
+def _check_step(
+    spec: StepSpec,
+    where: str,
+    *,
+    side: str,
+    seen: set[str],
+    reg: Registry,
+    problems: list[tuple[str, str]],
+) -> Any:
+    """Check one step's id, thresholds, type and options; return its options model or None."""
+    if spec.step_id in seen:
+        problems.append((f"{where}.id", f"duplicate step id {spec.step_id!r}"))
+    seen.add(spec.step_id)
+    if spec.flag_threshold is not None and spec.flag_threshold > spec.threshold:
+        problems.append((f"{where}.flag_threshold", "must not exceed threshold"))
+    try:
+        st = reg.get(spec.type)
+    except Exception as exc:  # noqa: BLE001 - a broken plugin is a policy problem
+        problems.append((f"{where}.type", f"could not load stage type {spec.type!r}: {exc}"))
+        return None
+    if st is None:
+        known = ", ".join(reg.names) or "none"
+        problems.append((f"{where}.type", f"unknown stage type {spec.type!r} (known: {known})"))
+        return None
+    if Direction(side) not in st.directions:
+        problems.append((f"{where}.type", f"stage type {spec.type!r} cannot run on {side}"))
+    try:
+        return st.options.model_validate(spec.options)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append((_dotted(where, tuple(err["loc"])), err["msg"]))
+        return None
 
 
 def load_policy(source: Any, *, registry: Registry | None = None) -> Policy:
