@@ -293,7 +293,7 @@ def sign_response(
         algorithm=algorithm,
         model_id=model_id,
         time=time.time() if now is None else now,
-        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         decision_digest="" if decision is None else decision_digest(decision),
         key_id=key_id,
         signature="",
@@ -355,7 +355,7 @@ def verify_response(
             _ed_public(key).verify(raw, payload)
         except InvalidSignature as exc:
             raise IntegrityError("response signature does not verify") from exc
-    text_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text_digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if not hmac.compare_digest(text_digest, sig.text_sha256):
         raise IntegrityError("response text differs from the signed text")
     if decision is not None and not hmac.compare_digest(
