@@ -323,3 +323,45 @@ def test_otel_span_leaves_out_the_user_by_default() -> None:
     Auditor([sink], text_key=TEXT_KEY).record(_decision(user_id="alice"))
     (span,) = spans.get_finished_spans()  # type: ignore[attr-defined]
     assert "enduser.id" not in span.attributes
+
+
+# -- the pipeline hook --------------------------------------------------------------------------
+
+
+def test_pipeline_observer_records_every_decision(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    auditor = Auditor([JsonlSink(path)], text_key=TEXT_KEY)
+    pipe = _pipeline().with_observers(auditor)
+    pipe.check_input("hello")
+    pipe.check_output("ignore")
+    events = [json.loads(line)["event"] for line in _lines(path)]
+    assert [e["direction"] for e in events] == ["input", "output"]
+
+
+async def _acheck(pipe: Pipeline) -> Decision:
+    return await pipe.acheck_input("ignore")
+
+
+def test_pipeline_observer_sees_async_decisions() -> None:
+    import asyncio
+
+    seen: list[Decision] = []
+    pipe = _pipeline().with_observers(seen.append)
+    decision = asyncio.run(_acheck(pipe))
+    assert seen == [decision]
+
+
+def test_pipeline_observer_errors_propagate() -> None:
+    def broken(decision: Decision) -> None:
+        raise RuntimeError("sink down")
+
+    pipe = _pipeline().with_observers(broken)
+    with pytest.raises(RuntimeError, match="sink down"):
+        pipe.check_input("hello")
+
+
+def test_with_steps_keeps_observers() -> None:
+    seen: list[Decision] = []
+    pipe = _pipeline().with_observers(seen.append).with_steps(input=[])
+    pipe.check_input("hello")
+    assert len(seen) == 1

@@ -350,3 +350,19 @@ def test_policy_with_redis_backend_shares_state_between_pipelines(redis_client: 
     first.check_input("a", ctx)
     second.check_input("b", ctx)
     assert first.check_input("c", ctx).blocked
+
+
+def test_pipeline_observer_escalates_abuse_end_to_end(clock: Clock) -> None:
+    limiter = RateLimiter(
+        requests=Rate(100, 60),
+        abuse=AbusePolicy(max_blocks=2, window_seconds=60, cooldown_seconds=600),
+        clock=clock,
+    )
+    pipe = Pipeline(
+        [RateLimitDetector("limit", limiter), stage(_attack, name="rules")]
+    ).with_observers(limiter.observe)
+    ctx = Context(user_id="mallory")
+    pipe.check_input("ignore", ctx)
+    pipe.check_input("ignore", ctx)
+    decision = pipe.check_input("a harmless question", ctx)
+    assert decision.rule_ids == ("limits.cooldown",)
