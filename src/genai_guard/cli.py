@@ -215,14 +215,17 @@ def _cmd_threatmodel_init(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_threatmodel_report(args: argparse.Namespace, out: TextIO) -> int:
     from genai_guard import threatmodel as tm  # noqa: PLC0415
+    from genai_guard.registry import Registry  # noqa: PLC0415
 
     model = tm.load_threat_model(args.file)
     cov = tm.coverage(model, _pipeline(args.policy))
+    unknown = tm.unknown_stage_types(model, Registry.builtin())
     label = args.policy or "default"
     if args.format == "json":
-        out.write(json.dumps(tm.report_dict(model, cov, policy=label), indent=2) + "\n")
+        data = tm.report_dict(model, cov, policy=label, unknown=unknown)
+        out.write(json.dumps(data, indent=2) + "\n")
     else:
-        out.write(tm.report_markdown(model, cov, policy=label))
+        out.write(tm.report_markdown(model, cov, policy=label, unknown=unknown))
     return EXIT_OK
 
 

@@ -26,6 +26,7 @@ from genai_guard.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from genai_guard.pipeline import Pipeline, Step
+    from genai_guard.registry import Registry
 
 __all__ = [
     "CIA",
@@ -50,6 +51,7 @@ __all__ = [
     "report_dict",
     "report_markdown",
     "starter_model_text",
+    "unknown_stage_types",
     "validate_threat_model",
 ]
 
@@ -502,6 +504,20 @@ def coverage(model: ThreatModel, pipeline: Pipeline) -> Coverage:
     )
 
 
+def unknown_stage_types(model: ThreatModel, registry: Registry) -> dict[str, list[str]]:
+    """Stage types the model's mitigations name that ``registry`` cannot build (typos, missing
+    plugins), each with the ids of the threats naming it.
+    """
+    out: dict[str, list[str]] = {}
+    for t in model.threats:
+        for m in t.mitigations:
+            if m.stage is not None and registry.get(m.stage) is None:
+                ids = out.setdefault(m.stage, [])
+                if t.id not in ids:
+                    ids.append(t.id)
+    return out
+
+
 # -- report -------------------------------------------------------------------------------------
 
 
@@ -564,7 +580,11 @@ def mermaid(model: ThreatModel) -> str:
 
 
 def report_dict(
-    model: ThreatModel, cov: Coverage | None = None, *, policy: str | None = None
+    model: ThreatModel,
+    cov: Coverage | None = None,
+    *,
+    policy: str | None = None,
+    unknown: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The report as a JSON-safe dict."""
     assets = model.asset_map
@@ -589,11 +609,17 @@ def report_dict(
     if cov is not None:
         out["policy"] = policy
         out["coverage"] = cov.to_dict()
+    if unknown is not None:
+        out["unknown_stage_types"] = {k: list(v) for k, v in unknown.items()}
     return out
 
 
 def report_markdown(
-    model: ThreatModel, cov: Coverage | None = None, *, policy: str | None = None
+    model: ThreatModel,
+    cov: Coverage | None = None,
+    *,
+    policy: str | None = None,
+    unknown: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The report as Markdown: asset matrix, threats by priority, coverage and gaps, diagram."""
     assets = model.asset_map
@@ -651,7 +677,16 @@ def report_markdown(
         out += ["", "### Gaps", ""]
         if cov.uncovered:
             out.append("Threats no configured step mitigates:")
-            out += [f"- `{t}`" for t in cov.uncovered]
+            for tid in cov.uncovered:
+                tc = cov.for_threat(tid)
+                why = (
+                    "only controls outside the pipeline"
+                    if tc.controls and not tc.missing
+                    else "named stage types not configured: " + ", ".join(tc.missing)
+                    if tc.missing
+                    else "no mitigation recorded"
+                )
+                out.append(f"- `{tid}` ({why})")
         else:
             out.append("Every threat has at least one mitigating step.")
         out.append("")
@@ -660,5 +695,8 @@ def report_markdown(
             out += [f"- {s.direction}:`{s.name}` (type `{s.type_name}`)" for s in cov.unused_steps]
         else:
             out.append("Every configured step mitigates at least one threat.")
+    if unknown:
+        out += ["", "### Stage types this installation does not know", ""]
+        out += [f"- `{name}` (named by {', '.join(ids)})" for name, ids in unknown.items()]
     out += ["", "## Data flows", "", "```mermaid", mermaid(model), "```", ""]
     return "\n".join(out)

@@ -21,6 +21,7 @@ from genai_guard.threatmodel import (
     report_dict,
     report_markdown,
     starter_model_text,
+    unknown_stage_types,
     validate_threat_model,
 )
 
@@ -470,3 +471,14 @@ def test_cli_report_invalid_model_names_the_field(
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     assert main(["threatmodel", "report", str(path)], out=io.StringIO()) == 2
     assert "threats[0].dread.exploitability" in capsys.readouterr().err
+
+
+def test_unknown_stage_types_lists_typos_with_their_threats() -> None:
+    model = validate_threat_model(_sample())
+    assert unknown_stage_types(model, _registry("rules", "secrets")) == {"spotlight": ["inject"]}
+
+
+def test_gaps_explain_why_a_threat_is_uncovered() -> None:
+    model = validate_threat_model(_sample())
+    text = report_markdown(model, coverage(model, _pipeline()))
+    assert "- `repudiate` (only controls outside the pipeline)" in text
