@@ -505,8 +505,9 @@ def coverage(model: ThreatModel, pipeline: Pipeline) -> Coverage:
 
 
 def unknown_stage_types(model: ThreatModel, registry: Registry) -> dict[str, list[str]]:
-    """Stage types the model's mitigations name that ``registry`` cannot build (typos, missing
-    plugins), each with the ids of the threats naming it.
+    """Stage types the mitigations name that ``registry`` cannot build, with their threats.
+
+    These are typos or plugins that are not installed; coverage treats them as not configured.
     """
     out: dict[str, list[str]] = {}
     for t in model.threats:
