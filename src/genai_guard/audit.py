@@ -411,12 +411,15 @@ def verify_chain(
 
     Detects an edited, deleted, inserted or reordered line; with ``head``, a cut tail; with
     ``key``, a chain recomputed by someone without the key (every line must be HMAC-signed).
+    A keyed chain checked without its key is reported as a problem, since its hashes cannot be
+    recomputed.
 
     Raises:
         OSError: the file cannot be read.
     """
     problems: list[str] = []
     prev, expected_seq, count = GENESIS, 0, 0
+    needs_key = False
     with Path(path).open(encoding="utf-8") as fh:
         for lineno, raw in enumerate(fh, 1):
             if len(problems) >= max_problems:
@@ -439,7 +442,9 @@ def verify_chain(
                 problems.append(f"line {lineno}: not HMAC-signed (alg {alg!r})")
             elif key is None and alg not in ("sha256", "hmac-sha256"):
                 problems.append(f"line {lineno}: unknown alg {alg!r}")
-            elif alg == "sha256" or key is not None:
+            elif alg == "hmac-sha256" and key is None:
+                needs_key = True
+            else:
                 want = _digest(record, key if alg == "hmac-sha256" else None)
                 if not hmac.compare_digest(str(record.get("hash")), want):
                     problems.append(f"line {lineno}: hash mismatch (line edited)")
@@ -452,6 +457,8 @@ def verify_chain(
                 problems.append(f"line {lineno}: does not link to the previous line")
             prev = str(record.get("hash"))
             expected_seq = record["seq"] + 1 if isinstance(record.get("seq"), int) else -1
+    if needs_key:
+        problems.append("lines are HMAC-signed: their hashes can only be checked with the key")
     if head is not None:
         problems.extend(_check_head(Path(head), expected_seq - 1, prev, key))
     return ChainReport(not problems, count, prev, tuple(problems))

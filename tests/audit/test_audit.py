@@ -187,6 +187,22 @@ def test_keyed_chain_rejects_a_chain_rebuilt_without_the_key(tmp_path: Path) -> 
     assert not verify_chain(forged, key=CHAIN_KEY).ok
 
 
+def test_keyed_chain_without_the_key_is_not_reported_ok(tmp_path: Path) -> None:
+    path, _ = _write_chain(tmp_path, key=CHAIN_KEY)
+    report = verify_chain(path)
+    assert not report.ok
+    assert "only be checked with the key" in report.problems[-1]
+
+
+def test_keyed_chain_detects_an_edit(tmp_path: Path) -> None:
+    path, _ = _write_chain(tmp_path, key=CHAIN_KEY)
+    lines = _lines(path)
+    lines[4] = lines[4].replace('"r4"', '"rZ"')
+    _rewrite(path, lines)
+    report = verify_chain(path, key=CHAIN_KEY)
+    assert report.problems == ("line 5: hash mismatch (line edited)",)
+
+
 def test_keyed_head_signature_is_checked(tmp_path: Path) -> None:
     path, head = _write_chain(tmp_path, key=CHAIN_KEY)
     data = json.loads(head.read_text(encoding="utf-8"))
