@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from genai_guard._results import Action, Decision
-from genai_guard.errors import ConfigurationError
+from genai_guard.errors import ConfigurationError, IntegrityError
 
 __all__ = [
     "GENESIS",
@@ -314,6 +314,9 @@ class JsonlSink:
 
     Thread-safe: one lock serialises writes. One process per file.
 
+    Raises:
+        IntegrityError: at construction, when an existing file ends with a damaged line.
+
     Args:
         path: The JSON-lines file.
         key: Chain HMAC key (at least 16 bytes), or ``None`` for plain SHA-256.
@@ -348,8 +351,13 @@ class JsonlSink:
             for raw in fh:
                 if raw.strip():
                     last_line = raw
-        record = json.loads(last_line)
-        return int(record["seq"]) + 1, str(record["hash"])
+        try:
+            record = json.loads(last_line)
+            return int(record["seq"]) + 1, str(record["hash"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise IntegrityError(
+                f"{self.path.name}: the last line is damaged; run `genai-guard audit verify`"
+            ) from exc
 
     def emit(self, event: AuditEvent) -> None:
         """Append ``event`` as one chained line."""

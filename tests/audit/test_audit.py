@@ -20,7 +20,7 @@ from genai_guard.audit import (
     verify_chain,
 )
 from genai_guard.cli import main
-from genai_guard.errors import ConfigurationError
+from genai_guard.errors import ConfigurationError, IntegrityError
 
 TEXT_KEY = b"t" * 32
 CHAIN_KEY = b"c" * 32
@@ -218,6 +218,14 @@ def test_sink_continues_an_existing_chain(tmp_path: Path) -> None:
     report = verify_chain(path, head=head)
     assert report.ok, report.problems
     assert report.events == 3
+
+
+def test_sink_refuses_to_continue_a_damaged_file(tmp_path: Path) -> None:
+    path, _ = _write_chain(tmp_path, 2)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    with pytest.raises(IntegrityError, match="damaged"):
+        JsonlSink(path)
 
 
 def test_concurrent_writers_keep_the_chain_intact(tmp_path: Path) -> None:

@@ -385,6 +385,15 @@ def test_default_stage_types_cover_every_prompt_attack_threat() -> None:
         assert cov.for_threat(threat_id).covered, threat_id
 
 
+def test_packaged_default_policy_covers_every_prompt_attack_threat() -> None:
+    pipe = Pipeline.default()
+    if not (pipe.input_steps or pipe.output_steps):
+        pytest.skip("the default policy has no steps yet")
+    model = validate_threat_model(yaml.safe_load(starter_model_text()))
+    cov = coverage(model, pipe)
+    assert [t for t in PROMPT_ATTACKS if not cov.for_threat(t).covered] == []
+
+
 def test_default_stage_types_leave_out_of_pipeline_threats_as_gaps() -> None:
     model = validate_threat_model(yaml.safe_load(starter_model_text()))
     cov = coverage(model, _default_like_pipeline())
