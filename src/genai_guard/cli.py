@@ -229,6 +229,13 @@ def _cmd_threatmodel_report(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_threatmodel_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from genai_guard.threatmodel import threat_model_schema  # noqa: PLC0415
+
+    out.write(json.dumps(threat_model_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
 # -- audit --------------------------------------------------------------------------------------
 
 
@@ -300,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--policy", metavar="FILE", help="policy file or resource (default: default)")
     rep.add_argument("--format", choices=("markdown", "json"), default="markdown")
     rep.set_defaults(func=_cmd_threatmodel_report)
+    tms = tm_sub.add_parser("schema", help="print the threat-model JSON schema")
+    tms.set_defaults(func=_cmd_threatmodel_schema)
 
     aud = sub.add_parser("audit", help="verify an audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)

@@ -51,6 +51,7 @@ __all__ = [
     "report_dict",
     "report_markdown",
     "starter_model_text",
+    "threat_model_schema",
     "unknown_stage_types",
     "validate_threat_model",
 ]
@@ -368,6 +369,11 @@ def load_threat_model(path: str | Path) -> ThreatModel:
             [("", f"not valid YAML{line}: {getattr(exc, 'problem', exc)}")], source=label
         ) from exc
     return validate_threat_model(raw if raw is not None else {}, source=label)
+
+
+def threat_model_schema() -> dict[str, Any]:
+    """JSON Schema of the threat-model format, for editors and CI linting."""
+    return ThreatModel.model_json_schema()
 
 
 def starter_model_text() -> str:

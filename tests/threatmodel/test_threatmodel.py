@@ -491,3 +491,10 @@ def test_gaps_explain_why_a_threat_is_uncovered() -> None:
     model = validate_threat_model(_sample())
     text = report_markdown(model, coverage(model, _pipeline()))
     assert "- `repudiate` (only controls outside the pipeline)" in text
+
+
+def test_cli_schema_describes_threats() -> None:
+    out = io.StringIO()
+    assert main(["threatmodel", "schema"], out=out) == 0
+    schema = json.loads(out.getvalue())
+    assert "Threat" in schema["$defs"]
