@@ -199,6 +199,66 @@ def _cmd_policy_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# -- threatmodel -------------------------------------------------------------------------------
+
+
+def _cmd_threatmodel_init(args: argparse.Namespace, out: TextIO) -> int:
+    from genai_guard.threatmodel import starter_model_text  # noqa: PLC0415
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise _UsageError(f"{path} exists (use --force to overwrite)")
+    path.write_text(starter_model_text(), encoding="utf-8")
+    out.write(f"wrote {path}\n")
+    return EXIT_OK
+
+
+def _cmd_threatmodel_report(args: argparse.Namespace, out: TextIO) -> int:
+    from genai_guard import threatmodel as tm  # noqa: PLC0415
+    from genai_guard.registry import Registry  # noqa: PLC0415
+
+    model = tm.load_threat_model(args.file)
+    cov = tm.coverage(model, _pipeline(args.policy))
+    unknown = tm.unknown_stage_types(model, Registry.builtin())
+    label = args.policy or "default"
+    if args.format == "json":
+        data = tm.report_dict(model, cov, policy=label, unknown=unknown)
+        out.write(json.dumps(data, indent=2) + "\n")
+    else:
+        out.write(tm.report_markdown(model, cov, policy=label, unknown=unknown))
+    return EXIT_OK
+
+
+def _cmd_threatmodel_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from genai_guard.threatmodel import threat_model_schema  # noqa: PLC0415
+
+    out.write(json.dumps(threat_model_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
+# -- audit --------------------------------------------------------------------------------------
+
+
+def _cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
+    import os  # noqa: PLC0415
+
+    from genai_guard.audit import verify_chain  # noqa: PLC0415
+
+    key: bytes | None = None
+    if args.key_env:
+        value = os.environ.get(args.key_env)
+        if not value:
+            raise _UsageError(f"environment variable {args.key_env} is not set")
+        key = value.encode("utf-8")
+    report = verify_chain(args.file, head=args.head, key=key)
+    if report.ok:
+        out.write(f"{args.file}: OK ({report.events} events, head {report.last_hash[:16]})\n")
+        return EXIT_OK
+    for problem in report.problems:
+        out.write(f"{args.file}: {problem}\n")
+    return EXIT_BLOCKED
+
+
 # -- main ---------------------------------------------------------------------------------------
 
 
@@ -235,6 +295,32 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=_cmd_policy_validate)
     sch = pol_sub.add_parser("schema", help="print the policy JSON schema")
     sch.set_defaults(func=_cmd_policy_schema)
+
+    tmp = sub.add_parser("threatmodel", help="write or report on a threat model")
+    tm_sub = tmp.add_subparsers(dest="threatmodel_command", required=True)
+    init = tm_sub.add_parser("init", help="write a starting model for a RAG chatbot")
+    init.add_argument("path", nargs="?", default="threatmodel.yaml", metavar="PATH")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(func=_cmd_threatmodel_init)
+    rep = tm_sub.add_parser("report", help="report a model and its coverage by a policy")
+    rep.add_argument("file")
+    rep.add_argument("--policy", metavar="FILE", help="policy file or resource (default: default)")
+    rep.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    rep.set_defaults(func=_cmd_threatmodel_report)
+    tms = tm_sub.add_parser("schema", help="print the threat-model JSON schema")
+    tms.set_defaults(func=_cmd_threatmodel_schema)
+
+    aud = sub.add_parser("audit", help="verify an audit trail")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    ver = aud_sub.add_parser("verify", help="check the hash chain of a JSON-lines audit file")
+    ver.add_argument("file")
+    ver.add_argument(
+        "--head", metavar="FILE", help="head file recorded by the sink (detects a cut tail)"
+    )
+    ver.add_argument(
+        "--key-env", metavar="VAR", help="environment variable holding the chain's HMAC key"
+    )
+    ver.set_defaults(func=_cmd_audit_verify)
     return parser
 
 

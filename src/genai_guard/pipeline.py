@@ -143,9 +143,19 @@ class Pipeline:
         output: Steps (or bare stages) for ``check_output``.
         fail_fast: Stop at the first block.
         name: For logs and audit events.
+        observers: Callables given every decision after it is made (an ``audit.Auditor``, a
+            ``RateLimiter.observe``); their exceptions propagate to the caller.
     """
 
-    __slots__ = ("_async_only", "fail_fast", "input_steps", "name", "output_steps", "settings")
+    __slots__ = (
+        "_async_only",
+        "fail_fast",
+        "input_steps",
+        "name",
+        "observers",
+        "output_steps",
+        "settings",
+    )
 
     def __init__(
         self,
@@ -155,7 +165,9 @@ class Pipeline:
         fail_fast: bool = True,
         name: str = "pipeline",
         settings: Any = None,
+        observers: Sequence[Callable[[Decision], object]] = (),
     ) -> None:
+        self.observers = tuple(observers)
         self.input_steps = _as_steps(input, "input")
         self.output_steps = _as_steps(output, "output")
         self.fail_fast = fail_fast
@@ -201,6 +213,18 @@ class Pipeline:
             fail_fast=self.fail_fast,
             name=self.name,
             settings=self.settings,
+            observers=self.observers,
+        )
+
+    def with_observers(self, *observers: Callable[[Decision], object]) -> Pipeline:
+        """A copy that also calls ``observers`` with every decision."""
+        return Pipeline(
+            self.input_steps,
+            self.output_steps,
+            fail_fast=self.fail_fast,
+            name=self.name,
+            settings=self.settings,
+            observers=(*self.observers, *observers),
         )
 
     # -- sync -------------------------------------------------------------------------------
@@ -238,7 +262,12 @@ class Pipeline:
                 run.record(_result(step, outcome, clock() - start))
             if self.fail_fast and run.action is Action.BLOCK:
                 break
-        return run.decision(direction.value)
+        return self._observed(run.decision(direction.value))
+
+    def _observed(self, decision: Decision) -> Decision:
+        for observe in self.observers:
+            observe(decision)
+        return decision
 
     # -- async ------------------------------------------------------------------------------
 
@@ -269,7 +298,7 @@ class Pipeline:
                 run.record(_result(step, outcome, clock() - start))
             if self.fail_fast and run.action is Action.BLOCK:
                 break
-        return run.decision(direction.value)
+        return self._observed(run.decision(direction.value))
 
 
 def _result(step: Step, outcome: Outcome, elapsed: int) -> Any:

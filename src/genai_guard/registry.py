@@ -25,6 +25,7 @@ _BUILTIN_MODULES = (
     "genai_guard.pii._stage_types",
     "genai_guard.detect._stage_types",
     "genai_guard.validate._stage_types",
+    "genai_guard._limit_stage_types",
 )
 
 
