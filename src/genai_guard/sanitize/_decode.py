@@ -6,8 +6,8 @@ views to ``Context.views``, and every later detector scans ``ctx.views`` as well
 
 Decoders with a syntactic marker (``base64``/``base64url``, ``base32``, ``hex``, ``url``
 percent-encoding, ``html`` entities, ``escape`` for ``\uXXXX``/``\xXX``) run on every text.
-Decoders without one (``rot13``, ``leetspeak``, ``reversed``) run per segment (a line or
-sentence) and only keep a reading when the segment itself does not look like English (fewer than
+Decoders without one (``rot13``, ``leetspeak``, ``reversed``) run per line, and only keep a
+reading when the line itself does not look like English (fewer than
 30% of its words are in a small built-in list of common English words) while the decoded reading
 does (at least 40% common words, and at least two more common words than the original).
 Decoding is recursive (a view is decoded again) up to ``max_depth``; results that are not
@@ -48,14 +48,15 @@ DECODER_KINDS: tuple[DecoderKind, ...] = (
 )
 
 # All patterns are single character-class runs or fixed-length tokens: linear with stdlib ``re``.
-_B64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_B32 = re.compile(r"[A-Z2-7]{16,}=*")
-_HEX = re.compile(r"[0-9A-Fa-f]{16,}")
+# One scan finds runs of the base64 alphabet (base32 and hex alphabets are subsets of it); the
+# lookbehind makes each run start once, so the scan is linear and cheap on ordinary prose.
+_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{16,}=*")
+_IS_HEX = re.compile(r"(?:0[xX])?[0-9A-Fa-f]+")
+_IS_B32 = re.compile(r"[A-Z2-7]+=*")
 _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ESC = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\\x[0-9A-Fa-f]{2}")
-_SEGMENT = re.compile(r"[^\n.!?]+")
-_LETTERS = re.compile(r"[a-z]+")
+_LINE = re.compile(r"[^\n]+")
 _ROT13 = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
@@ -213,9 +214,23 @@ _COMMON = frozenset(
 )
 
 
-def _english(text: str) -> tuple[int, int]:
-    words = _LETTERS.findall(text.lower())
-    return sum(1 for w in words if w in _COMMON), len(words)
+# Punctuation that is not a leetspeak letter is dropped before words are compared with the list.
+_PUNCT = str.maketrans("", "", "\"'`.,;:?()[]{}<>*#%^&~=\\/_-")
+
+
+def _words(text: str) -> list[str]:
+    return text.lower().translate(_PUNCT).split()
+
+
+def _common(words: list[str]) -> int:
+    return sum(map(_COMMON.__contains__, words))
+
+
+def _leet_word(word: str) -> str:
+    """Translate a word that mixes letters with leet characters; leave others alone."""
+    if word.isalpha() or not any(c.isalpha() for c in word):
+        return word
+    return word.translate(_LEET)
 
 
 def _readable(decoded: str, min_printable: float) -> bool:
@@ -284,11 +299,14 @@ def _dec_escape(s: str) -> str | None:
         return None
 
 
-_TOKEN_DECODERS: tuple[tuple[DecoderKind, re.Pattern[str], Callable[[str], str | None]], ...] = (
-    ("base64", _B64, _dec_base64),
-    ("base32", _B32, _dec_base32),
-    ("hex", _HEX, _dec_hex),
-)
+def _token_kind(token: str) -> tuple[DecoderKind, Callable[[str], str | None]]:
+    if _IS_HEX.fullmatch(token):
+        return "hex", _dec_hex
+    if _IS_B32.fullmatch(token):
+        return "base32", _dec_base32
+    return "base64", _dec_base64
+
+
 _CLUSTER_DECODERS: tuple[
     tuple[DecoderKind, str, re.Pattern[str], int, Callable[[str], str | None]], ...
 ] = (
@@ -349,8 +367,8 @@ class PayloadDecoder:
         ):
             if value < 1:
                 raise ValueError(f"{label} must be >= 1")
-        if self.min_encoded_chars < 8:
-            raise ValueError("min_encoded_chars must be >= 8")
+        if self.min_encoded_chars < 16:
+            raise ValueError("min_encoded_chars must be >= 16")
         if not 0.0 <= self.min_printable <= 1.0 or not 0.0 <= self.score <= 1.0:
             raise ValueError("min_printable and score must be within [0, 1]")
         unknown = set(self.kinds) - set(DECODER_KINDS)
@@ -417,14 +435,18 @@ class PayloadDecoder:
     def _find(self, text: str) -> Iterator[_Found]:
         scan = text[: self.max_scan_chars]
         kinds = self.kinds
-        for kind, pattern, decode in _TOKEN_DECODERS:
-            if kind not in kinds:
-                continue
-            for m in pattern.finditer(scan):
+        if "base64" in kinds or "base32" in kinds or "hex" in kinds:
+            for m in _TOKEN.finditer(scan):
                 token = m.group()
                 if len(token.rstrip("=")) < self.min_encoded_chars:
                     continue
-                decoded = decode(token)
+                kind, decode = _token_kind(token)
+                if kind == "hex" and token[:2] in ("0x", "0X"):
+                    token = token[2:]
+                decoded = decode(token) if kind in kinds else None
+                if kind != "base64" and decoded is None and "base64" in kinds:
+                    # A hex- or base32-looking token may still be base64 (e.g. all capitals).
+                    kind, decoded = "base64", _dec_base64(token)
                 if decoded is not None and _readable(decoded, self.min_printable):
                     yield _Found(kind, m.start(), m.end(), decoded)
         for kind, marker, pattern, least, decode in _CLUSTER_DECODERS:
@@ -445,23 +467,33 @@ class PayloadDecoder:
             yield from self._heuristic(scan)
 
     def _heuristic(self, text: str) -> Iterator[_Found]:
-        for m in _SEGMENT.finditer(text):
-            seg = m.group()
-            common, words = _english(seg)
-            if words < 3 or common >= 0.3 * words:
+        for m in _LINE.finditer(text):
+            line = m.group()
+            words = _words(line)
+            n = len(words)
+            if n < 3:
                 continue
-            candidates: list[tuple[DecoderKind, str]] = []
+            common = _common(words)
+            if common >= 0.3 * n:
+                continue  # reads as English already
+            need = max(common + 2, 0.4 * n)
             if "rot13" in self.kinds:
-                candidates.append(("rot13", seg.translate(_ROT13)))
-            if "reversed" in self.kinds:
-                candidates.append(("reversed", seg[::-1]))
-            if "leetspeak" in self.kinds and any(c in _LEET_CHARS for c in seg):
-                candidates.append(("leetspeak", seg.lower().translate(_LEET)))
-            for kind, decoded in candidates:
-                c_common, c_words = _english(decoded)
-                if c_words >= 3 and c_common >= 0.4 * c_words and c_common >= common + 2:
-                    yield _Found(kind, m.start(), m.end(), decoded.strip())
-                    break
+                rot = [w.translate(_ROT13) for w in words]
+                if _common(rot) >= need:
+                    yield _Found("rot13", m.start(), m.end(), line.translate(_ROT13).strip())
+                    continue
+            if "reversed" in self.kinds and _common([w[::-1] for w in words]) >= need:
+                yield _Found("reversed", m.start(), m.end(), line[::-1].strip())
+                continue
+            if "leetspeak" in self.kinds:
+                # Only words mixing letters with leet digits/symbols are translated; at least two,
+                # and half, of them must become common English words (adversarial suffixes full
+                # of symbols otherwise produce spurious readings).
+                leet = [_leet_word(w) for w in words]
+                changed = [t for w, t in zip(words, leet, strict=True) if t != w]
+                gained = _common(changed)
+                if gained >= 2 and gained >= 0.5 * len(changed) and _common(leet) >= need:
+                    yield _Found("leetspeak", m.start(), m.end(), line.lower().translate(_LEET))
 
 
 def _clusters(pattern: re.Pattern[str], text: str, least: int) -> Iterator[tuple[int, int]]:

@@ -46,7 +46,7 @@ class PayloadDecoderOptions(BaseModel):
     max_views: int = Field(16, ge=1, description="Most views per text.")
     max_decoded_chars: int = Field(65_536, ge=1, description="Most decoded characters per text.")
     max_scan_chars: int = Field(1_048_576, ge=1, description="Characters searched per text.")
-    min_encoded_chars: int = Field(16, ge=8, description="Shortest base64/base32/hex token.")
+    min_encoded_chars: int = Field(16, ge=16, description="Shortest base64/base32/hex token.")
     min_printable: float = Field(0.9, ge=0.0, le=1.0, description="Least printable share kept.")
     heuristic_max_chars: int = Field(
         20_000, ge=0, description="Longer texts skip rot13/leetspeak/reversed."
