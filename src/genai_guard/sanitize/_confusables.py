@@ -6,7 +6,8 @@ package resource: the package's own API can fetch data over the network, which w
 
 The table maps every non-ASCII character that TR39 lists as confusable with exactly one printable
 ASCII character to that character, for use with ``str.translate``. Combining marks are left out
-(folding one next to an ASCII letter would change what NFKC composes). Characters that NFKC
+(folding one next to an ASCII letter would change what NFKC composes), and so are spaces
+(the sanitizer turns every space separator into U+0020 itself). Characters that NFKC
 already rewrites are left out too, since the sanitizer applies NFKC first.
 """
 
@@ -47,7 +48,7 @@ def fold_table() -> Mapping[int, str]:
     for char, entries in data.items():
         if len(char) != 1 or char.isascii():
             continue
-        if unicodedata.category(char).startswith("M"):
+        if unicodedata.category(char).startswith("M") or char.isspace():
             continue
         if unicodedata.normalize("NFKC", char) != char:
             continue

@@ -12,7 +12,8 @@ What ``UnicodeSanitizer`` does to a text, in order:
 4. Folds confusable homoglyphs to ASCII (Unicode TR39 data) inside words that contain an ASCII
    letter or that become pure ASCII when folded; other non-Latin words are left alone, so genuine
    Cyrillic or Greek text is not rewritten.
-5. Collapses runs of spaces and tabs inside a line to one space (leading indentation is kept).
+5. Replaces other Unicode space separators by a plain space and collapses runs of spaces and
+   tabs inside a line to one space (leading indentation is kept).
 
 Steps 2-5 are repeated until the text stops changing (at most a few rounds), which makes the
 result idempotent. Every change is a finding with counts and spans in the original text.
@@ -55,6 +56,7 @@ _REMOVE = re.compile("[" + "".join(chars for _, chars, _ in _CLASSES) + "]+")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _WORD = re.compile(r"\S+")
 _WS_RUN = re.compile(r"(?<=\S)[ \t]{2,}")
+_ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _MAX_ROUNDS = 4
 
 
@@ -81,7 +83,7 @@ def _fold_word(word: str, table: Mapping[int, str]) -> str:
 def _round(text: str, table: Mapping[int, str]) -> str:
     out = _REMOVE.sub("", text)
     if not out.isascii():
-        out = unicodedata.normalize("NFKC", out)
+        out = _ODD_SPACE.sub(" ", unicodedata.normalize("NFKC", out))
         out = _WORD.sub(lambda m: _fold_word(m.group(), table), out)
     return _WS_RUN.sub(" ", out)
 
@@ -144,13 +146,13 @@ class UnicodeSanitizer:
             self._runs(text, pattern, rule, msg, findings)
         self._nfkc_and_homoglyphs(text, findings)
         out = canonicalize(text)
-        if _WS_RUN.search(_REMOVE.sub("", text)) is not None:
+        if _WS_RUN.search(_REMOVE.sub("", text)) is not None or _ODD_SPACE.search(text):
             findings.append(
                 finding(
                     "sanitize.whitespace",
                     Category.NORMALIZATION,
                     self.normalization_score,
-                    message="runs of spaces or tabs collapsed",
+                    message="unusual spaces replaced or runs of spaces collapsed",
                 )
             )
         if out == text and not findings:
