@@ -37,6 +37,7 @@ __all__ = ["UnicodeSanitizer", "canonicalize"]
 
 # Provably linear patterns: single character classes, no nesting, so the stdlib ``re`` suffices.
 _ASCII_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[ \t][ \t]")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 _TAG_RUN = re.compile("[\U000e0000-\U000e007f]+")
 _VS_RUN = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}")
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
@@ -51,12 +52,21 @@ _CLASSES: tuple[tuple[str, str, str], ...] = (
     ("sanitize.control_char", _CONTROL, "control characters removed"),
     ("sanitize.zero_width", _INVISIBLE, "zero-width and invisible format characters removed"),
 )
+# All patterns below are character classes or runs of one class (linear with stdlib ``re``).
 _CLASS_RES = tuple((rule, re.compile(f"[{chars}]+"), msg) for rule, chars, msg in _CLASSES)
 _REMOVE = re.compile("[" + "".join(chars for _, chars, _ in _CLASSES) + "]+")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-_WORD = re.compile(r"\S+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD_TAIL = re.compile(r"\S*")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 _WS_RUN = re.compile(r"(?<=\S)[ \t]{2,}")
-_ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Space separators that NFKC leaves alone (it maps the others to U+0020 already).
+_ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
+_SPECIAL = re.compile("[" + "".join(chars for _, chars, _ in _CLASSES) + _ODD_SPACES + "]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_CYRILLIC_GREEK = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f]"
+)
 _MAX_ROUNDS = 4
 
 
@@ -65,27 +75,60 @@ def _vs_byte(ch: str) -> int:
     return cp - 0xFE00 if cp <= 0xFE0F else cp - 0xE0100 + 16
 
 
-_LATIN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
-_CYRILLIC_GREEK = re.compile(
-    "[\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f]"
-)
+def _non_ascii_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the whitespace-separated words that hold a non-ASCII character.
+
+    Linear: non-ASCII runs are found by one regex scan; each is widened to its word, and a run
+    inside the previous word is skipped, so no character is examined more than a few times.
+    """
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for m in _NON_ASCII.finditer(text):
+        if m.start() < last:
+            continue
+        start = m.start()
+        while start > last and not text[start - 1].isspace():
+            start -= 1
+        tail = _WORD_TAIL.match(text, m.start())
+        end = tail.end() if tail is not None else m.end()
+        if start == end:  # the run is whitespace only (odd spaces); not a word
+            last = m.end()
+            continue
+        spans.append((start, end))
+        last = end
+    return spans
 
 
 def _fold_word(word: str, table: Mapping[int, str]) -> str:
     if word.isascii():
         return word
     folded = word.translate(table)
-    if folded.isascii() or any(c.isascii() and c.isalpha() for c in word):
+    if folded.isascii() or _ASCII_LETTER.search(word):
         return folded
     return word
+
+
+def _fold(text: str, table: Mapping[int, str]) -> str:
+    pieces: list[str] = []
+    pos = 0
+    for start, end in _non_ascii_words(text):
+        pieces.append(text[pos:start])
+        pieces.append(_fold_word(text[start:end], table))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _round(text: str, table: Mapping[int, str]) -> str:
     out = _REMOVE.sub("", text)
     if not out.isascii():
-        out = _ODD_SPACE.sub(" ", unicodedata.normalize("NFKC", out))
-        out = _WORD.sub(lambda m: _fold_word(m.group(), table), out)
-    return _WS_RUN.sub(" ", out)
+        out = unicodedata.normalize("NFKC", out)
+        if "\u1680" in out:
+            out = out.replace("\u1680", " ")
+        out = _fold(out, table)
+    if "  " in out or "\t" in out:
+        out = _WS_RUN.sub(" ", out)
+    return out
 
 
 def canonicalize(text: str) -> str:
@@ -99,10 +142,40 @@ def canonicalize(text: str) -> str:
     out = text
     for _ in range(_MAX_ROUNDS):
         nxt = _round(out, table)
-        if nxt == out:
-            break
+        # An ASCII result of a round is already a fixed point: no removable control characters
+        # (removed), NFKC and the fold leave ASCII alone, and collapsing is idempotent.
+        if nxt == out or nxt.isascii():
+            return nxt
         out = nxt
     return out
+
+
+class _Tally:
+    """Counts and the first spans of each rule, while scanning one text."""
+
+    __slots__ = ("counts", "max_spans", "spans")
+
+    def __init__(self, max_spans: int) -> None:
+        self.max_spans = max_spans
+        self.counts: dict[str, int] = {}
+        self.spans: dict[str, list[list[int]]] = {}
+
+    def add(self, rule: str, n: int, start: int, end: int) -> None:
+        self.counts[rule] = self.counts.get(rule, 0) + n
+        spans = self.spans.setdefault(rule, [])
+        if spans and spans[-1][1] == start:
+            spans[-1][1] = end
+        elif len(spans) < self.max_spans:
+            spans.append([start, end])
+
+
+_MESSAGES = {
+    **{rule: msg + ": {}" for rule, _, msg in _CLASSES},
+    "sanitize.nfkc": "NFKC changed {} word(s)",
+    "sanitize.homoglyph": "{} confusable character(s) folded to ASCII",
+    "sanitize.mixed_script": "{} word(s) mix Latin with Cyrillic or Greek letters",
+    "sanitize.space_separator": "{} unusual space character(s) replaced",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +186,8 @@ class UnicodeSanitizer:
         name: Step name.
         max_spans: Most spans listed in one finding's metadata (counts are always exact).
         smuggled_score: Score of ``sanitize.smuggled.*`` findings (category ``GUARDRAIL_BYPASS``).
-        normalization_score: Score of the other findings (category ``NORMALIZATION``).
+        normalization_score: Score of the other findings (category ``NORMALIZATION``);
+            ``sanitize.mixed_script`` scores at least 0.5.
 
     Thread-safe: immutable; the homoglyph table is built once, lazily, and never mutated.
     """
@@ -125,8 +199,8 @@ class UnicodeSanitizer:
     default_on_fail: ClassVar[Action] = Action.MODIFY
 
     def __post_init__(self) -> None:
-        if self.max_spans < 0:
-            raise ValueError("max_spans must be >= 0")
+        if self.max_spans < 1:
+            raise ValueError("max_spans must be >= 1")
         for label, score in (
             ("smuggled_score", self.smuggled_score),
             ("normalization_score", self.normalization_score),
@@ -139,20 +213,37 @@ class UnicodeSanitizer:
         del ctx
         if text.isascii() and _ASCII_SLOW.search(text) is None:
             return Outcome()
+        tally = _Tally(self.max_spans)
         findings: list[Finding] = []
         views: list[View] = []
-        self._smuggled(text, findings, views)
-        for rule, pattern, msg in _CLASS_RES:
-            self._runs(text, pattern, rule, msg, findings)
-        self._nfkc_and_homoglyphs(text, findings)
+        for m in _ASCII_CONTROL.finditer(text):
+            tally.add("sanitize.control_char", m.end() - m.start(), m.start(), m.end())
+        if not text.isascii():
+            self._non_ascii(text, tally, findings, views)
         out = canonicalize(text)
-        if _WS_RUN.search(_REMOVE.sub("", text)) is not None or _ODD_SPACE.search(text):
+        for rule, template in _MESSAGES.items():
+            if rule in tally.counts:
+                score = self.normalization_score
+                if rule == "sanitize.mixed_script":
+                    score = max(score, 0.5)
+                spans = tally.spans[rule]
+                findings.append(
+                    finding(
+                        rule,
+                        Category.NORMALIZATION,
+                        score,
+                        span=Span(*spans[0]),
+                        message=template.format(tally.counts[rule]),
+                        metadata={"count": tally.counts[rule], "spans": spans},
+                    )
+                )
+        if ("  " in text or "\t" in text) and _WS_RUN.search(text) is not None:
             findings.append(
                 finding(
                     "sanitize.whitespace",
                     Category.NORMALIZATION,
                     self.normalization_score,
-                    message="unusual spaces replaced or runs of spaces collapsed",
+                    message="runs of spaces or tabs collapsed",
                 )
             )
         if out == text and not findings:
@@ -163,149 +254,87 @@ class UnicodeSanitizer:
             views=tuple(views),
         )
 
-    def _runs(
-        self,
-        text: str,
-        pattern: re.Pattern[str],
-        rule: str,
-        msg: str,
-        findings: list[Finding],
+    def _non_ascii(
+        self, text: str, tally: _Tally, findings: list[Finding], views: list[View]
     ) -> None:
-        spans: list[list[int]] = []
-        count = 0
-        first: Span | None = None
-        for m in pattern.finditer(text):
-            count += m.end() - m.start()
-            if first is None:
-                first = Span(m.start(), m.end())
-            if len(spans) < self.max_spans:
-                spans.append([m.start(), m.end()])
-        if count:
-            findings.append(
-                finding(
-                    rule,
-                    Category.NORMALIZATION,
-                    self.normalization_score,
-                    span=first,
-                    message=f"{msg}: {count}",
-                    metadata={"count": count, "spans": spans},
-                )
+        """Findings for the non-ASCII parts of ``text``, with spans in ``text``."""
+        for m in _NON_ASCII.finditer(text):
+            run, base = m.group(), m.start()
+            if _SPECIAL.search(run) is None:
+                continue  # letters and symbols only: handled per word below
+            for rule, pattern, _ in _CLASS_RES:
+                for c in pattern.finditer(run):
+                    tally.add(rule, c.end() - c.start(), base + c.start(), base + c.end())
+            for c in _ODD_SPACE.finditer(run):
+                tally.add("sanitize.space_separator", 1, base + c.start(), base + c.end())
+            for c in _TAG_RUN.finditer(run):
+                self._tags(c.group(), base + c.start(), base + c.end(), findings, views)
+            for c in _VS_RUN.finditer(run):
+                self._selectors(c.group(), base + c.start(), base + c.end(), findings, views)
+        table = fold_table()
+        for start, end in _non_ascii_words(text):
+            word = _REMOVE.sub("", text[start:end])
+            clean = unicodedata.normalize("NFKC", word)
+            if clean != word:
+                tally.add("sanitize.nfkc", 1, start, end)
+            folded = _fold_word(clean, table)
+            if folded != clean:
+                changed = sum(1 for a, b in zip(clean, folded, strict=True) if a != b)
+                tally.add("sanitize.homoglyph", changed, start, end)
+            if _CYRILLIC_GREEK.search(clean) and _LATIN.search(clean):
+                tally.add("sanitize.mixed_script", 1, start, end)
+
+    def _tags(
+        self, run: str, start: int, end: int, findings: list[Finding], views: list[View]
+    ) -> None:
+        decoded = "".join(chr(ord(c) - 0xE0000) for c in run if 0xE0020 <= ord(c) <= 0xE007E)
+        if decoded.strip():
+            self._smuggled(
+                "tag_smuggling",
+                kind="tag_chars",
+                decoded=decoded,
+                span=Span(start, end),
+                findings=findings,
+                views=views,
             )
 
-    def _smuggled(self, text: str, findings: list[Finding], views: list[View]) -> None:
-        for m in _TAG_RUN.finditer(text):
-            decoded = "".join(
-                chr(ord(c) - 0xE0000) for c in m.group() if 0xE0020 <= ord(c) <= 0xE007E
+    def _selectors(
+        self, run: str, start: int, end: int, findings: list[Finding], views: list[View]
+    ) -> None:
+        try:
+            decoded = bytes(_vs_byte(c) for c in run).decode("utf-8")
+        except UnicodeDecodeError:
+            return
+        printable = sum(c.isprintable() or c in "\n\t" for c in decoded)
+        if decoded.strip() and printable >= 0.9 * len(decoded):
+            self._smuggled(
+                "variation_selector_smuggling",
+                kind="variation_selectors",
+                decoded=decoded,
+                span=Span(start, end),
+                findings=findings,
+                views=views,
             )
-            if decoded.strip():
-                self._smuggled_view(
-                    "tag_smuggling",
-                    kind="tag_chars",
-                    decoded=decoded,
-                    start=m.start(),
-                    end=m.end(),
-                    findings=findings,
-                    views=views,
-                )
-        for m in _VS_RUN.finditer(text):
-            raw = bytes(_vs_byte(c) for c in m.group())
-            try:
-                decoded = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            printable = sum(c.isprintable() or c in "\n\t" for c in decoded)
-            if decoded.strip() and printable >= 0.9 * len(decoded):
-                self._smuggled_view(
-                    "variation_selector_smuggling",
-                    kind="variation_selectors",
-                    decoded=decoded,
-                    start=m.start(),
-                    end=m.end(),
-                    findings=findings,
-                    views=views,
-                )
 
-    def _smuggled_view(
+    def _smuggled(
         self,
         origin: str,
         *,
         kind: str,
         decoded: str,
-        start: int,
-        end: int,
+        span: Span,
         findings: list[Finding],
         views: list[View],
     ) -> None:
-        view = View(text=decoded, origin=origin, span=Span(start, end), depth=1)
+        view = View(text=decoded, origin=origin, span=span, depth=1)
         views.append(view)
         findings.append(
             finding(
                 f"sanitize.smuggled.{kind}",
                 Category.GUARDRAIL_BYPASS,
                 self.smuggled_score,
-                span=Span(start, end),
+                span=span,
                 message=f"text hidden in {kind.replace('_', ' ')} decoded ({len(decoded)} chars)",
                 metadata={"view": view.id, "chars": len(decoded)},
             )
         )
-
-    def _nfkc_and_homoglyphs(self, text: str, findings: list[Finding]) -> None:
-        nfkc_spans: list[list[int]] = []
-        nfkc_count = 0
-        for m in _NON_ASCII_RUN.finditer(text):
-            run = _REMOVE.sub("", m.group())
-            if run and not unicodedata.is_normalized("NFKC", run):
-                nfkc_count += 1
-                if len(nfkc_spans) < self.max_spans:
-                    nfkc_spans.append([m.start(), m.end()])
-        if nfkc_count:
-            findings.append(
-                finding(
-                    "sanitize.nfkc",
-                    Category.NORMALIZATION,
-                    self.normalization_score,
-                    span=Span(*nfkc_spans[0]),
-                    message=f"NFKC changed {nfkc_count} run(s) of characters",
-                    metadata={"count": nfkc_count, "spans": nfkc_spans},
-                )
-            )
-        table = fold_table()
-        glyph_spans: list[list[int]] = []
-        mixed_spans: list[list[int]] = []
-        glyphs = mixed = 0
-        for m in _WORD.finditer(text):
-            word = m.group()
-            if word.isascii():
-                continue
-            clean = unicodedata.normalize("NFKC", _REMOVE.sub("", word))
-            folded = _fold_word(clean, table)
-            if folded != clean:
-                glyphs += sum(1 for a, b in zip(clean, folded, strict=False) if a != b)
-                if len(glyph_spans) < self.max_spans:
-                    glyph_spans.append([m.start(), m.end()])
-            if _CYRILLIC_GREEK.search(clean) and _LATIN.search(clean):
-                mixed += 1
-                if len(mixed_spans) < self.max_spans:
-                    mixed_spans.append([m.start(), m.end()])
-        if glyphs:
-            findings.append(
-                finding(
-                    "sanitize.homoglyph",
-                    Category.NORMALIZATION,
-                    self.normalization_score,
-                    span=Span(*glyph_spans[0]),
-                    message=f"{glyphs} confusable character(s) folded to ASCII",
-                    metadata={"count": glyphs, "spans": glyph_spans},
-                )
-            )
-        if mixed:
-            findings.append(
-                finding(
-                    "sanitize.mixed_script",
-                    Category.NORMALIZATION,
-                    max(self.normalization_score, 0.5),
-                    span=Span(*mixed_spans[0]),
-                    message=f"{mixed} word(s) mix Latin with Cyrillic or Greek letters",
-                    metadata={"count": mixed, "spans": mixed_spans},
-                )
-            )
