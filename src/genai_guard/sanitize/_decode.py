@@ -435,7 +435,10 @@ class PayloadDecoder:
     def _find(self, text: str) -> Iterator[_Found]:
         scan = text[: self.max_scan_chars]
         kinds = self.kinds
-        if "base64" in kinds or "base32" in kinds or "hex" in kinds:
+        if ("base64" in kinds or "base32" in kinds or "hex" in kinds) and max(
+            map(len, scan.split()), default=0
+        ) >= self.min_encoded_chars:
+            # (Gate: a token lies inside a whitespace-free run at least as long; prose has none.)
             for m in _TOKEN.finditer(scan):
                 token = m.group()
                 if len(token.rstrip("=")) < self.min_encoded_chars:
