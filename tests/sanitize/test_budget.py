@@ -144,3 +144,8 @@ def test_importing_the_package_does_not_import_tiktoken() -> None:
     code = "import sys, genai_guard.sanitize._stage_types; print('tiktoken' in sys.modules)"
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "False"
+
+
+def test_truncation_with_cl100k_keeps_the_first_tokens(cl100k: Any) -> None:
+    budget = TokenBudget(max_tokens=2, mode="truncate", tokenizer=cl100k)
+    assert budget.check("hello world again and again", CTX).text == "hello world"

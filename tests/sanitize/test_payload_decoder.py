@@ -124,3 +124,9 @@ def test_caps_hold_for_any_input(pieces: list[str], cap: int) -> None:
 def test_never_raises(text: str) -> None:
     out = DEC.check(text, CTX)
     assert len(out.views) <= DEC.max_views
+
+
+def test_a_megabyte_input_is_handled_within_the_caps() -> None:
+    text = ("word " * 200_000) + _enc("base64")
+    out = DEC.check(text, CTX)
+    assert [v.origin for v in out.views] == ["base64"]

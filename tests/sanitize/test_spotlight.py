@@ -83,3 +83,13 @@ def test_sanitizer_can_mark_the_checked_text() -> None:
         [Step(SpotlightSanitizer(mode="encode", apply_to="parts_and_text"))]
     ).check_input("hi")
     assert (decision.action, decision.text) == (Action.MODIFY, "aGk=")
+
+
+def test_sanitizer_falls_back_to_encode_when_no_datamark_is_free() -> None:
+    hostile = "a b " + "".join(
+        ["\u02c6", "\u00a6", "\u2038", "\u2021", "\u204e", "\u2e2c", "\u2e1e"]
+    )
+    ctx = Context(parts=(Part(hostile),))
+    out = SpotlightSanitizer(mode="datamark").check("q", ctx)
+    assert isinstance(out.data, SpotlightedParts)
+    assert unspotlight(out.data.parts[0].text, "encode") == hostile

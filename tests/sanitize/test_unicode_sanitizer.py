@@ -171,3 +171,18 @@ def test_fold_table_comes_from_tr39_data_and_targets_ascii() -> None:
     assert table[ord("\u0430")] == "a"
     assert all(t.isascii() for t in table.values())
     assert all(not unicodedata.category(chr(cp)).startswith("M") for cp in table)
+
+
+def test_a_megabyte_of_mixed_text_is_handled() -> None:
+    text = ("p\u0430ss the w\u043erd\u200b to  the team. " * 30_000)[:1_000_000]
+    out = SAN.check(text, CTX)
+    assert out.text is not None
+    assert "\u0430" not in out.text
+    assert "\u200b" not in out.text
+
+
+def test_max_spans_caps_listed_spans_but_not_counts() -> None:
+    out = UnicodeSanitizer(max_spans=2).check("a\u200bb c\u200bd e\u200bf", CTX)
+    zw = next(f for f in out.findings if f.rule_id == "sanitize.zero_width")
+    assert zw.metadata["count"] == 3
+    assert len(zw.metadata["spans"]) == 2
