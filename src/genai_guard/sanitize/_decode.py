@@ -64,6 +64,7 @@ _ROT13 = str.maketrans(
 _LEET = str.maketrans("0134578@$!|+", "oieastbasilt")
 _LEET_CHARS = frozenset("0134578@$!|+")
 _CLUSTER_GAP = 40
+_MIN_COVER = 0.3
 
 # A small list of very common English words plus the vocabulary of instruction attacks; used only
 # to decide whether a marker-less decoding (rot13, leetspeak, reversed) reads as English.
@@ -234,7 +235,12 @@ def _leet_word(word: str) -> str:
 
 
 def _readable(decoded: str, min_printable: float) -> bool:
-    if len(decoded.strip()) < 4:
+    stripped = decoded.strip()
+    if len(stripped) < 4:
+        return False
+    if len(stripped) < 16 and not any(c.isspace() for c in stripped):
+        # A short single "word" from a hex or base64 run is far more often an id or a random
+        # value than a hidden instruction.
         return False
     printable = sum(1 for c in decoded if c.isprintable() or c in "\n\r\t")
     if printable < min_printable * len(decoded):
@@ -500,19 +506,31 @@ class PayloadDecoder:
 
 
 def _clusters(pattern: re.Pattern[str], text: str, least: int) -> Iterator[tuple[int, int]]:
-    """Regions where at least ``least`` matches lie within ``_CLUSTER_GAP`` chars of each other."""
+    """Regions dense in escapes, widened to whole words.
+
+    At least ``least`` matches, each within ``_CLUSTER_GAP`` chars of the previous one, covering
+    at least ``_MIN_COVER`` of the region. The density test keeps out code and markup that merely
+    use a few escapes (``&amp;``).
+    """
     start = end = -1
-    count = 0
+    count = covered = 0
     for m in pattern.finditer(text):
         if count and m.start() - end <= _CLUSTER_GAP:
             end = m.end()
             count += 1
+            covered += m.end() - m.start()
             continue
         if count >= least:
-            yield _widen(text, start, end)
-        start, end, count = m.start(), m.end(), 1
+            yield from _dense(text, start, end, covered)
+        start, end, count, covered = m.start(), m.end(), 1, m.end() - m.start()
     if count >= least:
-        yield _widen(text, start, end)
+        yield from _dense(text, start, end, covered)
+
+
+def _dense(text: str, start: int, end: int, covered: int) -> Iterator[tuple[int, int]]:
+    low, high = _widen(text, start, end)
+    if covered >= _MIN_COVER * (high - low):
+        yield low, high
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
