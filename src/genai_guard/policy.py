@@ -347,7 +347,11 @@ def build_pipeline(source: Any, *, registry: Registry | None = None) -> Pipeline
                 sides[s].append(
                     Step(
                         stage,
-                        on_fail=spec.on_fail or st.default_on_fail,
+                        # A stage instance may know its own default (a limit in block or
+                        # truncate mode); the kind's default applies otherwise.
+                        on_fail=spec.on_fail
+                        or getattr(stage, "default_on_fail", None)
+                        or st.default_on_fail,
                         on_error=spec.on_error,
                         threshold=spec.threshold,
                         flag_threshold=spec.flag_threshold,
