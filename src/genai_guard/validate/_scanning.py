@@ -7,15 +7,23 @@ any chunking by construction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from genai_guard._results import CLEAN, Finding, Outcome
 from genai_guard.protocols import StreamScanner
 
-__all__ = ["MAX_UNIT", "LineScanner", "run_whole"]
+__all__ = ["MAX_UNIT", "SOFT_UNIT", "LineScanner", "run_whole"]
 
 MAX_UNIT = 4096
 """Longest unit a line scanner examines at once; longer lines are cut into units of this size."""
+
+SOFT_UNIT = 200
+"""A unit this long also ends at the first space after a sentence end (``.``, ``!``, ``?``)."""
+
+# A newline, or a space or tab right after a sentence end; the previous character may belong to
+# the previous delta, so it is passed in front of each delta.
+_BOUNDARY = re.compile(r"\n|(?<=[.!?\u3002\uff01\uff1f])[ \t]")
 
 
 def run_whole(scanner: StreamScanner, text: str) -> Outcome:
@@ -28,23 +36,31 @@ def run_whole(scanner: StreamScanner, text: str) -> Outcome:
 
 
 class LineScanner:
-    """Cuts a stream into units (a line with its newline, or ``max_unit`` chars) and scans each.
+    """Cuts a stream into units and scans each unit once.
 
-    ``scan_unit(unit, offset)`` returns the findings of one unit with spans relative to the whole
-    stream. The units do not depend on the chunking, so neither do the findings. ``lookbehind``
-    is the pending (incomplete) unit. Not thread-safe; one per stream.
+    A unit ends after a newline; or, once it is ``soft_unit`` characters long, after the first space
+    following a sentence end; or at ``max_unit`` characters. ``scan_unit(unit, offset)`` returns
+    the findings of one unit with spans relative to the whole stream. The units depend only on the
+    text, not on the chunking, so neither do the findings; a match cannot span two units.
+    ``lookbehind`` is the pending (incomplete) unit. Not thread-safe; one per stream.
     """
 
-    __slots__ = ("_len", "_max", "_offset", "_parts", "_scan_unit")
+    __slots__ = ("_last", "_len", "_max", "_offset", "_parts", "_scan_unit", "_soft")
 
     def __init__(
-        self, scan_unit: Callable[[str, int], list[Finding]], *, max_unit: int = MAX_UNIT
+        self,
+        scan_unit: Callable[[str, int], list[Finding]],
+        *,
+        max_unit: int = MAX_UNIT,
+        soft_unit: int = SOFT_UNIT,
     ) -> None:
         self._scan_unit = scan_unit
         self._max = max_unit
+        self._soft = soft_unit
         self._parts: list[str] = []
         self._len = 0
         self._offset = 0
+        self._last = ""
 
     @property
     def lookbehind(self) -> int:
@@ -53,23 +69,39 @@ class LineScanner:
 
     def feed(self, delta: str) -> Outcome:
         """Collect ``delta``; scan every unit it completes."""
+        if not delta:
+            return CLEAN
         found: list[Finding] = []
         pos = 0
-        n = len(delta)
-        while pos < n:
-            nl = delta.find("\n", pos)
-            room = self._max - self._len
-            end = n if nl < 0 else nl + 1
-            complete = nl >= 0
-            if end - pos >= room:
-                end = pos + room
-                complete = True
-            self._parts.append(delta[pos:end])
-            self._len += end - pos
-            if complete:
-                self._flush(found)
-            pos = end
+        shift = len(self._last)
+        for m in _BOUNDARY.finditer(self._last + delta):
+            b = m.start() - shift
+            if b < pos:
+                continue
+            end = b + 1
+            pos = self._cap(delta, pos, end, found)
+            if delta[b] == "\n" or self._len + end - pos >= self._soft:
+                self._take(delta, pos, end, found)
+                pos = end
+        pos = self._cap(delta, pos, len(delta), found)
+        if pos < len(delta):
+            self._parts.append(delta[pos:])
+            self._len += len(delta) - pos
+        self._last = delta[-1]
         return Outcome(findings=tuple(found)) if found else CLEAN
+
+    def _cap(self, delta: str, pos: int, end: int, found: list[Finding]) -> int:
+        """Complete units of ``max_unit`` characters within ``delta[pos:end]``."""
+        while self._len + end - pos >= self._max:
+            cut = pos + self._max - self._len
+            self._take(delta, pos, cut, found)
+            pos = cut
+        return pos
+
+    def _take(self, delta: str, pos: int, end: int, found: list[Finding]) -> None:
+        self._parts.append(delta[pos:end])
+        self._len += end - pos
+        self._flush(found)
 
     def finish(self) -> Outcome:
         """Scan the last, unterminated unit."""
@@ -81,6 +113,7 @@ class LineScanner:
     def _flush(self, found: list[Finding]) -> None:
         unit = "".join(self._parts)
         self._parts.clear()
-        found.extend(self._scan_unit(unit, self._offset))
+        if unit:
+            found.extend(self._scan_unit(unit, self._offset))
         self._offset += self._len
         self._len = 0

@@ -142,16 +142,29 @@ class _CanaryScanner:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    """Per-call index of a system prompt: its sampled ``k``-grams and their form."""
+    """Per-call index of a system prompt: its ``k``-grams (letters only) and their form."""
 
     grams: dict[str, str]
     k: int
     stride: int
-    hold: int
+    need: int  # consecutive sampled hits that make a finding
+    hold: int  # letters a stream holds back
 
 
-def _letters(text: str) -> str:
-    return "".join(_ALNUM.findall(text)).casefold()
+# A number of one to three digits standing alone (list numbering, "step 2") is dropped, so
+# renumbered bullets do not break a run.
+_SHORT_NUMBER = re.compile(r"(?<![^\W_])\d{1,3}(?![^\W_])")
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def _letters(text: str, *, in_run: bool = False) -> str:
+    """Letters and digits of ``text``, case-folded, short standalone numbers dropped.
+
+    ``in_run``: the text continues a letter run of earlier text (its leading run is not alone).
+    """
+    if in_run:
+        return _NON_ALNUM.sub("", _SHORT_NUMBER.sub("", "a" + text)).casefold()[1:]
+    return _NON_ALNUM.sub("", _SHORT_NUMBER.sub("", text)).casefold()
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -212,8 +225,9 @@ class SystemPromptLeakValidator:
         if len(letters) < 16:
             return None
         run = min(self.min_run, len(letters))
-        k = max(8, run // 2)
-        stride = run - k + 1
+        k = max(8, min(20, run // 2))
+        stride = max(1, k // 2)
+        need = -(-(run - k) // stride) + 1  # ceil: `need` hits span at least `run` letters
         grams: dict[str, str] = {}
         forms = [("text", letters)]
         if self.detect_base64:
@@ -222,7 +236,7 @@ class SystemPromptLeakValidator:
         for form, source in forms:
             for i in range(len(source) - k + 1):
                 grams.setdefault(source[i : i + k], form)
-        return _Index(grams, k, stride, 2 * stride + k)
+        return _Index(grams, k, stride, need, need * stride + k)
 
 
 class _NullScanner:
@@ -237,28 +251,37 @@ class _NullScanner:
 
 
 class _LeakScanner:
-    """Samples the output's letter stream every ``stride`` letters against the prompt index."""
+    """Samples the output's letter stream every ``stride`` letters against the prompt index.
+
+    A trailing run of at most three digits is kept pending until it is known whether it stands
+    alone (dropped) or not, so the letter stream does not depend on the chunking.
+    """
 
     __slots__ = (
-        "_chunk_letters",
-        "_chunk_orig",
         "_chunks",
         "_fed",
+        "_in_run",
         "_index",
         "_letters",
         "_next",
+        "_pending",
+        "_processed",
         "_run",
         "_run_start",
+        "_starts",
         "_tail",
         "_tail_start",
     )
 
     def __init__(self, index: _Index) -> None:
         self._index = index
-        self._chunks: list[str] = []  # raw chunks, for mapping letter offsets back to characters
-        self._chunk_letters: list[int] = []  # letter offset where each chunk starts
-        self._chunk_orig: list[int] = []  # character offset where each chunk starts
-        self._fed = 0
+        # Processed pieces (letter start, char start, text, continues a run) to map offsets back.
+        self._chunks: list[tuple[int, int, str, bool]] = []
+        self._starts: list[int] = []
+        self._fed = 0  # characters received
+        self._processed = 0  # characters turned into letters
+        self._pending = ""
+        self._in_run = False
         self._letters = 0
         self._tail = ""  # letters from _tail_start on
         self._tail_start = 0
@@ -276,11 +299,24 @@ class _LeakScanner:
     def feed(self, delta: str) -> Outcome:
         if not delta:
             return CLEAN
-        letters = _letters(delta)
-        self._chunks.append(delta)
-        self._chunk_letters.append(self._letters)
-        self._chunk_orig.append(self._fed)
         self._fed += len(delta)
+        text = self._pending + delta
+        cut = _pending_cut(text, self._in_run)
+        self._pending = text[cut:]
+        return self._process(text[:cut])
+
+    def finish(self) -> Outcome:
+        text, self._pending = self._pending, ""
+        return self._process(text)
+
+    def _process(self, piece: str) -> Outcome:
+        if not piece:
+            return CLEAN
+        letters = _letters(piece, in_run=self._in_run)
+        self._chunks.append((self._letters, self._processed, piece, self._in_run))
+        self._starts.append(self._letters)
+        self._in_run = piece[-1].isalnum()
+        self._processed += len(piece)
         self._letters += len(letters)
         self._tail += letters
         idx = self._index
@@ -294,17 +330,14 @@ class _LeakScanner:
                 if self._run == 0:
                     self._run_start = self._next
                 self._run += 1
-                if self._run == 2:
+                if self._run == idx.need:
                     found.append(self._finding(self._next + idx.k, form))
             self._next += idx.stride
-        cut = min(self._next, self._letters) - self._tail_start
-        if cut > 0:
-            self._tail = self._tail[cut:]
-            self._tail_start += cut
+        drop = min(self._next, self._letters) - self._tail_start
+        if drop > 0:
+            self._tail = self._tail[drop:]
+            self._tail_start += drop
         return Outcome(findings=tuple(found)) if found else CLEAN
-
-    def finish(self) -> Outcome:
-        return CLEAN
 
     def _finding(self, end_letter: int, form: str) -> Finding:
         start = self._orig(self._run_start)
@@ -320,13 +353,29 @@ class _LeakScanner:
 
     def _orig(self, letter: int) -> int:
         """Character offset of the letter at ``letter`` in the stream."""
-        i = max(0, bisect.bisect_right(self._chunk_letters, letter) - 1)
-        count = self._chunk_letters[i]
-        base = self._chunk_orig[i]
-        for m in _ALNUM.finditer(self._chunks[i]):
-            for j, ch in enumerate(m.group()):
+        i = max(0, bisect.bisect_right(self._starts, letter) - 1)
+        count, base, piece, in_run = self._chunks[i]
+        for m in _ALNUM.finditer(piece):
+            run = m.group()
+            joined = in_run and m.start() == 0
+            if not joined and len(run) <= 3 and _SHORT_NUMBER.fullmatch(run):
+                continue
+            for j, ch in enumerate(run):
                 step = len(ch.casefold())
                 if count + step > letter:
                     return base + m.start() + j
                 count += step
-        return base + len(self._chunks[i])
+        return base + len(piece)
+
+
+def _pending_cut(text: str, in_run: bool) -> int:
+    """Where a trailing run of at most three digits starts (``len(text)`` when there is none)."""
+    n = len(text)
+    t = n
+    while t > 0 and n - t < 4 and text[t - 1].isalnum():
+        t -= 1
+    if t == n or n - t > 3 or (t > 0 and text[t - 1].isalnum()):
+        return n  # no trailing run, or one of four or more characters
+    if t == 0 and in_run:
+        return n  # continues a run of earlier text
+    return t if _SHORT_NUMBER.fullmatch(text[t:]) else n
