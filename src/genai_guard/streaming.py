@@ -39,7 +39,7 @@ __all__ = ["DEFAULT_BATCH", "AsyncGuardedStream", "GuardedStream", "StreamCore"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH = 64
+DEFAULT_BATCH = 128
 """Default minimum number of unscanned characters before the scanners run (latency vs cost)."""
 
 _DIRECTION = "output"
@@ -174,14 +174,15 @@ class StreamCore:
         "_fail_fast",
         "_fed",
         "_findings",
+        "_held",
         "_hold_all",
         "_pending_len",
+        "_pieces",
         "_released",
         "_rewriters",
         "_scanners",
         "_steps",
         "_tail",
-        "_text",
     )
 
     def __init__(
@@ -200,7 +201,8 @@ class StreamCore:
         self._batch = batch
         self._chunks: list[str] = []  # received but not yet scanned
         self._pending_len = 0
-        self._text = ""  # scanned text; joined per batch, not per delta
+        self._pieces: list[str] = []  # all scanned text, joined only for a decision
+        self._held = ""  # scanned text not yet released (from offset _released on)
         self._fed = 0
         self._released = 0
         self._findings: dict[str, list[Any]] = {}
@@ -257,8 +259,9 @@ class StreamCore:
         self._chunks.clear()
         self._pending_len = 0
         if piece:
-            self._text += piece
-            self._fed = len(self._text)
+            self._pieces.append(piece)
+            self._held += piece
+            self._fed += len(piece)
         clock = time.perf_counter_ns
         hold = 0
         blocked = False
@@ -291,9 +294,17 @@ class StreamCore:
         safe = self._fed - hold
         if safe <= self._released:
             return ""
-        out = self._text[self._released : safe]
+        cut = safe - self._released
+        out = self._held[:cut]
+        self._held = self._held[cut:]
         self._released = safe
         return self._rewrite(out)
+
+    def _joined(self) -> str:
+        """All text received so far (joined once, then kept joined)."""
+        if len(self._pieces) > 1:
+            self._pieces[:] = ["".join(self._pieces)]
+        return self._pieces[0] if self._pieces else ""
 
     def _rewrite(self, text: str) -> str:
         for rewriter in self._rewriters:
@@ -304,7 +315,7 @@ class StreamCore:
         """The decision of ``check_output`` on all text received so far (every stage rerun)."""
         return _decide(
             self._steps,
-            self._text,
+            self._joined(),
             self._ctx,
             fail_fast=self._fail_fast,
             known={},
@@ -315,7 +326,7 @@ class StreamCore:
     def scanner_decision(self) -> Decision:
         """A decision built from the scanners' findings alone (fallback for ``blocked``)."""
         known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
-        run = Run(self._text, self._ctx)
+        run = Run(self._joined(), self._ctx)
         for step, _ in self._scanners:
             outcome = known[step.name]
             run.record(StageResult(step.name, step.action_for(outcome), outcome, 0))
@@ -348,7 +359,7 @@ class StreamCore:
         known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
         return _decide(
             self._steps,
-            self._text,
+            self._joined(),
             self._ctx,
             fail_fast=self._fail_fast,
             known=known,
@@ -363,7 +374,8 @@ class StreamCore:
         if self._hold_all:
             return decision.text
         head = self._tail
-        rest = self._rewrite(self._text[self._released :]) if self._released < self._fed else ""
+        rest = self._rewrite(self._held) if self._held else ""
+        self._held = ""
         self._released = self._fed
         out = [head, rest]
         for i, rewriter in enumerate(self._rewriters):

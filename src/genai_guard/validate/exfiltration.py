@@ -169,6 +169,13 @@ class ExfiltrationValidator:
 
     def _scan(self, unit: str, offset: int, vocab: frozenset[str]) -> list[Finding]:
         found: list[Finding] = []
+        if (
+            "//" not in unit
+            and "](" not in unit
+            and "<" not in unit
+            and "data:" not in unit.lower()
+        ):
+            return found  # nothing that can hold a URL: skip the regex
         for m in _PATTERN.finditer(unit, timeout=_TIMEOUT):
             hit = _hit(m, offset)
             f = self._judge(hit, vocab)

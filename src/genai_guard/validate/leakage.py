@@ -291,10 +291,12 @@ class _LeakScanner:
 
     @property
     def lookbehind(self) -> int:
+        # Conservative: hold from the start of the piece holding the target letter (no char walk).
         target = self._letters - self._index.hold
         if target <= 0:
             return self._fed
-        return self._fed - self._orig(target)
+        i = max(0, bisect.bisect_right(self._starts, target) - 1)
+        return self._fed - self._chunks[i][1]
 
     def feed(self, delta: str) -> Outcome:
         if not delta:

@@ -8,6 +8,7 @@ matches a curated set of such patterns line by line (case-insensitive, bounded p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,6 +80,24 @@ UNSAFE_CODE_RULES: dict[str, tuple[str, str]] = {
 }
 
 
+# Cheap prefilter: a rule's regex runs on a unit only if the lower-cased unit contains one of these.
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "destructive_rm": ("rm ", "rm\t"),
+    "disk_wipe": ("mkfs", "/dev/", "shred"),
+    "fork_bomb": (":(",),
+    "pipe_to_shell": ("curl", "wget", "fetch", "iwr", "invoke-webrequest", "iex"),
+    "download_exec": ("chmod",),
+    "reverse_shell": ("/dev/tcp", "/dev/udp", "nc ", "ncat", "netcat", "socat", "mkfifo", "socket"),
+    "disable_security": (
+        "setenforce", "ufw", "systemctl", "mppreference", "netsh", "iptables", "chmod", "selinux",
+    ),
+    "destructive_sql": ("drop", "truncate", "delete"),
+}  # fmt: skip
+
+
+_ANY_KEYWORD = re.compile("|".join(re.escape(k) for ks in _KEYWORDS.values() for k in ks))
+
+
 @dataclass(frozen=True, slots=True, init=False)
 class UnsafeCodeValidator:
     """Flags (or blocks) dangerous commands and SQL in output.
@@ -96,7 +115,7 @@ class UnsafeCodeValidator:
 
     name: str
     rules: tuple[str, ...]
-    _patterns: tuple[tuple[str, str, regex.Pattern[str]], ...]
+    _patterns: tuple[tuple[str, str, regex.Pattern[str], tuple[str, ...]], ...]
     default_on_fail = Action.FLAG
 
     def __init__(self, name: str = "unsafe_code", *, rules: Sequence[str] | None = None) -> None:
@@ -105,7 +124,12 @@ class UnsafeCodeValidator:
         if unknown:
             raise ConfigurationError(f"unknown unsafe_code rules {unknown}")
         compiled = tuple(
-            (r, UNSAFE_CODE_RULES[r][1], regex.compile(UNSAFE_CODE_RULES[r][0], regex.I | regex.M))
+            (
+                r,
+                UNSAFE_CODE_RULES[r][1],
+                regex.compile(UNSAFE_CODE_RULES[r][0], regex.I | regex.M),
+                _KEYWORDS[r],
+            )
             for r in chosen
         )
         object.__setattr__(self, "name", name)
@@ -122,7 +146,12 @@ class UnsafeCodeValidator:
 
     def _scan(self, unit: str, offset: int) -> list[Finding]:
         found: list[Finding] = []
-        for rule, message, pattern in self._patterns:
+        low = unit.lower()
+        if _ANY_KEYWORD.search(low) is None:
+            return found
+        for rule, message, pattern, keywords in self._patterns:
+            if not any(k in low for k in keywords):
+                continue
             for m in pattern.finditer(unit, timeout=_TIMEOUT):
                 found.append(
                     finding(
