@@ -5,8 +5,8 @@
 * ``SystemPromptLeakValidator`` finds long runs of the system prompt (``Context.system_prompt``) in
   the output. Both texts are reduced to their letters and digits, case-folded, so reformatting,
   bullets, whitespace, punctuation, case and spaced-out letters do not hide a copy; the base64 forms
-  of the prompt (all three byte alignments) are indexed too. A copy is reported when two
-  consecutive sampled ``k``-grams of the output both occur in the prompt's index.
+  of the prompt (all three byte alignments) are indexed too. A copy is reported when enough
+  consecutive sampled letter grams of the output occur in the prompt's index to span ``min_run``.
 
 Both stream: they implement ``open_stream`` and their ``check`` is their scanner run on the whole
 text, so a streamed answer gets exactly the whole-text findings. Instances are immutable and
@@ -171,14 +171,15 @@ def _letters(text: str, *, in_run: bool = False) -> str:
 class SystemPromptLeakValidator:
     """Blocks output that reproduces a long run of ``Context.system_prompt``.
 
-    Texts are compared as case-folded letters and digits only. The prompt's ``k``-grams
-    (``k = min_run // 2``) and those of its base64 forms are indexed once per call; the output is
-    sampled every ``min_run - k + 1`` letters, and two consecutive sampled hits make a finding. A
-    shared run of ``2 * min_run - k`` letters or more is always found; from ``min_run`` letters it
-    may be. Prompts shorter than 16 letters are not checked (use a canary).
+    Texts are compared as case-folded letters and digits only (standalone numbers of up to three
+    digits dropped). The prompt's 20-letter grams and those of its base64 forms are indexed once
+    per call; the output is sampled every 10 letters, and enough consecutive sampled hits to span
+    ``min_run`` letters make a finding. A shared run of ``min_run + 9`` letters or more is always
+    found (for ``min_run >= 40``); from ``min_run`` letters it may be. Prompts shorter than 16
+    letters are not checked (use a canary).
 
     Findings: ``output.system_prompt_leak`` (``INFORMATION_LEAKAGE``, score 1.0, metadata ``form``:
-    ``text`` or ``base64``). Streaming holds back about ``2 * min_run`` letters. Thread-safe.
+    ``text`` or ``base64``). Streaming holds back about ``min_run + 10`` letters. Thread-safe.
 
     Args:
         name: Stage name.
