@@ -43,7 +43,7 @@ _PATTERN = regex.compile(
 _AUTO_TAGS = frozenset({"img", "iframe", "frame", "script", "link", "source", "video", "audio"})
 _AUTO_TAGS |= frozenset({"embed", "object", "input"})
 _ENCODED = re.compile(r"[A-Za-z0-9+/=_-]{24,}")
-_PATH_ENCODED = re.compile(r"[A-Za-z0-9+/=_]{32,}")
+_PATH_ENCODED = re.compile(r"[A-Za-z0-9+=_-]{32,}")  # within one path segment
 _WORD = re.compile(r"[^\W_]{5,}")
 _STOP = frozenset(
     {
@@ -198,9 +198,9 @@ class ExfiltrationValidator:
             return None
         carried = unquote_plus(f"{parts.path}?{parts.query}#{parts.fragment}")
         if (
-            _ENCODED.search(parts.query)
-            or _ENCODED.search(parts.fragment)
-            or _PATH_ENCODED.search(parts.path)
+            _encoded(_ENCODED, parts.query)
+            or _encoded(_ENCODED, parts.fragment)
+            or _encoded(_PATH_ENCODED, parts.path)
             or self._conversation_words(carried, vocab)
         ):
             score = 1.0 if auto else 0.9
@@ -219,6 +219,23 @@ class ExfiltrationValidator:
             return False
         words = {w.casefold() for w in _WORD.findall(carried)}
         return len(words & vocab) >= self.min_conversation_words
+
+
+def _encoded(pattern: re.Pattern[str], text: str) -> bool:
+    """A long run that looks encoded: mixed character classes, few word separators.
+
+    ``snake_case_file_names`` and ``long-slug-urls`` are words, not data.
+    """
+    for m in pattern.finditer(text):
+        run = m.group()
+        classes = (
+            any(c.islower() for c in run)
+            + any(c.isupper() for c in run)
+            + any(c.isdigit() for c in run)
+        )
+        if classes >= 2 and run.count("_") + run.count("-") <= len(run) // 8:
+            return True
+    return False
 
 
 def _hit(m: regex.Match[str], offset: int) -> _Hit:
