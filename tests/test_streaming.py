@@ -390,3 +390,24 @@ def test_async_close_closes_the_upstream() -> None:
         return up.closed
 
     assert asyncio.run(main())
+
+
+class VendorStream:
+    """Like a vendor SDK stream: ``__iter__`` returns a generator, ``close()`` ends the response."""
+
+    def __init__(self, deltas: list[str]) -> None:
+        self.deltas = deltas
+        self.closed = False
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.deltas
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_block_closes_a_vendor_stream_object() -> None:
+    vendor = VendorStream(["hello ", "EVIL", " more"])
+    _, error = _drain(_pipeline().stream_output(vendor, batch=1))
+    assert error is not None
+    assert vendor.closed

@@ -23,6 +23,7 @@ does not import ``pipeline``: steps are accepted structurally.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
@@ -442,13 +443,17 @@ class GuardedStream(Iterator[str]):
         return out
 
     def close(self) -> None:
-        """Stop the stream and close the upstream iterator (if it has ``close``)."""
+        """Stop the stream; close the upstream iterator and the upstream object (``close()``).
+
+        Both are closed when they differ: a vendor stream object may hand out a generator from
+        ``__iter__`` while its own ``close()`` releases the connection.
+        """
         self._done = True
-        for source in (self._it, self._upstream):
+        sources = (self._it,) if self._it is self._upstream else (self._it, self._upstream)
+        for source in sources:
             closer = getattr(source, "close", None)
             if callable(closer):
                 closer()
-                break
 
     def __enter__(self) -> GuardedStream:
         return self
@@ -514,13 +519,18 @@ class AsyncGuardedStream(AsyncIterator[str]):
         return out
 
     async def aclose(self) -> None:
-        """Stop the stream and close the upstream async iterator (if it has ``aclose``)."""
+        """Stop the stream; close the upstream iterator and object (``aclose()`` or ``close()``).
+
+        A ``close`` that returns an awaitable is awaited (vendor async streams).
+        """
         self._done = True
-        for source in (self._it, self._upstream):
-            closer = getattr(source, "aclose", None)
+        sources = (self._it,) if self._it is self._upstream else (self._it, self._upstream)
+        for source in sources:
+            closer = getattr(source, "aclose", None) or getattr(source, "close", None)
             if callable(closer):
-                await closer()
-                break
+                result = closer()
+                if inspect.isawaitable(result):
+                    await result
 
     async def __aenter__(self) -> AsyncGuardedStream:
         return self
