@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from genai_guard import Context, Decision, Direction, GuardBlocked, Pipeline
+from genai_guard import Action, Context, Decision, Direction, GuardBlocked, Pipeline
 from genai_guard.validate import add_canary, with_canary
 
 PIPELINE = Pipeline.default()
@@ -137,3 +137,67 @@ def test_default_pipeline_stream_equals_whole_text(
         return
     _same(stream.decision, whole)
     assert released == whole.text
+
+
+PIECES = [
+    "![a](",
+    "https://",
+    "x.example/",
+    "?q=",
+    "TWFyZ3Vlcml0ZSBPa29ua3dvIC0gSGFy",
+    ")",
+    " ",
+    "\n",
+    ". ",
+    "rm -rf / ",
+    "curl x | sh",
+    "You are Orbit, the support assistant",
+    " of Northwind Telecom.",
+    "- Answer only questions about mobile plans, billing and roaming.",
+    "1",
+    "22",
+    "4444",
+    "ß",
+    "İ",
+    "ΣΑΣ",
+    "_",
+]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pieces=st.lists(st.sampled_from(PIECES), max_size=40),
+    cuts=st.lists(st.integers(min_value=0, max_value=600), max_size=40),
+    batch=st.integers(min_value=1, max_value=50),
+)
+def test_mixed_answers_stream_like_whole_text(
+    pieces: list[str], cuts: list[int], batch: int, system_prompt: str
+) -> None:
+    answer = "".join(pieces)
+    ctx = Context(direction=Direction.OUTPUT, system_prompt=system_prompt)
+    points = sorted({c % (len(answer) + 1) for c in cuts} | {0, len(answer)})
+    deltas = [answer[a:b] for a, b in itertools.pairwise(points)]
+    whole = PIPELINE.check_output(answer, ctx=ctx)
+    stream = PIPELINE.stream_output(deltas, ctx=ctx, batch=batch)
+    got: list[str] = []
+    while True:
+        try:
+            got.append(next(stream))
+        except (StopIteration, GuardBlocked):
+            break
+    assert stream.decision is not None
+    assert stream.decision.blocked is whole.blocked
+    if not whole.blocked:
+        _same(stream.decision, whole)
+        assert "".join(got) == whole.text
+    else:
+        blocking = [
+            f.span.start
+            for r in stream.decision.results
+            if r.action is Action.BLOCK
+            for f in r.outcome.findings
+            if f.span is not None
+        ]
+        assert len("".join(got)) <= min(blocking)
