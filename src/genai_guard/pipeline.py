@@ -8,7 +8,7 @@ stops the run when ``fail_fast`` is set. A pipeline is immutable and thread-safe
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +21,7 @@ from genai_guard.protocols import AsyncStage, Stage
 
 if TYPE_CHECKING:
     from genai_guard.registry import Registry
+    from genai_guard.streaming import AsyncGuardedStream, GuardedStream
 
 __all__ = ["FunctionStage", "Pipeline", "Step", "stage"]
 
@@ -252,6 +253,61 @@ class Pipeline:
             if self.fail_fast and run.action is Action.BLOCK:
                 break
         return run.decision(direction.value)
+
+    def stream_output(
+        self,
+        deltas: Iterable[str],
+        *,
+        prompt: Decision | None = None,
+        ctx: Context | None = None,
+        batch: int | None = None,
+    ) -> GuardedStream:
+        """Guard a stream of answer deltas; iterate the result for safe text.
+
+        Text is released once no streaming scanner can still object to it and after the
+        rewriting stages (restorers) have run over it. A block closes ``deltas`` and raises
+        ``GuardBlocked`` with the decision ``check_output`` gives on the text received so far.
+        After exhaustion, ``.decision`` on the returned stream equals ``check_output`` on the
+        whole text. ``batch`` (default ``streaming.DEFAULT_BATCH``) is the minimum number of new
+        characters before the scanners run. See ``docs/streaming.md``.
+        """
+        from genai_guard.streaming import DEFAULT_BATCH, GuardedStream, StreamCore  # noqa: PLC0415
+
+        if self._async_only[Direction.OUTPUT]:
+            raise ConfigurationError(
+                f"output steps {list(self._async_only[Direction.OUTPUT])} are async-only; "
+                "use astream_output()"
+            )
+        core = StreamCore(
+            self.output_steps,
+            _output_ctx(prompt, ctx),
+            fail_fast=self.fail_fast,
+            batch=DEFAULT_BATCH if batch is None else batch,
+        )
+        return GuardedStream(core, deltas)
+
+    def astream_output(
+        self,
+        deltas: AsyncIterable[str],
+        *,
+        prompt: Decision | None = None,
+        ctx: Context | None = None,
+        batch: int | None = None,
+    ) -> AsyncGuardedStream:
+        """Async twin of ``stream_output`` over an async iterable; use ``async for``."""
+        from genai_guard.streaming import (  # noqa: PLC0415
+            DEFAULT_BATCH,
+            AsyncGuardedStream,
+            StreamCore,
+        )
+
+        core = StreamCore(
+            self.output_steps,
+            _output_ctx(prompt, ctx),
+            fail_fast=self.fail_fast,
+            batch=DEFAULT_BATCH if batch is None else batch,
+        )
+        return AsyncGuardedStream(core, deltas)
 
     # -- async ------------------------------------------------------------------------------
 

@@ -1,0 +1,522 @@
+"""Streaming validation of a model's answer: a hold-back buffer and thin sync and async drivers.
+
+How it works (see ``docs/streaming.md``):
+
+* Every output step whose stage is a ``StreamingStage`` gets a fresh ``StreamScanner``; each scanner
+  is fed every character exactly once (linear total work). The driver feeds scanners in batches of
+  at least ``batch`` characters to keep the per-delta cost small.
+* Text is released only when no scanner can still object to it: the driver holds back the largest
+  ``lookbehind`` of the live scanners. Released text passes through every ``RewritingStage``'s
+  ``StreamRewriter`` in step order (a PII restorer) before it is yielded.
+* A finding that makes its step block stops the stream: the upstream iterator is closed and
+  ``GuardBlocked`` is raised with the decision ``check_output`` gives on the text received so far.
+* Steps with no streaming form (``check`` only) run once on the whole text at the end. If such a
+  step can block or rewrite the text, or a scanning step follows a rewriting one, nothing can be
+  released early and the stream holds back everything until the end ("whole-text mode").
+* When the stream ends, the final ``Decision`` equals ``check_output`` on the whole text and is
+  exposed as ``.decision`` on the stream object.
+
+The stream logic is written once, sans I/O, in ``StreamCore`` and the ``_decide`` generator; the
+drivers ``GuardedStream`` and ``AsyncGuardedStream`` only move deltas and call stages. This module
+does not import ``pipeline``: steps are accepted structurally.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
+from types import TracebackType
+from typing import Any, NoReturn, Protocol
+
+from genai_guard._engine import OnError, Run
+from genai_guard._results import Action, Decision, Outcome, StageResult
+from genai_guard.context import Context
+from genai_guard.errors import ConfigurationError, GuardBlocked, StageError
+from genai_guard.protocols import RewritingStage, StreamingStage, StreamRewriter, StreamScanner
+
+__all__ = ["DEFAULT_BATCH", "AsyncGuardedStream", "GuardedStream", "StreamCore"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 64
+"""Default minimum number of unscanned characters before the scanners run (latency vs cost)."""
+
+_DIRECTION = "output"
+
+
+class _StepLike(Protocol):
+    """What the stream needs of a ``pipeline.Step`` (structural, to keep imports pointing down)."""
+
+    @property
+    def stage(self) -> Any: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def on_fail(self) -> Action: ...
+    @property
+    def on_error(self) -> OnError: ...
+    @property
+    def is_sync(self) -> bool: ...
+    @property
+    def is_async(self) -> bool: ...
+    def action_for(self, outcome: Outcome) -> Action: ...
+
+
+# A request for one stage outcome: (step, text, ctx); the driver answers with an Outcome or throws.
+_Request = tuple[_StepLike, str, Context]
+_Decide = Generator[_Request, Outcome, Decision]
+
+
+def _is_streaming(stage: Any) -> bool:
+    """A stage scans streams unless it opts out with ``streamable = False`` (a rewrite mode)."""
+    return isinstance(stage, StreamingStage) and bool(getattr(stage, "streamable", True))
+
+
+def _decide(
+    steps: tuple[_StepLike, ...],
+    text: str,
+    ctx: Context,
+    *,
+    fail_fast: bool,
+    known: dict[str, Outcome],
+    errors: dict[str, Exception],
+    elapsed: dict[str, int],
+) -> _Decide:
+    """The engine fold of ``Pipeline.check_output`` with some outcomes already known.
+
+    ``known`` holds the outcomes streaming scanners produced on ``text``; they stand in for
+    ``check`` only while the run's text is still the raw text (no earlier step rewrote it). Any
+    other outcome is requested from the driver by yielding ``(step, text, ctx)``.
+    """
+    run = Run(text, ctx)
+    clock = time.perf_counter_ns
+    for step in steps:
+        raw = run.text is text
+        if raw and step.name in errors:
+            run.record_error(step.name, errors[step.name], elapsed.get(step.name, 0), step.on_error)
+        else:
+            outcome = known.get(step.name) if raw else None
+            start = clock()
+            spent = elapsed.get(step.name, 0) if outcome is not None else 0
+            try:
+                if outcome is None:
+                    outcome = yield (step, run.text, run.ctx)
+            except StageError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - fail closed, recorded in the result
+                run.record_error(step.name, exc, clock() - start, step.on_error)
+            else:
+                spent += clock() - start
+                run.record(StageResult(step.name, step.action_for(outcome), outcome, spent))
+        if fail_fast and run.action is Action.BLOCK:
+            break
+    return run.decision(_DIRECTION)
+
+
+def _answer_sync(gen: _Decide) -> Decision:
+    """Drive a ``_decide`` generator by calling ``check`` inline."""
+    try:
+        step, text, ctx = next(gen)
+        while True:
+            try:
+                outcome = step.stage.check(text, ctx)
+            except Exception as exc:  # noqa: BLE001 - handed to the engine (on_error)
+                step, text, ctx = gen.throw(exc)
+            else:
+                step, text, ctx = gen.send(outcome)
+    except StopIteration as stop:
+        result: Decision = stop.value
+        return result
+
+
+async def _answer_async(gen: _Decide) -> Decision:
+    """Drive a ``_decide`` generator, awaiting ``acheck`` for async stages."""
+    try:
+        step, text, ctx = next(gen)
+        while True:
+            try:
+                if step.is_async:
+                    outcome = await step.stage.acheck(text, ctx)
+                else:
+                    outcome = step.stage.check(text, ctx)
+            except Exception as exc:  # noqa: BLE001 - handed to the engine (on_error)
+                step, text, ctx = gen.throw(exc)
+            else:
+                step, text, ctx = gen.send(outcome)
+    except StopIteration as stop:
+        result: Decision = stop.value
+        return result
+
+
+class StreamCore:
+    """Sans-I/O state of one guarded stream. Not thread-safe; one per stream.
+
+    The drivers call ``push(delta)`` for each delta and release what it returns; a scanner block
+    makes ``push`` return ``None`` and leaves a ``_Decide`` generator in ``pending`` for the driver
+    to answer (sync or async) and pass to ``blocked``. At the end, ``end()`` returns the generator
+    of the final decision and ``release_final(decision)`` the text still held back.
+
+    Args:
+        steps: The pipeline's output steps, in order.
+        ctx: The output context (system prompt, canaries, restorations).
+        fail_fast: The pipeline's ``fail_fast``.
+        batch: Minimum number of unscanned characters before the scanners run.
+    """
+
+    __slots__ = (
+        "_batch",
+        "_blocked",
+        "_chunks",
+        "_ctx",
+        "_elapsed",
+        "_errors",
+        "_fail_fast",
+        "_fed",
+        "_findings",
+        "_hold_all",
+        "_pending_len",
+        "_released",
+        "_rewriters",
+        "_scanners",
+        "_steps",
+        "_tail",
+        "_text",
+    )
+
+    def __init__(
+        self,
+        steps: tuple[_StepLike, ...],
+        ctx: Context,
+        *,
+        fail_fast: bool,
+        batch: int = DEFAULT_BATCH,
+    ) -> None:
+        if batch < 1:
+            raise ConfigurationError(f"batch must be >= 1, got {batch!r}")
+        self._steps = steps
+        self._ctx = ctx
+        self._fail_fast = fail_fast
+        self._batch = batch
+        self._chunks: list[str] = []  # received but not yet scanned
+        self._pending_len = 0
+        self._text = ""  # scanned text; joined per batch, not per delta
+        self._fed = 0
+        self._released = 0
+        self._findings: dict[str, list[Any]] = {}
+        self._errors: dict[str, Exception] = {}
+        self._elapsed: dict[str, int] = {}
+        self._scanners: list[tuple[_StepLike, StreamScanner]] = []
+        self._rewriters: list[StreamRewriter] = []
+        self._hold_all = False
+        self._tail = ""
+        self._blocked = False
+        seen_rewriter = False
+        for step in steps:
+            stage = step.stage
+            if isinstance(stage, RewritingStage):
+                seen_rewriter = True
+                self._rewriters.append(stage.open_rewriter(ctx))
+            elif _is_streaming(stage):
+                if seen_rewriter:
+                    self._hold_all = True  # it must see rewritten text: only whole-text works
+                self._scanners.append((step, stage.open_stream(ctx)))
+                self._findings[step.name] = []
+            elif step.on_fail in (Action.BLOCK, Action.MODIFY) or step.on_error != "allow":
+                self._hold_all = True
+        if self._hold_all:
+            # Whole-text mode: the end decision runs every stage on the whole text, so the
+            # scanners only serve to block early; the rewriters are not used.
+            self._rewriters = []
+            logger.debug("stream in whole-text mode: a step has no streaming form")
+
+    @property
+    def hold_all(self) -> bool:
+        """True when nothing is released before the end (whole-text mode)."""
+        return self._hold_all
+
+    @property
+    def pending_block(self) -> bool:
+        """True once a scanner has blocked (the driver then raises ``GuardBlocked``)."""
+        return self._blocked
+
+    def push(self, delta: str) -> str | _Decide:
+        """Take one delta; return the text to release now, or a block's decision generator."""
+        if not isinstance(delta, str):
+            raise TypeError(f"stream deltas must be str, got {type(delta).__name__}")
+        if not delta:
+            return ""
+        self._chunks.append(delta)
+        self._pending_len += len(delta)
+        if self._pending_len < self._batch:
+            return ""
+        return self._scan(final=False)
+
+    def _scan(self, *, final: bool) -> str | _Decide:
+        piece = "".join(self._chunks)
+        self._chunks.clear()
+        self._pending_len = 0
+        if piece:
+            self._text += piece
+            self._fed = len(self._text)
+        clock = time.perf_counter_ns
+        hold = 0
+        blocked = False
+        for entry in list(self._scanners):
+            step, scanner = entry
+            start = clock()
+            try:
+                outcome = scanner.finish() if final else scanner.feed(piece)
+            except Exception as exc:
+                self._elapsed[step.name] = self._elapsed.get(step.name, 0) + clock() - start
+                if step.on_error == "raise":
+                    raise StageError(step.name, exc) from exc
+                self._errors[step.name] = exc
+                self._scanners.remove(entry)
+                if step.on_error == "block":
+                    blocked = True
+                continue
+            self._elapsed[step.name] = self._elapsed.get(step.name, 0) + clock() - start
+            if outcome.findings:
+                self._findings[step.name].extend(outcome.findings)
+                if step.action_for(outcome) is Action.BLOCK:
+                    blocked = True
+            if not final:
+                hold = max(hold, scanner.lookbehind)
+        if blocked:
+            self._blocked = True
+            return self._block_decision()
+        if final or self._hold_all:
+            return ""
+        safe = self._fed - hold
+        if safe <= self._released:
+            return ""
+        out = self._text[self._released : safe]
+        self._released = safe
+        return self._rewrite(out)
+
+    def _rewrite(self, text: str) -> str:
+        for rewriter in self._rewriters:
+            text = rewriter.feed(text)
+        return text
+
+    def _block_decision(self) -> _Decide:
+        """The decision of ``check_output`` on all text received so far (every stage rerun)."""
+        return _decide(
+            self._steps,
+            self._text,
+            self._ctx,
+            fail_fast=self._fail_fast,
+            known={},
+            errors={},
+            elapsed={},
+        )
+
+    def scanner_decision(self) -> Decision:
+        """A decision built from the scanners' findings alone (fallback for ``blocked``)."""
+        known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
+        run = Run(self._text, self._ctx)
+        for step, _ in self._scanners:
+            outcome = known[step.name]
+            run.record(StageResult(step.name, step.action_for(outcome), outcome, 0))
+        for name, exc in self._errors.items():
+            step = next(s for s in self._steps if s.name == name)
+            run.record_error(name, exc, 0, step.on_error)
+        return run.decision(_DIRECTION)
+
+    def blocked(self, decision: Decision) -> GuardBlocked:
+        """The error to raise for a mid-stream block, given the answered decision."""
+        if not decision.blocked:
+            # The stage's check disagrees with its scanner; fail closed on the scanner's view.
+            logger.warning("streaming scanner blocked but whole-text check did not")
+            decision = self.scanner_decision()
+        return GuardBlocked(decision)
+
+    def end(self) -> _Decide:
+        """The upstream is exhausted: scan the rest, finish scanners, return the final decision.
+
+        The returned generator asks the driver for the outcomes of steps without a streaming form.
+        """
+        result = self._scan(final=False) if self._pending_len else ""
+        if not isinstance(result, str):
+            return result
+        # Text released by that last scan waits here; release_final sends it with the rest.
+        self._tail = result
+        result = self._scan(final=True)
+        if not isinstance(result, str):
+            return result
+        known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
+        return _decide(
+            self._steps,
+            self._text,
+            self._ctx,
+            fail_fast=self._fail_fast,
+            known=known,
+            errors=self._errors,
+            elapsed=self._elapsed,
+        )
+
+    def release_final(self, decision: Decision) -> str:
+        """Everything still held back, once the final decision allows it."""
+        if decision.blocked:
+            raise GuardBlocked(decision)
+        if self._hold_all:
+            return decision.text
+        head = self._tail
+        rest = self._rewrite(self._text[self._released :]) if self._released < self._fed else ""
+        self._released = self._fed
+        out = [head, rest]
+        for i, rewriter in enumerate(self._rewriters):
+            tail = rewriter.finish()
+            for later in self._rewriters[i + 1 :]:
+                tail = later.feed(tail)
+            out.append(tail)
+        return "".join(out)
+
+
+class GuardedStream(Iterator[str]):
+    """A guarded sync stream of safe text; iterate it like the upstream.
+
+    After the stream is exhausted, ``decision`` holds the final ``Decision`` (equal to
+    ``check_output`` on the whole text); after a block it holds the blocking decision and
+    ``GuardBlocked`` was raised. ``close()`` (or leaving a ``with`` block) closes the upstream.
+    Not thread-safe: one consumer per stream.
+
+    Build it with ``Pipeline.stream_output``.
+    """
+
+    def __init__(self, core: StreamCore, deltas: Iterable[str]) -> None:
+        self._core = core
+        self._upstream = deltas
+        self._it = iter(deltas)
+        self._done = False
+        self.decision: Decision | None = None
+
+    def __iter__(self) -> GuardedStream:
+        return self
+
+    def __next__(self) -> str:
+        while not self._done:
+            try:
+                delta = next(self._it)
+            except StopIteration:
+                self._done = True
+                return self._end()
+            out = self._core.push(delta)
+            if not isinstance(out, str):
+                self._block(out)
+            if out:
+                return out
+        raise StopIteration
+
+    def _block(self, gen: _Decide) -> NoReturn:
+        self._done = True
+        self.close()
+        error = self._core.blocked(_answer_sync(gen))
+        self.decision = error.decision
+        raise error
+
+    def _end(self) -> str:
+        gen = self._core.end()
+        decision = _answer_sync(gen)
+        if not decision.blocked and self._core.pending_block:
+            decision = self._core.blocked(decision).decision
+        self.decision = decision
+        if decision.blocked:
+            self.close()
+        out = self._core.release_final(decision)
+        if not out:
+            raise StopIteration
+        return out
+
+    def close(self) -> None:
+        """Stop the stream and close the upstream iterator (if it has ``close``)."""
+        self._done = True
+        for source in (self._it, self._upstream):
+            closer = getattr(source, "close", None)
+            if callable(closer):
+                closer()
+                break
+
+    def __enter__(self) -> GuardedStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncGuardedStream(AsyncIterator[str]):
+    """Async twin of ``GuardedStream`` over an async iterable of deltas.
+
+    ``decision`` is set after exhaustion or a block; ``aclose()`` (or ``async with``) closes the
+    upstream. Build it with ``Pipeline.astream_output``. Not safe to share between tasks.
+    """
+
+    def __init__(self, core: StreamCore, deltas: AsyncIterable[str]) -> None:
+        self._core = core
+        self._upstream = deltas
+        self._it = aiter(deltas)
+        self._done = False
+        self.decision: Decision | None = None
+
+    def __aiter__(self) -> AsyncGuardedStream:
+        return self
+
+    async def __anext__(self) -> str:
+        while not self._done:
+            try:
+                delta = await anext(self._it)
+            except StopAsyncIteration:
+                self._done = True
+                return await self._end()
+            out = self._core.push(delta)
+            if not isinstance(out, str):
+                await self._block(out)
+            if out:
+                return out
+        raise StopAsyncIteration
+
+    async def _block(self, gen: _Decide) -> NoReturn:
+        self._done = True
+        await self.aclose()
+        error = self._core.blocked(await _answer_async(gen))
+        self.decision = error.decision
+        raise error
+
+    async def _end(self) -> str:
+        gen = self._core.end()
+        decision = await _answer_async(gen)
+        if not decision.blocked and self._core.pending_block:
+            decision = self._core.blocked(decision).decision
+        self.decision = decision
+        if decision.blocked:
+            await self.aclose()
+        out = self._core.release_final(decision)
+        if not out:
+            raise StopAsyncIteration
+        return out
+
+    async def aclose(self) -> None:
+        """Stop the stream and close the upstream async iterator (if it has ``aclose``)."""
+        self._done = True
+        for source in (self._it, self._upstream):
+            closer = getattr(source, "aclose", None)
+            if callable(closer):
+                await closer()
+                break
+
+    async def __aenter__(self) -> AsyncGuardedStream:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
