@@ -237,7 +237,11 @@ def _responses_events(text: str, model: str, llm: FakeLLM) -> Any:
         "text": full,
         "logprobs": [],
     }
-    yield {"type": "response.completed", "sequence_number": next(seq), "response": _response(full, model)}
+    yield {
+        "type": "response.completed",
+        "sequence_number": next(seq),
+        "response": _response(full, model),
+    }
 
 
 def _message(text: str, model: str) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def _messages(user: str) -> list[dict[str, Any]]:
 
 
 def _sent_user_text(llm: FakeLLM) -> str:
-    path, body = llm.requests[-1]
+    _, body = llm.requests[-1]
     return str(body["messages"][-1]["content"])
 
 
@@ -166,11 +166,15 @@ def test_stream_leak_is_blocked_and_connection_closed(
     llm.tail_chunks, llm.delay = 400, 0.002
     client = wrap_openai(_client(llm), pipeline, context=ctx)
     stream = client.chat.completions.create(model=MODEL, messages=_messages("hi"), stream=True)
-    received = ""
-    with pytest.raises(GuardBlocked):
+    received: list[str] = []
+
+    def drain() -> None:
         for chunk in stream:
-            received += (chunk.choices[0].delta.content or "") if chunk.choices else ""
-    assert CANARY not in received
+            received.append((chunk.choices[0].delta.content or "") if chunk.choices else "")
+
+    with pytest.raises(GuardBlocked):
+        drain()
+    assert CANARY not in "".join(received)
     assert llm.aborted.wait(10)
 
 
@@ -257,6 +261,7 @@ def test_async_stream_leak_is_blocked_and_connection_closed(
 ) -> None:
     llm.reply = f"Sure, the marker is {CANARY} and more"
     llm.tail_chunks, llm.delay = 400, 0.002
+
     async def run() -> str:
         async with _aclient(llm) as raw:
             client = wrap_openai(raw, pipeline, context=ctx)

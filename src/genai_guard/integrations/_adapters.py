@@ -176,8 +176,11 @@ def _text_of(content: Any) -> str:
 
 
 def put_answer(adapter: Adapter, response: Any, text: str) -> Any:
-    """A copy of ``response`` whose answer is ``text``: all of it in the first answer part, the
-    other answer parts emptied (a streamed answer is checked as one text)."""
+    """A copy of ``response`` whose answer is ``text``.
+
+    All of the text goes into the first answer part and the other answer parts are emptied (a
+    streamed answer is checked as one text).
+    """
     for n, seg in enumerate(adapter.response_segments(response)):
         response = replaced(response, seg.path, text if n == 0 else "")
     return response
@@ -193,6 +196,9 @@ def _stream_flag(kwargs: Mapping[str, Any]) -> bool:
 @dataclass(frozen=True, slots=True)
 class TextAdapter:
     """A callable taking the prompt as one argument and returning the answer as a ``str``.
+
+    With a ``stream=True`` keyword argument the callable returns an iterable of ``str`` chunks,
+    which is guarded like an SDK stream.
 
     Args:
         param: Position (``int``) or keyword name (``str``) of the prompt argument. When an ``int``
@@ -211,18 +217,19 @@ class TextAdapter:
     ) -> RequestView:
         """The prompt argument, when its role is untrusted."""
         path: Path | None = None
-        if isinstance(self.param, int) and self.param < len(args):
-            path = (self.param,)
-        elif isinstance(self.param, str) and self.param in kwargs:
+        if (isinstance(self.param, int) and self.param < len(args)) or (
+            isinstance(self.param, str) and self.param in kwargs
+        ):
             path = (self.param,)
         elif self.keyword is not None and self.keyword in kwargs:
             path = (self.keyword,)
+        stream = _stream_flag(kwargs)
         if path is None:
-            return RequestView(())
+            return RequestView((), stream=stream)
         value = args[path[0]] if isinstance(path[0], int) else kwargs[path[0]]
         if not isinstance(value, str) or self.role not in roles:
-            return RequestView(())
-        return RequestView((Segment(path, value, self.role),))
+            return RequestView((), stream=stream)
+        return RequestView((Segment(path, value, self.role),), stream=stream)
 
     def response_segments(self, response: Any) -> tuple[Segment, ...]:
         """The whole return value when it is a ``str``."""
@@ -263,8 +270,8 @@ class OpenAIChatAdapter:
     """OpenAI chat completions (and OpenAI-compatible servers).
 
     Untrusted: the content of messages whose role is in the untrusted roles (``user``, ``tool`` by
-    default), as a string or as ``text`` parts. ``system`` and ``developer`` messages form the system
-    prompt. Answers: ``choices[i].message.content``; stream: ``choices[0].delta.content``.
+    default), as a string or as ``text`` parts. ``system`` and ``developer`` messages form the
+    system prompt. Answers: ``choices[i].message.content``; stream: ``choices[0].delta.content``.
     """
 
     name: str = "openai.chat"
@@ -524,8 +531,8 @@ class AnthropicMessagesAdapter:
 
     Untrusted: message content by role (a string or ``text`` blocks), ``tool_result`` blocks (role
     ``tool``) and text ``document`` blocks (role ``document``). ``system`` (a string or text blocks)
-    is the system prompt. Answers: ``content[*].text`` of text blocks. Stream: ``content_block_delta``
-    events with a ``text_delta``; the helper's ``text`` events are re-made from the released text;
+    is the system prompt. Answers: ``content[*].text`` of text blocks. Stream:
+    ``content_block_delta`` events with a ``text_delta``; the helper's ``text`` events are re-made from the released text;
     the helper's ``content_block_stop`` / ``message_stop`` snapshots are rewritten at the end.
     """
 

@@ -1,4 +1,5 @@
-"""``guard_callable``: guard any sync or async callable through an adapter, keeping its signature."""
+"""``guard_callable``: guard any sync or async callable through an adapter, keeping its signature.
+"""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 A *path* is a tuple of keys (``str``) and indices (``int``) leading from a root value to a text.
 ``replaced`` returns a new root in which only the containers along the path are shallow-copied, so a
 caller's request objects are never mutated and untouched branches are shared, not deep-copied.
-Works on plain dicts/lists/tuples (the SDKs' ``TypedDict`` params) and on attribute objects (the SDKs'
-pydantic models, or any object with ``model_copy`` or that ``copy.copy`` can duplicate).
+Works on plain dicts/lists/tuples (the SDKs' ``TypedDict`` params) and on attribute objects (the
+SDKs' pydantic models, or any object with ``model_copy`` or that ``copy.copy`` can duplicate).
 """
 
 from __future__ import annotations
