@@ -532,8 +532,9 @@ class AnthropicMessagesAdapter:
     Untrusted: message content by role (a string or ``text`` blocks), ``tool_result`` blocks (role
     ``tool``) and text ``document`` blocks (role ``document``). ``system`` (a string or text blocks)
     is the system prompt. Answers: ``content[*].text`` of text blocks. Stream:
-    ``content_block_delta`` events with a ``text_delta``; the helper's ``text`` events are re-made from the released text;
-    the helper's ``content_block_stop`` / ``message_stop`` snapshots are rewritten at the end.
+    ``content_block_delta`` events with a ``text_delta``; the helper's ``text`` events are re-made
+    from the released text; the helper's ``content_block_stop`` / ``message_stop`` snapshots are
+    rewritten at the end.
     """
 
     name: str = "anthropic.messages"

@@ -1,5 +1,4 @@
-"""``guard_callable``: guard any sync or async callable through an adapter, keeping its signature.
-"""
+"""``guard_callable``: guard any sync or async callable, keeping its signature."""
 
 from __future__ import annotations
 
