@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import importlib.util
-import re
 import io
+import re
 import sys
 import tomllib
 from pathlib import Path
