@@ -327,3 +327,12 @@ def test_responses_refusal_has_output_text(llm: FakeLLM, pipeline: Pipeline) -> 
     out = client.responses.create(model=MODEL, input=ATTACK)
     assert out.output_text == "Sorry, I can't help with that request."
     assert llm.requests == []
+
+
+def test_stream_with_several_choices_is_refused(llm: FakeLLM, pipeline: Pipeline) -> None:
+    from genai_guard import InputError
+
+    client = wrap_openai(_client(llm), pipeline)
+    with pytest.raises(InputError):
+        client.chat.completions.create(model=MODEL, messages=_messages("hi"), stream=True, n=2)
+    assert llm.requests == []

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from genai_guard.errors import InputError
 from genai_guard.integrations._paths import Path, get, lookup, replaced
 
 __all__ = [
@@ -280,6 +281,9 @@ class OpenAIChatAdapter:
         self, args: tuple[Any, ...], kwargs: Mapping[str, Any], roles: frozenset[str]
     ) -> RequestView:
         """Messages by role."""
+        stream = _stream_flag(kwargs)
+        if stream and (kwargs.get("n") or 1) > 1:
+            raise InputError("a guarded chat stream needs n=1 (choices would interleave)")
         segments: list[Segment] = []
         system: list[str] = []
         for i, msg in enumerate(kwargs.get("messages") or ()):
@@ -289,9 +293,7 @@ class OpenAIChatAdapter:
                 system.append(_text_of(content))
             elif role in roles:
                 segments.extend(_parts(("messages", i, "content"), content, role, ("text",)))
-        return RequestView(
-            tuple(segments), "\n\n".join(system) if system else None, _stream_flag(kwargs)
-        )
+        return RequestView(tuple(segments), "\n\n".join(system) if system else None, stream)
 
     def response_segments(self, response: Any) -> tuple[Segment, ...]:
         """``choices[i].message.content`` of every choice."""
