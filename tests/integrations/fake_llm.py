@@ -244,11 +244,22 @@ def _responses_events(text: str, model: str, llm: FakeLLM) -> Any:
         "text": full,
         "logprobs": [],
     }
+    done = _response(full, model)
     yield {
-        "type": "response.completed",
+        "type": "response.content_part.done",
         "sequence_number": next(seq),
-        "response": _response(full, model),
+        "item_id": "msg_test",
+        "output_index": 0,
+        "content_index": 0,
+        "part": done["output"][0]["content"][0],
     }
+    yield {
+        "type": "response.output_item.done",
+        "sequence_number": next(seq),
+        "output_index": 0,
+        "item": done["output"][0],
+    }
+    yield {"type": "response.completed", "sequence_number": next(seq), "response": done}
 
 
 def _message(text: str, model: str) -> dict[str, Any]:

@@ -317,7 +317,9 @@ def test_responses_stream_restores_deltas_and_final_events(
     deltas = "".join(e.delta for e in events if e.type == "response.output_text.delta")
     done = [e.text for e in events if e.type == "response.output_text.done"]
     completed = [e.response for e in events if e.type == "response.completed"]
-    assert (deltas, done) == (want, [want])
+    parts = [e.part.text for e in events if e.type == "response.content_part.done"]
+    items = [e.item.content[0].text for e in events if e.type == "response.output_item.done"]
+    assert (deltas, done, parts, items) == (want, [want], [want], [want])
     assert completed[0].output_text == want
     assert events[0].type == "response.created"
 

@@ -372,7 +372,16 @@ def _parts(base: Path, content: Any, role: str, text_types: tuple[str, ...]) -> 
 
 # -- OpenAI Responses API -----------------------------------------------------------------------
 
-_RESPONSES_FINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
+_RESPONSES_FINAL = frozenset(
+    {
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.completed",
+        "response.incomplete",
+        "response.failed",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,8 +392,9 @@ class OpenAIResponsesAdapter:
     and ``function_call_output`` items (role ``tool``). ``instructions`` and system/developer items
     form the system prompt. Answers: the ``output_text`` parts of ``output`` message items (which
     ``Response.output_text`` joins). Stream: ``response.output_text.delta`` events carry text;
-    ``response.output_text.done`` and ``response.completed`` carry the whole answer and are
-    rewritten at the end with the checked text.
+    ``response.output_text.done``, ``response.content_part.done``, ``response.output_item.done``
+    and ``response.completed`` carry the whole answer and are rewritten at the end with the
+    checked text.
     """
 
     name: str = "openai.responses"
@@ -448,7 +458,7 @@ class OpenAIResponsesAdapter:
         kind = get(event, "type")
         if kind == "response.output_text.delta":
             return "text"
-        if kind == "response.output_text.done" or kind in _RESPONSES_FINAL:
+        if kind in _RESPONSES_FINAL:
             return "final"
         return "pass"
 
@@ -463,8 +473,21 @@ class OpenAIResponsesAdapter:
 
     def with_final_text(self, event: Any, text: str) -> Any:
         """Replace ``text`` of a done event, or the answer parts of a completed response."""
-        if get(event, "type") == "response.output_text.done":
+        kind = get(event, "type")
+        if kind == "response.output_text.done":
             return replaced(event, ("text",), text)
+        if kind == "response.content_part.done":
+            if get(get(event, "part"), "type") == "output_text":
+                return replaced(event, ("part", "text"), text)
+            return event
+        if kind == "response.output_item.done":
+            item = get(event, "item")
+            if get(item, "type") != "message":
+                return event
+            wrapper = {"output": [item]}
+            if not self.response_segments(wrapper):
+                return event
+            return replaced(event, ("item",), put_answer(self, wrapper, text)["output"][0])
         response = get(event, "response")
         if not self.response_segments(response):
             return event
