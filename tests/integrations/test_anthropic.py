@@ -183,6 +183,14 @@ def test_stream_helper_leak_is_blocked(llm: FakeLLM, pipeline: Pipeline, ctx: Co
     assert llm.aborted.wait(10)
 
 
+def test_batches_fail_closed(llm: FakeLLM, pipeline: Pipeline) -> None:
+    from genai_guard import ConfigurationError
+
+    client = wrap_anthropic(_client(llm), pipeline)
+    with pytest.raises(ConfigurationError):
+        _ = client.messages.batches
+
+
 def test_other_attributes_pass_through(llm: FakeLLM, pipeline: Pipeline) -> None:
     raw = _client(llm)
     client = wrap_anthropic(raw, pipeline)

@@ -194,10 +194,17 @@ def test_other_attributes_pass_through(llm: FakeLLM, pipeline: Pipeline) -> None
     assert client.unwrapped is raw
 
 
-def test_raw_response_access_fails_closed(llm: FakeLLM, pipeline: Pipeline) -> None:
+@pytest.mark.parametrize("name", ["with_raw_response", "parse", "stream"])
+def test_unguarded_helpers_fail_closed(llm: FakeLLM, pipeline: Pipeline, name: str) -> None:
     client = wrap_openai(_client(llm), pipeline)
     with pytest.raises(ConfigurationError):
-        _ = client.chat.completions.with_raw_response
+        getattr(client.chat.completions, name)
+
+
+def test_guarded_client_is_a_context_manager(llm: FakeLLM, pipeline: Pipeline) -> None:
+    with wrap_openai(_client(llm), pipeline) as client:
+        out = client.chat.completions.create(model=MODEL, messages=_messages("hi"))
+    assert out.choices[0].message.content == "You said: hi"
 
 
 def test_with_options_stays_guarded(llm: FakeLLM, pipeline: Pipeline) -> None:

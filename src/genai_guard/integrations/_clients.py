@@ -4,9 +4,10 @@ Nothing is monkeypatched and no vendor SDK is imported: the proxies hold the cal
 forward every attribute they do not guard (``models``, ``files``, ``embeddings`` ...) through
 ``__getattr__``. Guarded: ``chat.completions.create`` (with ``stream=True``), ``responses.create``
 (with ``stream=True``), ``messages.create`` (with ``stream=True``) and ``messages.stream``.
-``with_options()`` / ``copy()`` return guarded proxies too; the guarded resources refuse
-``with_raw_response`` / ``with_streaming_response`` (their raw bodies would bypass the output
-checks), failing closed with ``ConfigurationError``.
+``with_options()`` / ``copy()`` return guarded proxies too. On the guarded resources, the methods
+that would send or return text without the checks (``with_raw_response``,
+``with_streaming_response``, OpenAI's ``parse`` and ``stream`` helpers, Anthropic's ``batches``)
+fail closed with ``ConfigurationError``; ``client.unwrapped`` is there for deliberate use.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["GuardedClient", "wrap_anthropic", "wrap_openai"]
 
 _UNGUARDED = frozenset({"with_raw_response", "with_streaming_response"})
+# Methods of guarded resources that are not guarded (yet): refused rather than passed through.
+_OPENAI_UNGUARDED = _UNGUARDED | {"parse", "stream"}
+_ANTHROPIC_UNGUARDED = _UNGUARDED | {"batches"}
 
 
 def _is_async(fn: Any) -> bool:
@@ -44,9 +48,12 @@ def _is_async(fn: Any) -> bool:
 class _Resource:
     """A guarded SDK resource: ``create`` (and ``stream``) guarded, the rest passed through."""
 
-    def __init__(self, target: Any, guard: Guard) -> None:
+    def __init__(
+        self, target: Any, guard: Guard, refused: frozenset[str] = _OPENAI_UNGUARDED
+    ) -> None:
         self._target = target
         self._guard = guard
+        self._refused = refused
 
     def create(self, *args: Any, **kwargs: Any) -> Any:
         """The SDK's ``create`` with the request checked and the answer checked and restored."""
@@ -56,10 +63,10 @@ class _Resource:
         return self._guard.call(fn, args, kwargs)
 
     def __getattr__(self, name: str) -> Any:
-        if name in _UNGUARDED:
+        if name in self._refused:
             raise ConfigurationError(
-                f"{name} is not guarded (its raw body would bypass the output checks); "
-                "use the unwrapped client explicitly if you really need it"
+                f"{name} is not guarded (it would bypass the checks); use the unwrapped "
+                "client (GuardedClient.unwrapped) explicitly if you really need it"
             )
         return getattr(self._target, name)
 
@@ -80,7 +87,7 @@ class _Messages(_Resource):
     """Anthropic ``messages``: ``create`` and the ``stream`` helper guarded."""
 
     def __init__(self, target: Any, guard: Guard, helper: Guard) -> None:
-        super().__init__(target, guard)
+        super().__init__(target, guard, _ANTHROPIC_UNGUARDED)
         self._helper = helper
 
     def stream(self, *args: Any, **kwargs: Any) -> Any:
@@ -287,6 +294,18 @@ class GuardedClient:
     def copy(self, **options: Any) -> GuardedClient:
         """The client's ``copy``, still guarded."""
         return self._rewrap(self.unwrapped.copy(**options))
+
+    def __enter__(self) -> GuardedClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.unwrapped.close()
+
+    async def __aenter__(self) -> GuardedClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.unwrapped.close()
 
     def __getattr__(self, name: str) -> Any:
         guarded = self.__dict__.get("_guarded", {}).get(name)
