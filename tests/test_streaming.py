@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from genai_guard import (
     Action,
     Category,
+    ConfigurationError,
     Context,
     Decision,
     GuardBlocked,
@@ -345,3 +346,68 @@ def test_scanner_exception_blocks_and_is_recorded() -> None:
     with pytest.raises(GuardBlocked) as info:
         list(p.stream_output(["abc"], batch=1))
     assert info.value.decision.results[0].error is not None
+
+
+def test_async_only_steps_need_astream_output() -> None:
+    class AsyncOnly:
+        name = "remote"
+
+        async def acheck(self, text: str, ctx: Context) -> Outcome:
+            return Outcome()
+
+    p = Pipeline(output=[AsyncOnly()])
+    with pytest.raises(ConfigurationError):
+        p.stream_output(["a"])
+
+
+def test_async_whole_text_stage_runs_at_the_end_of_an_async_stream() -> None:
+    class AsyncBlocker:
+        name = "remote"
+
+        async def acheck(self, text: str, ctx: Context) -> Outcome:
+            hit = "zz" in text
+            return Outcome(
+                findings=(finding("output.r", Category.OUTPUT_POLICY, 1.0),) if hit else ()
+            )
+
+    p = Pipeline(output=[AsyncBlocker()])
+    released, decision, up, blocked = asyncio.run(_astream(p, ["a", "z", "z", "b"], 1))
+    assert (released, blocked, up.closed) == ("", True, True)
+    assert decision.rule_ids == ("output.r",)
+
+
+def test_decision_is_none_while_streaming() -> None:
+    stream = _pipeline().stream_output(["a" * 200, "b" * 200], batch=1)
+    next(stream)
+    assert stream.decision is None
+
+
+def test_async_close_closes_the_upstream() -> None:
+    async def main() -> bool:
+        up = AUpstream(["a" * 300] * 3)
+        async with _pipeline().astream_output(up, batch=1) as stream:
+            await anext(stream)
+        return up.closed
+
+    assert asyncio.run(main())
+
+
+class VendorStream:
+    """Like a vendor SDK stream: ``__iter__`` returns a generator, ``close()`` ends the response."""
+
+    def __init__(self, deltas: list[str]) -> None:
+        self.deltas = deltas
+        self.closed = False
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.deltas
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_block_closes_a_vendor_stream_object() -> None:
+    vendor = VendorStream(["hello ", "EVIL", " more"])
+    _, error = _drain(_pipeline().stream_output(vendor, batch=1))
+    assert error is not None
+    assert vendor.closed

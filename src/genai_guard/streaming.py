@@ -23,6 +23,7 @@ does not import ``pipeline``: steps are accepted structurally.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
@@ -39,7 +40,7 @@ __all__ = ["DEFAULT_BATCH", "AsyncGuardedStream", "GuardedStream", "StreamCore"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH = 64
+DEFAULT_BATCH = 128
 """Default minimum number of unscanned characters before the scanners run (latency vs cost)."""
 
 _DIRECTION = "output"
@@ -174,14 +175,15 @@ class StreamCore:
         "_fail_fast",
         "_fed",
         "_findings",
+        "_held",
         "_hold_all",
         "_pending_len",
+        "_pieces",
         "_released",
         "_rewriters",
         "_scanners",
         "_steps",
         "_tail",
-        "_text",
     )
 
     def __init__(
@@ -200,7 +202,8 @@ class StreamCore:
         self._batch = batch
         self._chunks: list[str] = []  # received but not yet scanned
         self._pending_len = 0
-        self._text = ""  # scanned text; joined per batch, not per delta
+        self._pieces: list[str] = []  # all scanned text, joined only for a decision
+        self._held = ""  # scanned text not yet released (from offset _released on)
         self._fed = 0
         self._released = 0
         self._findings: dict[str, list[Any]] = {}
@@ -257,8 +260,9 @@ class StreamCore:
         self._chunks.clear()
         self._pending_len = 0
         if piece:
-            self._text += piece
-            self._fed = len(self._text)
+            self._pieces.append(piece)
+            self._held += piece
+            self._fed += len(piece)
         clock = time.perf_counter_ns
         hold = 0
         blocked = False
@@ -291,9 +295,17 @@ class StreamCore:
         safe = self._fed - hold
         if safe <= self._released:
             return ""
-        out = self._text[self._released : safe]
+        cut = safe - self._released
+        out = self._held[:cut]
+        self._held = self._held[cut:]
         self._released = safe
         return self._rewrite(out)
+
+    def _joined(self) -> str:
+        """All text received so far (joined once, then kept joined)."""
+        if len(self._pieces) > 1:
+            self._pieces[:] = ["".join(self._pieces)]
+        return self._pieces[0] if self._pieces else ""
 
     def _rewrite(self, text: str) -> str:
         for rewriter in self._rewriters:
@@ -304,7 +316,7 @@ class StreamCore:
         """The decision of ``check_output`` on all text received so far (every stage rerun)."""
         return _decide(
             self._steps,
-            self._text,
+            self._joined(),
             self._ctx,
             fail_fast=self._fail_fast,
             known={},
@@ -315,7 +327,7 @@ class StreamCore:
     def scanner_decision(self) -> Decision:
         """A decision built from the scanners' findings alone (fallback for ``blocked``)."""
         known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
-        run = Run(self._text, self._ctx)
+        run = Run(self._joined(), self._ctx)
         for step, _ in self._scanners:
             outcome = known[step.name]
             run.record(StageResult(step.name, step.action_for(outcome), outcome, 0))
@@ -348,7 +360,7 @@ class StreamCore:
         known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
         return _decide(
             self._steps,
-            self._text,
+            self._joined(),
             self._ctx,
             fail_fast=self._fail_fast,
             known=known,
@@ -363,7 +375,8 @@ class StreamCore:
         if self._hold_all:
             return decision.text
         head = self._tail
-        rest = self._rewrite(self._text[self._released :]) if self._released < self._fed else ""
+        rest = self._rewrite(self._held) if self._held else ""
+        self._held = ""
         self._released = self._fed
         out = [head, rest]
         for i, rewriter in enumerate(self._rewriters):
@@ -430,13 +443,17 @@ class GuardedStream(Iterator[str]):
         return out
 
     def close(self) -> None:
-        """Stop the stream and close the upstream iterator (if it has ``close``)."""
+        """Stop the stream; close the upstream iterator and the upstream object (``close()``).
+
+        Both are closed when they differ: a vendor stream object may hand out a generator from
+        ``__iter__`` while its own ``close()`` releases the connection.
+        """
         self._done = True
-        for source in (self._it, self._upstream):
+        sources = (self._it,) if self._it is self._upstream else (self._it, self._upstream)
+        for source in sources:
             closer = getattr(source, "close", None)
             if callable(closer):
                 closer()
-                break
 
     def __enter__(self) -> GuardedStream:
         return self
@@ -502,13 +519,18 @@ class AsyncGuardedStream(AsyncIterator[str]):
         return out
 
     async def aclose(self) -> None:
-        """Stop the stream and close the upstream async iterator (if it has ``aclose``)."""
+        """Stop the stream; close the upstream iterator and object (``aclose()`` or ``close()``).
+
+        A ``close`` that returns an awaitable is awaited (vendor async streams).
+        """
         self._done = True
-        for source in (self._it, self._upstream):
-            closer = getattr(source, "aclose", None)
+        sources = (self._it,) if self._it is self._upstream else (self._it, self._upstream)
+        for source in sources:
+            closer = getattr(source, "aclose", None) or getattr(source, "close", None)
             if callable(closer):
-                await closer()
-                break
+                result = closer()
+                if inspect.isawaitable(result):
+                    await result
 
     async def __aenter__(self) -> AsyncGuardedStream:
         return self

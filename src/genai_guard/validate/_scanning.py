@@ -1,0 +1,119 @@
+"""Shared streaming machinery of the validators: line units and whole-text checks via scanners.
+
+Every validator defines its check as a left-to-right scan, so ``check(text)`` is literally "feed the
+whole text to a fresh scanner, then finish": the streamed findings equal the whole-text findings for
+any chunking by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from genai_guard._results import CLEAN, Finding, Outcome
+from genai_guard.protocols import StreamScanner
+
+__all__ = ["MAX_UNIT", "SOFT_UNIT", "LineScanner", "run_whole"]
+
+MAX_UNIT = 4096
+"""Longest unit a line scanner examines at once; longer lines are cut into units of this size."""
+
+SOFT_UNIT = 200
+"""A unit this long also ends at the first space after a sentence end (``.``, ``!``, ``?``)."""
+
+# A newline, or a space or tab right after a sentence end; the previous character may belong to
+# the previous delta, so it is passed in front of each delta.
+_BOUNDARY = re.compile(r"\n|(?<=[.!?\u3002\uff01\uff1f])[ \t]")
+
+
+def run_whole(scanner: StreamScanner, text: str) -> Outcome:
+    """The whole-text outcome of a scanner: ``feed(text)`` then ``finish()``."""
+    head = scanner.feed(text)
+    tail = scanner.finish()
+    if not tail.findings:
+        return head
+    return Outcome(findings=head.findings + tail.findings)
+
+
+class LineScanner:
+    """Cuts a stream into units and scans each unit once.
+
+    A unit ends after a newline; or, once it is ``soft_unit`` characters long, after the first space
+    following a sentence end; or at ``max_unit`` characters. ``scan_unit(unit, offset)`` returns
+    the findings of one unit with spans relative to the whole stream. The units depend only on the
+    text, not on the chunking, so neither do the findings; a match cannot span two units.
+    ``lookbehind`` is the pending (incomplete) unit. Not thread-safe; one per stream.
+    """
+
+    __slots__ = ("_last", "_len", "_max", "_offset", "_parts", "_scan_unit", "_soft")
+
+    def __init__(
+        self,
+        scan_unit: Callable[[str, int], list[Finding]],
+        *,
+        max_unit: int = MAX_UNIT,
+        soft_unit: int = SOFT_UNIT,
+    ) -> None:
+        self._scan_unit = scan_unit
+        self._max = max_unit
+        self._soft = soft_unit
+        self._parts: list[str] = []
+        self._len = 0
+        self._offset = 0
+        self._last = ""
+
+    @property
+    def lookbehind(self) -> int:
+        """The characters of the unit still being collected."""
+        return self._len
+
+    def feed(self, delta: str) -> Outcome:
+        """Collect ``delta``; scan every unit it completes."""
+        if not delta:
+            return CLEAN
+        found: list[Finding] = []
+        pos = 0
+        shift = len(self._last)
+        for m in _BOUNDARY.finditer(self._last + delta):
+            b = m.start() - shift
+            if b < pos:
+                continue
+            end = b + 1
+            pos = self._cap(delta, pos, end, found)
+            if delta[b] == "\n" or self._len + end - pos >= self._soft:
+                self._take(delta, pos, end, found)
+                pos = end
+        pos = self._cap(delta, pos, len(delta), found)
+        if pos < len(delta):
+            self._parts.append(delta[pos:])
+            self._len += len(delta) - pos
+        self._last = delta[-1]
+        return Outcome(findings=tuple(found)) if found else CLEAN
+
+    def _cap(self, delta: str, pos: int, end: int, found: list[Finding]) -> int:
+        """Complete units of ``max_unit`` characters within ``delta[pos:end]``."""
+        while self._len + end - pos >= self._max:
+            cut = pos + self._max - self._len
+            self._take(delta, pos, cut, found)
+            pos = cut
+        return pos
+
+    def _take(self, delta: str, pos: int, end: int, found: list[Finding]) -> None:
+        self._parts.append(delta[pos:end])
+        self._len += end - pos
+        self._flush(found)
+
+    def finish(self) -> Outcome:
+        """Scan the last, unterminated unit."""
+        found: list[Finding] = []
+        if self._len:
+            self._flush(found)
+        return Outcome(findings=tuple(found)) if found else CLEAN
+
+    def _flush(self, found: list[Finding]) -> None:
+        unit = "".join(self._parts)
+        self._parts.clear()
+        if unit:
+            found.extend(self._scan_unit(unit, self._offset))
+        self._offset += self._len
+        self._len = 0

@@ -1,0 +1,52 @@
+"""Policy types of the validators and the default policy's output steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from genai_guard import Action, Context, Direction, Pipeline, PolicyError
+from genai_guard.validate._stage_types import STAGE_TYPES
+
+
+def test_every_type_is_an_output_validator() -> None:
+    assert {t.name for t in STAGE_TYPES} == {
+        "canary",
+        "system_prompt_leak",
+        "exfiltration",
+        "json_schema",
+        "refusal",
+        "unsafe_code",
+    }
+    assert all(t.kind == "validator" and t.directions == {Direction.OUTPUT} for t in STAGE_TYPES)
+
+
+def test_default_policy_output_steps() -> None:
+    p = Pipeline.default()
+    names = [s.name for s in p.output_steps]
+    for name in ("canary", "system_prompt_leak", "exfiltration", "unsafe_code"):
+        assert name in names
+    assert "refusal" not in names
+    unsafe = next(s for s in p.output_steps if s.name == "unsafe_code")
+    assert unsafe.on_fail is Action.FLAG
+
+
+def test_policy_builds_schema_and_refusal_steps() -> None:
+    p = Pipeline.from_policy(
+        {
+            "version": 1,
+            "name": "t",
+            "output": [
+                {"id": "shape", "type": "json_schema", "schema": {"type": "object"}},
+                {"id": "refusal", "type": "refusal", "languages": ["en", "de"]},
+            ],
+        }
+    )
+    d = p.check_output("I'm sorry, but I can't help with that.", ctx=Context())
+    assert d.blocked  # no JSON at all
+
+
+def test_policy_rejects_unknown_options() -> None:
+    with pytest.raises(PolicyError):
+        Pipeline.from_policy(
+            {"version": 1, "name": "t", "output": [{"id": "x", "type": "canary", "bogus": 1}]}
+        )
