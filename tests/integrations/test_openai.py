@@ -345,3 +345,36 @@ def test_stream_with_several_choices_is_refused(llm: FakeLLM, pipeline: Pipeline
     with pytest.raises(InputError):
         client.chat.completions.create(model=MODEL, messages=_messages("hi"), stream=True, n=2)
     assert llm.requests == []
+
+
+def test_per_message_placeholders_are_renumbered(llm: FakeLLM) -> None:
+    import re
+
+    from genai_guard import Outcome, stage
+
+    def naive_mask(text: str, ctx: object) -> Outcome:
+        # numbers per text, ignoring ctx.restorations, like a masker without a vault
+        m = re.search(r"\S+@\S+", text)
+        if not m:
+            return Outcome()
+        return Outcome(
+            text=text.replace(m.group(0), "<EMAIL_ADDRESS_1>"),
+            restorations={"<EMAIL_ADDRESS_1>": m.group(0)},
+        )
+
+    from genai_guard import Step
+    from integrations.stages import Restorer
+
+    pipeline = Pipeline(
+        [Step(stage(naive_mask, name="mask"), on_fail="modify")],
+        [Step(Restorer(), on_fail="modify")],
+    )
+    client = wrap_openai(_client(llm), pipeline)
+    messages = [
+        {"role": "user", "content": "a: first@example.com"},
+        {"role": "user", "content": "b: second@example.com"},
+    ]
+    out = client.chat.completions.create(model=MODEL, messages=messages)
+    sent = [m["content"] for m in llm.requests[-1][1]["messages"]]
+    assert sent == ["a: <EMAIL_ADDRESS_1>", "b: <EMAIL_ADDRESS_2>"]
+    assert out.choices[0].message.content == "You said: b: second@example.com"

@@ -7,8 +7,10 @@ pipeline calls and the model call differ. Immutable and thread-safe; every call 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -148,6 +150,7 @@ class Guard:
         ctx: Context,
         decisions: list[Decision],
     ) -> Prepared:
+        decisions = _disambiguate(decisions)
         prompt = (
             self._merge(ctx, decisions) if decisions else Decision(Action.ALLOW, "", context=ctx)
         )
@@ -270,3 +273,52 @@ class Guard:
             refusal = self.blocked(prepared.prompt, kwargs, stream=prepared.stream)
             return refusal
         return await self._await_then_finish(fn(*prepared.args, **prepared.kwargs), prepared)
+
+
+_NUMBERED = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)_(\d+)>")
+
+
+def _fresh(placeholder: str, taken: set[str]) -> str:
+    m = _NUMBERED.fullmatch(placeholder)
+    stem = f"<{m.group(1)}_" if m else (placeholder[:-1] + "_" if placeholder.endswith(">") else "")
+    n = int(m.group(2)) + 1 if m else 2
+    while True:
+        candidate = f"{stem}{n}>" if stem else f"{placeholder}_{n}"
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def _disambiguate(decisions: list[Decision]) -> list[Decision]:
+    """Renumber placeholders that two texts of one request use for different values.
+
+    A masker checking each message on its own (no conversation vault) numbers placeholders per
+    message, so ``<EMAIL_ADDRESS_1>`` may stand for two addresses. The later text's placeholder is
+    renamed to an unused one, in its rewritten text and its restorations, so the answer is restored
+    to the right value.
+    """
+    if len(decisions) < 2:
+        return decisions
+    merged: dict[str, str] = {}
+    out: list[Decision] = []
+    for d in decisions:
+        fixed = _renumbered(d, merged)
+        merged.update(fixed.restorations)
+        out.append(fixed)
+    return out
+
+
+def _renumbered(d: Decision, merged: dict[str, str]) -> Decision:
+    clashes = {p for p, v in d.restorations.items() if p in merged and merged[p] != v}
+    if not clashes:
+        return d
+    taken = set(merged) | set(d.restorations)
+    renames: dict[str, str] = {}
+    for p in sorted(clashes):
+        renames[p] = _fresh(p, taken)
+        taken.add(renames[p])
+    # An alternation of escaped literals, longest first: linear matching, no backtracking blowup.
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(renames, key=len, reverse=True)))
+    text = pattern.sub(lambda m: renames[m.group(0)], d.text)
+    restorations = {renames.get(p, p): v for p, v in d.restorations.items()}
+    return dataclasses.replace(d, text=text, restorations=MappingProxyType(restorations))
