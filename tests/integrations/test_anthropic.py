@@ -245,3 +245,29 @@ def test_async_raw_stream_leak_is_blocked(llm: FakeLLM, pipeline: Pipeline, ctx:
     with pytest.raises(GuardBlocked):
         asyncio.run(run())
     assert llm.aborted.wait(10)
+
+
+def test_stream_helper_refusal(llm: FakeLLM, pipeline: Pipeline) -> None:
+    client = wrap_anthropic(_client(llm), pipeline, on_block="refuse")
+    with client.messages.stream(
+        model=MODEL, max_tokens=64, messages=[{"role": "user", "content": ATTACK}]
+    ) as stream:
+        text = "".join(stream.text_stream)
+        final = stream.get_final_message()
+    assert text == final.content[0].text == "Sorry, I can't help with that request."
+    assert llm.requests == []
+
+
+def test_async_stream_helper_refusal(llm: FakeLLM, pipeline: Pipeline) -> None:
+    async def run() -> tuple[str, Any]:
+        async with _aclient(llm) as raw:
+            client = wrap_anthropic(raw, pipeline, on_block="refuse")
+            async with client.messages.stream(
+                model=MODEL, max_tokens=64, messages=[{"role": "user", "content": ATTACK}]
+            ) as stream:
+                text = "".join([t async for t in stream.text_stream])
+                return text, await stream.get_final_message()
+
+    text, final = asyncio.run(run())
+    assert text == final.content[0].text == "Sorry, I can't help with that request."
+    assert llm.requests == []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError, GuardBlocked
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from genai_guard.integrations._adapters import Adapter
 
 __all__ = ["GuardedClient", "wrap_anthropic", "wrap_openai"]
+
+C = TypeVar("C")
 
 _UNGUARDED = frozenset({"with_raw_response", "with_streaming_response"})
 # Methods of guarded resources that are not guarded (yet): refused rather than passed through.
@@ -174,6 +176,32 @@ class _RefusalMessageStream(RefusalStream):
     def get_final_message(self) -> Any:
         return self._final
 
+    def until_done(self) -> None:
+        return None
+
+
+class _AsyncRefusalMessageStream(RefusalStream):
+    def __init__(self, adapter: Adapter, message: str, kwargs: Any) -> None:
+        super().__init__(adapter.refusal_events(message, kwargs))
+        self._message = message
+        self._final = adapter.refusal(message, kwargs)
+
+    @property
+    def text_stream(self) -> Any:
+        async def gen() -> Any:
+            yield self._message
+
+        return gen()
+
+    async def get_final_text(self) -> str:
+        return self._message
+
+    async def get_final_message(self) -> Any:
+        return self._final
+
+    async def until_done(self) -> None:
+        return None
+
 
 class _StreamManager:
     def __init__(self, fn: Any, guard: Guard, args: Any, kwargs: Any) -> None:
@@ -212,7 +240,11 @@ class _AsyncStreamManager(_StreamManager):
     async def __aenter__(self) -> Any:
         prepared = await self._guard.aprepare(self._args, self._kwargs)
         if prepared.prompt.blocked:
-            self._stream = self._refusal(prepared)
+            if self._guard.on_block == "raise":
+                raise GuardBlocked(prepared.prompt)
+            self._stream = _AsyncRefusalMessageStream(
+                self._guard.adapter, self._guard.refusal_message, self._kwargs
+            )
             return self._stream
         self._manager = self._fn(*prepared.args, **prepared.kwargs)
         upstream = await self._manager.__aenter__()
@@ -320,13 +352,13 @@ class GuardedClient:
 
 
 def wrap_openai(
-    client: Any,
+    client: C,
     pipeline: Any,
     *,
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
-) -> Any:
+) -> C:
     """Guard an ``openai.OpenAI`` / ``openai.AsyncOpenAI`` (or compatible) client.
 
     ``chat.completions.create`` and ``responses.create`` (also with ``stream=True``) check the
@@ -342,9 +374,11 @@ def wrap_openai(
         untrusted_roles: Override ``pipeline.settings.untrusted_roles``.
 
     Returns:
-        A ``GuardedClient`` typed as ``Any`` so code written against the SDK type-checks unchanged.
+        A ``GuardedClient``, typed as the client's own type so code written against the SDK
+        type-checks unchanged (the proxy has the same attributes; ``isinstance`` checks against
+        the SDK class do not hold).
     """
-    return GuardedClient(
+    return GuardedClient(  # type: ignore[return-value]  # a duck-typed stand-in for C
         client,
         pipeline,
         vendor="openai",
@@ -355,20 +389,20 @@ def wrap_openai(
 
 
 def wrap_anthropic(
-    client: Any,
+    client: C,
     pipeline: Any,
     *,
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
-) -> Any:
+) -> C:
     """Guard an ``anthropic.Anthropic`` / ``anthropic.AsyncAnthropic`` client.
 
     ``messages.create`` (also with ``stream=True``) and ``messages.stream`` are guarded; everything
     else (``models``, ``beta`` ...) is the client's own. Arguments as for ``wrap_openai``; a refusal
     is a ``Message`` with ``stop_reason="refusal"``.
     """
-    return GuardedClient(
+    return GuardedClient(  # type: ignore[return-value]  # a duck-typed stand-in for C
         client,
         pipeline,
         vendor="anthropic",
