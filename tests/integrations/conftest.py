@@ -24,6 +24,7 @@ def llm(_server: FakeLLM) -> FakeLLM:
     _server.chunk = 4
     _server.tail_chunks = 0
     _server.delay = 0.0
+    _server.finish_in_last = False
     _server.aborted.clear()
     return _server
 

@@ -50,6 +50,7 @@ class FakeLLM:
         self.chunk = 4
         self.tail_chunks = 0
         self.delay = 0.0
+        self.finish_in_last = False
         self.aborted = threading.Event()
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
@@ -181,9 +182,18 @@ def _chat_events(text: str, model: str, llm: FakeLLM) -> Any:
     base |= {"model": model, "system_fingerprint": "fp_test"}
     first = {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
     yield {**base, "choices": [first]}
-    for piece in llm.pieces(text):
-        choice = {"index": 0, "delta": {"content": piece}, "finish_reason": None}
-        yield {**base, "choices": [choice]}
+    pieces = llm.pieces(text)
+    for n, piece in enumerate(pieces, 1):
+        last = llm.finish_in_last and n == len(pieces)
+        choice = {
+            "index": 0,
+            "delta": {"content": piece},
+            "finish_reason": "stop" if last else None,
+        }
+        yield {**base, "choices": [choice], **({"usage": USAGE_OPENAI} if last else {})}
+    if llm.finish_in_last:
+        yield None
+        return
     yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
     yield {**base, "choices": [], "usage": USAGE_OPENAI}
     yield None

@@ -378,3 +378,18 @@ def test_per_message_placeholders_are_renumbered(llm: FakeLLM) -> None:
     sent = [m["content"] for m in llm.requests[-1][1]["messages"]]
     assert sent == ["a: <EMAIL_ADDRESS_1>", "b: <EMAIL_ADDRESS_2>"]
     assert out.choices[0].message.content == "You said: b: second@example.com"
+
+
+def test_finish_reason_in_a_text_chunk_comes_once_at_the_end(
+    llm: FakeLLM, pipeline: Pipeline
+) -> None:
+    llm.reply, llm.finish_in_last = "An answer that is long enough to span chunks.", True
+    client = wrap_openai(_client(llm), pipeline)
+    chunks = list(
+        client.chat.completions.create(model=MODEL, messages=_messages("hi"), stream=True)
+    )
+    finishes = [c.choices[0].finish_reason for c in chunks]
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == llm.reply
+    assert finishes[-1] == "stop"
+    assert finishes.count("stop") == 1
+    assert chunks[-1].usage is not None

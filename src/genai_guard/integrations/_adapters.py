@@ -112,6 +112,13 @@ class Adapter(Protocol):
         """A ``final`` event with the whole answer replaced by ``text``."""
         ...
 
+    def split_text_event(self, event: Any) -> tuple[Any, Any]:
+        """Split a ``text`` event into a template for released text and a trailer (or ``None``).
+
+        The trailer carries what must come once, after the text (a finish reason, usage).
+        """
+        ...
+
     def refusal(self, message: str, kwargs: Mapping[str, Any]) -> Any:
         """A response object carrying ``message`` as a refusal."""
         ...
@@ -252,6 +259,10 @@ class TextAdapter:
         """Plain streams have no final event."""
         return event
 
+    def split_text_event(self, event: Any) -> tuple[Any, Any]:
+        """Text events carry nothing that must come after the text."""
+        return event, None
+
     def refusal(self, message: str, kwargs: Mapping[str, Any]) -> Any:
         """The refusal message."""
         return message
@@ -320,6 +331,17 @@ class OpenAIChatAdapter:
     def with_final_text(self, event: Any, text: str) -> Any:
         """Chat streams have no final event."""
         return event
+
+    def split_text_event(self, event: Any) -> tuple[Any, Any]:
+        """A chunk with text and a finish reason or usage: the text part and a trailer."""
+        finish = lookup(event, ("choices", 0, "finish_reason"))
+        usage = get(event, "usage")
+        if finish is None and usage is None:
+            return event, None
+        template = replaced(event, ("choices", 0, "finish_reason"), None)
+        if usage is not None:
+            template = replaced(template, ("usage",), None)
+        return template, replaced(event, ("choices", 0, "delta", "content"), "")
 
     def _payload(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -493,6 +515,10 @@ class OpenAIResponsesAdapter:
             return event
         return replaced(event, ("response",), put_answer(self, response, text))
 
+    def split_text_event(self, event: Any) -> tuple[Any, Any]:
+        """Text events carry nothing that must come after the text."""
+        return event, None
+
     def _payload(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "id": "resp_guard_refusal",
@@ -639,6 +665,10 @@ class AnthropicMessagesAdapter:
         if not self.response_segments(message):
             return event
         return replaced(event, ("message",), put_answer(self, message, text))
+
+    def split_text_event(self, event: Any) -> tuple[Any, Any]:
+        """Text events carry nothing that must come after the text."""
+        return event, None
 
     def _message(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {

@@ -45,7 +45,9 @@ class _State:
         """File a non-text event; return the text of a text event."""
         kind = adapter.event_kind(event)
         if kind == "text":
-            self.template = event
+            self.template, trailer = adapter.split_text_event(event)
+            if trailer is not None:
+                self.deferred.append(trailer)
             self.started = True
             return adapter.event_text(event)
         if kind == "final" or (kind == "pass" and self.started):
