@@ -393,3 +393,19 @@ def test_finish_reason_in_a_text_chunk_comes_once_at_the_end(
     assert finishes[-1] == "stop"
     assert finishes.count("stop") == 1
     assert chunks[-1].usage is not None
+
+
+def test_async_stream_refusal_without_calling(llm: FakeLLM, pipeline: Pipeline) -> None:
+    async def run() -> list[Any]:
+        async with _aclient(llm) as raw:
+            client = wrap_openai(raw, pipeline, on_block="refuse")
+            stream = await client.chat.completions.create(
+                model=MODEL, messages=_messages(ATTACK), stream=True
+            )
+            chunks = [c async for c in stream]
+            await stream.close()
+            return chunks
+
+    chunks = asyncio.run(run())
+    assert chunks[0].choices[0].delta.content == "Sorry, I can't help with that request."
+    assert llm.requests == []

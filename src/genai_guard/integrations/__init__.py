@@ -22,13 +22,19 @@ from genai_guard.integrations._adapters import (
 from genai_guard.integrations._callable import guard_callable
 from genai_guard.integrations._clients import GuardedClient, wrap_anthropic, wrap_openai
 from genai_guard.integrations._guard import DEFAULT_UNTRUSTED_ROLES, Guard, OnBlock
-from genai_guard.integrations._streams import AsyncGuardedStream, GuardedStream, RefusalStream
+from genai_guard.integrations._streams import (
+    AsyncGuardedStream,
+    AsyncRefusalStream,
+    GuardedStream,
+    RefusalStream,
+)
 
 __all__ = [
     "DEFAULT_UNTRUSTED_ROLES",
     "Adapter",
     "AnthropicMessagesAdapter",
     "AsyncGuardedStream",
+    "AsyncRefusalStream",
     "EventKind",
     "Guard",
     "GuardedClient",

@@ -196,7 +196,9 @@ class Guard:
 
     # -- blocks ---------------------------------------------------------------------------------
 
-    def blocked(self, decision: Decision, kwargs: Mapping[str, Any], *, stream: bool) -> Any:
+    def blocked(
+        self, decision: Decision, kwargs: Mapping[str, Any], *, stream: bool, is_async: bool = False
+    ) -> Any:
         """Raise ``GuardBlocked`` or return a refusal (a response, or a stream of events)."""
         logger.info(
             "guard blocked %s call (%s): rules=%s",
@@ -207,9 +209,13 @@ class Guard:
         if self.on_block == "raise":
             raise GuardBlocked(decision)
         if stream:
-            from genai_guard.integrations._streams import RefusalStream  # noqa: PLC0415 - cycle
+            from genai_guard.integrations._streams import (  # noqa: PLC0415 - import cycle
+                AsyncRefusalStream,
+                RefusalStream,
+            )
 
-            return RefusalStream(self.adapter.refusal_events(self.refusal_message, kwargs))
+            events = self.adapter.refusal_events(self.refusal_message, kwargs)
+            return AsyncRefusalStream(events) if is_async else RefusalStream(events)
         return self.adapter.refusal(self.refusal_message, kwargs)
 
     # -- response -----------------------------------------------------------------------------
@@ -270,7 +276,7 @@ class Guard:
         """Run one async call of ``fn`` under the guard."""
         prepared = await self.aprepare(args, kwargs)
         if prepared.prompt.blocked:
-            refusal = self.blocked(prepared.prompt, kwargs, stream=prepared.stream)
+            refusal = self.blocked(prepared.prompt, kwargs, stream=prepared.stream, is_async=True)
             return refusal
         return await self._await_then_finish(fn(*prepared.args, **prepared.kwargs), prepared)
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from genai_guard.integrations._adapters import Adapter
     from genai_guard.integrations._guard import Guard, Prepared
 
-__all__ = ["AsyncGuardedStream", "GuardedStream", "RefusalStream"]
+__all__ = ["AsyncGuardedStream", "AsyncRefusalStream", "GuardedStream", "RefusalStream"]
 
 
 class _State:
@@ -283,3 +283,29 @@ class RefusalStream:
 
     async def __aexit__(self, *exc: object) -> None:
         self.close()
+
+
+class AsyncRefusalStream:
+    """Async twin of ``RefusalStream`` (``close()`` is a coroutine, as on the async SDK streams)."""
+
+    def __init__(self, events: tuple[Any, ...]) -> None:
+        self._events = events
+        self._iter = iter(events)
+
+    def __aiter__(self) -> AsyncRefusalStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return next(self._iter)
+        except StopIteration:
+            raise StopAsyncIteration from None
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+    async def __aenter__(self) -> AsyncRefusalStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
