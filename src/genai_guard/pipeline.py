@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from genai_guard._engine import OnError, Run, check_threshold, judge
 from genai_guard._results import Action, Decision, Outcome
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from genai_guard.streaming import AsyncGuardedStream, GuardedStream
 
 __all__ = ["FunctionStage", "Pipeline", "Step", "stage"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _ON_ERROR = ("block", "allow", "raise")
 
@@ -227,6 +229,17 @@ class Pipeline:
             settings=self.settings,
             observers=(*self.observers, *observers),
         )
+
+    def guard(self, fn: _F) -> _F:
+        """Decorator guarding a plain ``str -> str`` function (sync or async) with this pipeline.
+
+        The prompt (first argument) is checked before the call and the answer after; a block raises
+        ``GuardBlocked``. Façade over ``integrations.guard_callable`` (an upper layer, hence the
+        deferred import, as in ``from_policy``).
+        """
+        from genai_guard.integrations import guard_callable  # noqa: PLC0415 - façade, upper layer
+
+        return guard_callable(fn, self)  # type: ignore[return-value]  # same signature as fn
 
     # -- sync -------------------------------------------------------------------------------
 

@@ -1,1 +1,53 @@
-"""Wrappers for LLM clients: any callable, OpenAI-style and Anthropic-style SDKs."""
+"""Wrappers for LLM clients: any callable, OpenAI-style and Anthropic-style SDKs.
+
+Nothing in the library imports this package (it sits on top, beside ``policy``), and this package
+never imports a vendor SDK: the wrappers work on the caller's client objects by duck typing.
+
+* ``guard_callable(fn, pipeline, adapter=...)`` guards any sync or async callable.
+* ``wrap_openai(client, pipeline)`` / ``wrap_anthropic(client, pipeline)`` return thin proxies.
+* Adapters say where the untrusted text is in a request and where the answer is in a response.
+"""
+
+from genai_guard.integrations._adapters import (
+    Adapter,
+    AnthropicMessagesAdapter,
+    EventKind,
+    OpenAIChatAdapter,
+    OpenAIResponsesAdapter,
+    RequestView,
+    SDKObject,
+    Segment,
+    TextAdapter,
+)
+from genai_guard.integrations._callable import guard_callable
+from genai_guard.integrations._clients import GuardedClient, wrap_anthropic, wrap_openai
+from genai_guard.integrations._guard import DEFAULT_UNTRUSTED_ROLES, Guard, OnBlock
+from genai_guard.integrations._streams import (
+    AsyncGuardedStream,
+    AsyncRefusalStream,
+    GuardedStream,
+    RefusalStream,
+)
+
+__all__ = [
+    "DEFAULT_UNTRUSTED_ROLES",
+    "Adapter",
+    "AnthropicMessagesAdapter",
+    "AsyncGuardedStream",
+    "AsyncRefusalStream",
+    "EventKind",
+    "Guard",
+    "GuardedClient",
+    "GuardedStream",
+    "OnBlock",
+    "OpenAIChatAdapter",
+    "OpenAIResponsesAdapter",
+    "RefusalStream",
+    "RequestView",
+    "SDKObject",
+    "Segment",
+    "TextAdapter",
+    "guard_callable",
+    "wrap_anthropic",
+    "wrap_openai",
+]

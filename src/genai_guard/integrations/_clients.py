@@ -1,0 +1,412 @@
+"""Thin guarded proxies over the official OpenAI and Anthropic SDK clients (sync and async).
+
+Nothing is monkeypatched and no vendor SDK is imported: the proxies hold the caller's client and
+forward every attribute they do not guard (``models``, ``files``, ``embeddings`` ...) through
+``__getattr__``. Guarded: ``chat.completions.create`` (with ``stream=True``), ``responses.create``
+(with ``stream=True``), ``messages.create`` (with ``stream=True``) and ``messages.stream``.
+``with_options()`` / ``copy()`` return guarded proxies too. On the guarded resources, the methods
+that would send or return text without the checks (``with_raw_response``,
+``with_streaming_response``, OpenAI's ``parse`` and ``stream`` helpers, Anthropic's ``batches``)
+fail closed with ``ConfigurationError``; ``client.unwrapped`` is there for deliberate use.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from genai_guard.context import Context
+from genai_guard.errors import ConfigurationError, GuardBlocked
+from genai_guard.integrations._adapters import (
+    AnthropicHelperStreamAdapter,
+    AnthropicMessagesAdapter,
+    OpenAIChatAdapter,
+    OpenAIResponsesAdapter,
+    put_answer,
+)
+from genai_guard.integrations._guard import Guard, OnBlock, Prepared
+from genai_guard.integrations._streams import AsyncGuardedStream, GuardedStream, RefusalStream
+
+if TYPE_CHECKING:
+    from genai_guard.integrations._adapters import Adapter
+
+__all__ = ["GuardedClient", "wrap_anthropic", "wrap_openai"]
+
+C = TypeVar("C")
+
+_UNGUARDED = frozenset({"with_raw_response", "with_streaming_response"})
+# Methods of guarded resources that are not guarded (yet): refused rather than passed through.
+_OPENAI_UNGUARDED = _UNGUARDED | {"parse", "stream"}
+_ANTHROPIC_UNGUARDED = _UNGUARDED | {"batches"}
+
+
+def _is_async(fn: Any) -> bool:
+    # SDK methods are wrapped by sync decorators (functools.wraps), so look at the original too.
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(inspect.unwrap(fn))
+
+
+class _Resource:
+    """A guarded SDK resource: ``create`` (and ``stream``) guarded, the rest passed through."""
+
+    def __init__(
+        self, target: Any, guard: Guard, refused: frozenset[str] = _OPENAI_UNGUARDED
+    ) -> None:
+        self._target = target
+        self._guard = guard
+        self._refused = refused
+
+    def create(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's ``create`` with the request checked and the answer checked and restored."""
+        fn = self._target.create
+        if _is_async(fn):
+            return self._guard.acall(fn, args, kwargs)
+        return self._guard.call(fn, args, kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._refused:
+            raise ConfigurationError(
+                f"{name} is not guarded (it would bypass the checks); use the unwrapped "
+                "client (GuardedClient.unwrapped) explicitly if you really need it"
+            )
+        return getattr(self._target, name)
+
+
+class _Namespace:
+    """``client.chat`` with ``completions`` guarded."""
+
+    def __init__(self, target: Any, children: dict[str, _Resource]) -> None:
+        self._target = target
+        self._children = children
+
+    def __getattr__(self, name: str) -> Any:
+        child = self._children.get(name)
+        return child if child is not None else getattr(self._target, name)
+
+
+class _Messages(_Resource):
+    """Anthropic ``messages``: ``create`` and the ``stream`` helper guarded."""
+
+    def __init__(self, target: Any, guard: Guard, helper: Guard) -> None:
+        super().__init__(target, guard, _ANTHROPIC_UNGUARDED)
+        self._helper = helper
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's ``messages.stream`` helper; the request is checked on entering the block."""
+        fn = self._target.stream
+        if _is_async(self._target.create):
+            return _AsyncStreamManager(fn, self._helper, args, kwargs)
+        return _StreamManager(fn, self._helper, args, kwargs)
+
+
+class GuardedMessageStream(GuardedStream):
+    """The ``messages.stream`` helper's stream, checked. Not thread-safe."""
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The checked text, piece by piece."""
+        return (e.text for e in self if getattr(e, "type", None) == "text")
+
+    def until_done(self) -> None:
+        """Consume the stream."""
+        for _ in self:
+            pass
+
+    def get_final_text(self) -> str:
+        """The whole checked text (consumes the stream)."""
+        self.until_done()
+        return self.text
+
+    def get_final_message(self) -> Any:
+        """The SDK's final message with the checked text written in (consumes the stream)."""
+        self.until_done()
+        return put_answer(self._guard.adapter, self._upstream.get_final_message(), self.text)
+
+    @property
+    def current_message_snapshot(self) -> Any:
+        """The SDK's snapshot with the checked text released so far written in."""
+        return put_answer(self._guard.adapter, self._upstream.current_message_snapshot, self.text)
+
+
+class AsyncGuardedMessageStream(AsyncGuardedStream):
+    """Async twin of ``GuardedMessageStream``."""
+
+    @property
+    def text_stream(self) -> Any:
+        """The checked text, piece by piece."""
+
+        async def gen() -> Any:
+            async for e in self:
+                if getattr(e, "type", None) == "text":
+                    yield e.text
+
+        return gen()
+
+    async def until_done(self) -> None:
+        """Consume the stream."""
+        async for _ in self:
+            pass
+
+    async def get_final_text(self) -> str:
+        """The whole checked text (consumes the stream)."""
+        await self.until_done()
+        return self.text
+
+    async def get_final_message(self) -> Any:
+        """The SDK's final message with the checked text written in (consumes the stream)."""
+        await self.until_done()
+        final = await self._upstream.get_final_message()
+        return put_answer(self._guard.adapter, final, self.text)
+
+
+class _RefusalMessageStream(RefusalStream):
+    def __init__(self, adapter: Adapter, message: str, kwargs: Any) -> None:
+        super().__init__(adapter.refusal_events(message, kwargs))
+        self._message = message
+        self._final = adapter.refusal(message, kwargs)
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        return iter((self._message,))
+
+    def get_final_text(self) -> str:
+        return self._message
+
+    def get_final_message(self) -> Any:
+        return self._final
+
+    def until_done(self) -> None:
+        return None
+
+
+class _AsyncRefusalMessageStream(RefusalStream):
+    def __init__(self, adapter: Adapter, message: str, kwargs: Any) -> None:
+        super().__init__(adapter.refusal_events(message, kwargs))
+        self._message = message
+        self._final = adapter.refusal(message, kwargs)
+
+    @property
+    def text_stream(self) -> Any:
+        async def gen() -> Any:
+            yield self._message
+
+        return gen()
+
+    async def get_final_text(self) -> str:
+        return self._message
+
+    async def get_final_message(self) -> Any:
+        return self._final
+
+    async def until_done(self) -> None:
+        return None
+
+
+class _StreamManager:
+    def __init__(self, fn: Any, guard: Guard, args: Any, kwargs: Any) -> None:
+        self._fn, self._guard, self._args, self._kwargs = fn, guard, args, kwargs
+        self._manager: Any = None
+        self._stream: Any = None
+
+    def _refusal(self, prepared: Prepared) -> Any:
+        if self._guard.on_block == "raise":
+            raise GuardBlocked(prepared.prompt)
+        return _RefusalMessageStream(self._guard.adapter, self._guard.refusal_message, self._kwargs)
+
+    def __enter__(self) -> Any:
+        prepared = self._guard.prepare(self._args, self._kwargs)
+        if prepared.prompt.blocked:
+            self._stream = self._refusal(prepared)
+            return self._stream
+        self._manager = self._fn(*prepared.args, **prepared.kwargs)
+        upstream = self._manager.__enter__()
+        self._stream = GuardedMessageStream(upstream, self._guard, prepared)
+        return self._stream
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        if self._manager is not None:
+            self._manager.__exit__(exc_type, exc, tb)
+
+
+class _AsyncStreamManager(_StreamManager):
+    async def __aenter__(self) -> Any:
+        prepared = await self._guard.aprepare(self._args, self._kwargs)
+        if prepared.prompt.blocked:
+            if self._guard.on_block == "raise":
+                raise GuardBlocked(prepared.prompt)
+            self._stream = _AsyncRefusalMessageStream(
+                self._guard.adapter, self._guard.refusal_message, self._kwargs
+            )
+            return self._stream
+        self._manager = self._fn(*prepared.args, **prepared.kwargs)
+        upstream = await self._manager.__aenter__()
+        self._stream = AsyncGuardedMessageStream(upstream, self._guard, prepared)
+        return self._stream
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(self._stream, AsyncGuardedStream):
+            await self._stream.close()
+        if self._manager is not None:
+            await self._manager.__aexit__(exc_type, exc, tb)
+
+
+class GuardedClient:
+    """A guarded proxy over an SDK client; build it with ``wrap_openai`` or ``wrap_anthropic``.
+
+    Every attribute that is not guarded is the wrapped client's own. Immutable and as thread-safe as
+    the client it wraps. ``unwrapped`` is the original client.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        pipeline: Any,
+        *,
+        vendor: str,
+        on_block: OnBlock | None,
+        context: Context | None,
+        untrusted_roles: frozenset[str] | None,
+    ) -> None:
+        self.unwrapped = client
+        self._options = (vendor, on_block, context, untrusted_roles)
+        self._pipeline = pipeline
+
+        def guard(adapter: Adapter) -> Guard:
+            return Guard.build(
+                pipeline,
+                adapter,
+                on_block=on_block,
+                context=context,
+                untrusted_roles=untrusted_roles,
+            )
+
+        self._guarded: dict[str, Any] = {}
+        if vendor == "openai":
+            chat = getattr(client, "chat", None)
+            if chat is not None:
+                completions = _Resource(chat.completions, guard(OpenAIChatAdapter()))
+                self._guarded["chat"] = _Namespace(chat, {"completions": completions})
+            responses = getattr(client, "responses", None)
+            if responses is not None:
+                self._guarded["responses"] = _Resource(responses, guard(OpenAIResponsesAdapter()))
+        else:
+            messages = client.messages
+            self._guarded["messages"] = _Messages(
+                messages, guard(AnthropicMessagesAdapter()), guard(AnthropicHelperStreamAdapter())
+            )
+
+    def _rewrap(self, client: Any) -> GuardedClient:
+        vendor, on_block, context, roles = self._options
+        return GuardedClient(
+            client,
+            self._pipeline,
+            vendor=vendor,
+            on_block=on_block,
+            context=context,
+            untrusted_roles=roles,
+        )
+
+    def with_options(self, **options: Any) -> GuardedClient:
+        """The client's ``with_options``, still guarded."""
+        return self._rewrap(self.unwrapped.with_options(**options))
+
+    def copy(self, **options: Any) -> GuardedClient:
+        """The client's ``copy``, still guarded."""
+        return self._rewrap(self.unwrapped.copy(**options))
+
+    def __enter__(self) -> GuardedClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.unwrapped.close()
+
+    async def __aenter__(self) -> GuardedClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.unwrapped.close()
+
+    def __getattr__(self, name: str) -> Any:
+        guarded = self.__dict__.get("_guarded", {}).get(name)
+        if guarded is not None:
+            return guarded
+        if name in _UNGUARDED:
+            raise ConfigurationError(f"{name} is not guarded; use .unwrapped explicitly")
+        return getattr(self.unwrapped, name)
+
+    def __repr__(self) -> str:
+        return f"GuardedClient({type(self.unwrapped).__name__}, pipeline={self._pipeline!r})"
+
+
+def wrap_openai(
+    client: C,
+    pipeline: Any,
+    *,
+    on_block: OnBlock | None = None,
+    context: Context | None = None,
+    untrusted_roles: frozenset[str] | None = None,
+) -> C:
+    """Guard an ``openai.OpenAI`` / ``openai.AsyncOpenAI`` (or compatible) client.
+
+    ``chat.completions.create`` and ``responses.create`` (also with ``stream=True``) check the
+    untrusted messages before the model is called, send masked texts, and check and restore the
+    answer; everything else is the client's own.
+
+    Args:
+        client: The SDK client (sync or async).
+        pipeline: The pipeline.
+        on_block: ``raise`` (``GuardBlocked``) or ``refuse`` (a ``ChatCompletion``/``Response``
+            shaped refusal); default from ``pipeline.settings.on_block``.
+        context: Base context for every call (user id, canaries, metadata).
+        untrusted_roles: Override ``pipeline.settings.untrusted_roles``.
+
+    Returns:
+        A ``GuardedClient``, typed as the client's own type so code written against the SDK
+        type-checks unchanged (the proxy has the same attributes; ``isinstance`` checks against
+        the SDK class do not hold).
+    """
+    return GuardedClient(  # type: ignore[return-value]  # a duck-typed stand-in for C
+        client,
+        pipeline,
+        vendor="openai",
+        on_block=on_block,
+        context=context,
+        untrusted_roles=untrusted_roles,
+    )
+
+
+def wrap_anthropic(
+    client: C,
+    pipeline: Any,
+    *,
+    on_block: OnBlock | None = None,
+    context: Context | None = None,
+    untrusted_roles: frozenset[str] | None = None,
+) -> C:
+    """Guard an ``anthropic.Anthropic`` / ``anthropic.AsyncAnthropic`` client.
+
+    ``messages.create`` (also with ``stream=True``) and ``messages.stream`` are guarded; everything
+    else (``models``, ``beta`` ...) is the client's own. Arguments as for ``wrap_openai``; a refusal
+    is a ``Message`` with ``stop_reason="refusal"``.
+    """
+    return GuardedClient(  # type: ignore[return-value]  # a duck-typed stand-in for C
+        client,
+        pipeline,
+        vendor="anthropic",
+        on_block=on_block,
+        context=context,
+        untrusted_roles=untrusted_roles,
+    )
