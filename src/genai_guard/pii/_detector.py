@@ -1,0 +1,154 @@
+"""``PIIDetector``: reports PII entities with rule ids ``pii.<ENTITY>`` and spans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal, Protocol
+
+from genai_guard._results import Action, Category, Finding, Outcome, Span
+from genai_guard.context import Context
+from genai_guard.errors import ConfigurationError, InputError
+from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity, FastRecognizers
+from genai_guard.taxonomy import finding
+
+__all__ = ["DEFAULT_MAX_CHARS", "Analyzer", "Engine", "PIIDetector", "build_analyzer"]
+
+Engine = Literal["fast", "presidio"]
+DEFAULT_MAX_CHARS = 200_000
+DEFAULT_PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "CA", "BR", "AU")
+
+
+class Analyzer(Protocol):
+    """What the PII stages need from a recognizer set."""
+
+    def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
+        """Non-overlapping entities at or above ``threshold``, in text order."""
+        ...
+
+
+def build_analyzer(
+    *,
+    engine: Engine = "fast",
+    entities: Sequence[str] = DEFAULT_ENTITIES,
+    phone_regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
+    languages: Sequence[str] = ("en",),
+    analyzer: Any = None,
+    spacy_model: str | None = None,
+) -> Analyzer:
+    """Build the recognizers behind ``PIIDetector`` and ``PIIMasker``.
+
+    Args:
+        engine: ``fast`` (presidio's patterns, validators and context words run directly) or
+            ``presidio`` (a real ``AnalyzerEngine`` with an offline tokenizing NLP engine).
+        entities: Entity types; with your own analyzer or a spaCy model, NER types such as
+            ``PERSON`` are allowed too.
+        phone_regions: Regions tried for phone numbers.
+        languages: Languages of presidio's recognizers (``presidio`` engine).
+        analyzer: Your own presidio ``AnalyzerEngine`` (implies the ``presidio`` engine).
+        spacy_model: Name of an installed spaCy pipeline to add NER (implies ``presidio``).
+    """
+    if not entities:
+        raise ConfigurationError("entities must not be empty")
+    if analyzer is not None or spacy_model is not None or engine == "presidio":
+        from genai_guard.pii._presidio import (  # noqa: PLC0415 - presidio is heavy
+            PresidioAnalyzer,
+            build_analyzer_engine,
+        )
+
+        built = analyzer
+        if built is None:
+            built = build_analyzer_engine(
+                entities=entities,
+                phone_regions=phone_regions,
+                languages=languages,
+                spacy_model=spacy_model,
+            )
+        return PresidioAnalyzer(built, entities=entities, language=languages[0])
+    if engine != "fast":
+        raise ConfigurationError(f"engine must be 'fast' or 'presidio', got {engine!r}")
+    try:
+        return FastRecognizers(entities=entities, phone_regions=phone_regions)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+
+def entity_findings(
+    entities: Sequence[Entity], *, view: str | None = None, action: str = "found"
+) -> list[Finding]:
+    """One ``pii.<ENTITY>`` finding per entity; messages never include the value."""
+    return [
+        finding(
+            f"pii.{e.entity_type}",
+            Category.PII,
+            e.score,
+            span=Span(e.start, e.end),
+            message=f"{e.entity_type} {action}",
+            view=view,
+            metadata={"entity": e.entity_type},
+        )
+        for e in entities
+    ]
+
+
+class PIIDetector:
+    """Report PII in the text and in every view of the context; never rewrites.
+
+    Args:
+        name: Stage name.
+        entities: Entity types to report.
+        score_threshold: Lowest entity score reported.
+        engine: ``fast`` or ``presidio`` (see ``build_analyzer``).
+        phone_regions: Regions tried for phone numbers.
+        languages: Languages (``presidio`` engine).
+        analyzer: Your own presidio ``AnalyzerEngine``.
+        spacy_model: An installed spaCy pipeline for NER entities.
+        max_chars: Longer texts raise ``InputError`` (fail closed) instead of being scanned.
+
+    Thread-safe: immutable after construction.
+    """
+
+    default_on_fail: ClassVar[Action] = Action.BLOCK
+    __slots__ = ("_analyzer", "max_chars", "name", "score_threshold")
+
+    def __init__(
+        self,
+        name: str = "pii_detect",
+        *,
+        entities: Sequence[str] = DEFAULT_ENTITIES,
+        score_threshold: float = 0.4,
+        engine: Engine = "fast",
+        phone_regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
+        languages: Sequence[str] = ("en",),
+        analyzer: Any = None,
+        spacy_model: str | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        if not 0.0 <= score_threshold <= 1.0:
+            raise ConfigurationError("score_threshold must be within [0, 1]")
+        self.name = name
+        self.score_threshold = score_threshold
+        self.max_chars = max_chars
+        self._analyzer = build_analyzer(
+            engine=engine,
+            entities=entities,
+            phone_regions=phone_regions,
+            languages=languages,
+            analyzer=analyzer,
+            spacy_model=spacy_model,
+        )
+
+    def __repr__(self) -> str:
+        return f"PIIDetector(name={self.name!r}, score_threshold={self.score_threshold})"
+
+    def analyze(self, text: str) -> list[Entity]:
+        """The entities in ``text`` at or above the score threshold."""
+        if len(text) > self.max_chars:
+            raise InputError(f"text of {len(text)} chars exceeds max_chars={self.max_chars}")
+        return self._analyzer.analyze(text, threshold=self.score_threshold)
+
+    def check(self, text: str, ctx: Context) -> Outcome:
+        """Findings for the text and each view (a view's findings carry its id)."""
+        findings = entity_findings(self.analyze(text))
+        for view in ctx.views:
+            findings.extend(entity_findings(self.analyze(view.text), view=view.id))
+        return Outcome(findings=tuple(findings)) if findings else Outcome()
