@@ -96,13 +96,13 @@ def card_brand(digits: str) -> str | None:
         return "amex"
     if (digits.startswith("6011") or p2 == 65 or 644 <= int(digits[:3]) <= 649) and n in (16, 19):
         return "discover"
-    if 3528 <= p4 <= 3589 and 16 <= n <= 19:
+    if 3500 <= p4 <= 3599 and 15 <= n <= 19:
         return "jcb"
     if (300 <= int(digits[:3]) <= 305 or p2 in (36, 38, 39)) and 14 <= n <= 19:
         return "diners"
     if p2 == 62 and 16 <= n <= 19:
         return "unionpay"
-    if (p2 == 50 or 56 <= p2 <= 69) and 12 <= n <= 19:
+    if (p2 == 50 or 56 <= p2 <= 69 or digits[:4] in ("0604", "6390")) and 12 <= n <= 19:
         return "maestro"
     return None
 
@@ -257,8 +257,9 @@ class FastRecognizers:
         for k, words in (context_words or {}).items():
             ctx.setdefault(k, set()).update(w.lower() for w in words)
         self._context = {k: frozenset(v) for k, v in ctx.items()}
-        self._tlds = _load_tlds() if "URL" in self.entities or "EMAIL_ADDRESS" in ents else frozenset()
-        self._email_tlds = _load_email_tlds(self._tlds) if "EMAIL_ADDRESS" in ents else frozenset()
+        needs_tlds = "URL" in self.entities or "EMAIL_ADDRESS" in self.entities
+        self._tlds = _load_tlds() if needs_tlds else frozenset()
+        self._email_tlds = _load_email_tlds(self._tlds) if needs_tlds else frozenset()
         if "PHONE_NUMBER" in self.entities:
             import phonenumbers  # noqa: PLC0415, F401 - fail at construction, not per call
         self._rules = self._compile()
@@ -324,7 +325,7 @@ class FastRecognizers:
         add(
             "IP_ADDRESS",
             r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)"
-            r"(?:/(?:3[0-2]|[12]?\d))?(?![\w.]|\.\d)",
+            r"(?:/(?:3[0-2]|[12]?\d))?(?!\w|\.\d)",
             0.6,
             _ip_check,
             has("."),
@@ -332,7 +333,7 @@ class FastRecognizers:
         add(
             "IP_ADDRESS",
             r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
-            r"(?:/\d{1,3})?(?![\w:.])",
+            r"(?:/\d{1,3})?(?![\w:]|\.\d)",
             0.6,
             _ip6_check,
             has(*hexc),
@@ -357,20 +358,20 @@ class FastRecognizers:
         mon = r"(?:0?[1-9]|1[0-2])"
         add(
             "DATE_TIME",
-            rf"(?<![\d/.-]){day}/{day}/(?:\d{{4}}|\d{{2}})(?![\d/.-])",
+            rf"(?<![\d/.-]){day}/{day}/(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)",
             0.6,
             _numeric_date_check,
             has("/"),
         )
         add(
             "DATE_TIME",
-            rf"(?<![\d/.-])\d{{4}}([/-]){mon}\1{day}(?![\d/.-]|T\d)",
+            rf"(?<![\d/.-])\d{{4}}([/-]){mon}\1{day}(?![\d/-]|\.\d|T\d)",
             0.6,
             keep,
             has("/", "-"),
         )
-        add("DATE_TIME", rf"(?<![\d/.-]){day}-{day}-\d{{4}}(?![\d/.-])", 0.6, keep, has("-"))
-        add("DATE_TIME", rf"(?<![\w/.-]){day}\.{mon}\.\d{{4}}(?![\d/.-])", 0.6, keep, has("."))
+        add("DATE_TIME", rf"(?<![\d/.-]){day}-{day}-\d{{4}}(?![\d/-]|\.\d)", 0.6, keep, has("-"))
+        add("DATE_TIME", rf"(?<![\w/.-]){day}\.{mon}\.\d{{4}}(?![\d/-]|\.\d)", 0.6, keep, has("."))
         add(
             "DATE_TIME",
             rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTHS}\.?,?[\s-]+(?:{_YEAR}|'\d\d)\b",
@@ -396,7 +397,7 @@ class FastRecognizers:
         host, _, path = text.partition("/")
         labels = host.lower().split(".")
         tld = labels[-1]
-        if tld not in self._tlds or tld.isdigit() or any(lab.isdigit() for lab in labels):
+        if tld not in self._email_tlds or tld.isdigit() or any(lab.isdigit() for lab in labels):
             return None
         if host.lower().startswith("www") or path:
             return -1.0
@@ -456,7 +457,7 @@ class FastRecognizers:
                 continue
             cand = m.group(0)
             digits = sum(c.isdigit() for c in cand)
-            if digits < 7 or digits > 15:
+            if digits < 7 or digits > 15 or _DATE_SHAPE.fullmatch(cand):
                 continue
             context = self._has_context(lower, s, "PHONE_NUMBER")
             international = cand[0] == "+" or cand.startswith("00")
@@ -482,9 +483,10 @@ class FastRecognizers:
 
 
 _PHONE_CANDIDATE: Final = regex.compile(
-    r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d ().\-/]{5,22}\d(?![\w/-])",
+    r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d ().\-]{5,22}\d(?![\w/-])",
     regex.IGNORECASE,
 )
+_DATE_SHAPE: Final = regex.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 _MONTH_WORD: Final = regex.compile(rf"\b{_MONTHS}\b", regex.IGNORECASE)
 _WORD: Final = regex.compile(r"[a-z][a-z-]*")
 
