@@ -13,6 +13,7 @@ Everything here is immutable after construction and thread-safe.
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -225,6 +226,8 @@ class _Rule:
     check: Callable[[str], float | None]  # matched text -> new score, or None to drop
     group: int = 0
     pre: Callable[[str], bool] | None = None  # cheap test on the text; False skips the pattern
+    # Where to run the pattern: (start, end) windows around cheap anchors; None for everywhere.
+    windows: Callable[[str, str], list[tuple[int, int]]] | None = None
 
 
 class FastRecognizers:
@@ -275,16 +278,14 @@ class FastRecognizers:
             check: Callable[[str], float | None],
             pre: Callable[[str], bool] | None = None,
             flags: int = f,
+            windows: Callable[[str, str], list[tuple[int, int]]] | None = None,
         ) -> None:
             rules.setdefault(entity, []).append(
-                _Rule(entity, regex.compile(pat, flags), score, check, 0, pre)
+                _Rule(entity, regex.compile(pat, flags), score, check, 0, pre, windows)
             )
 
         def has(*subs: str) -> Callable[[str], bool]:
             return lambda t: any(x in t for x in subs)
-
-        def month(t: str) -> bool:
-            return _MONTH_WORD.search(t) is not None
 
         def keep(_t: str) -> float | None:
             return -1.0  # keep the pattern's score
@@ -297,6 +298,7 @@ class FastRecognizers:
             r"@[\w](?:[\w-]*[\w])?(?:\.[\w](?:[\w-]*[\w])?)+(?![\w-])",
             0.5,
             self._email_check,
+            windows=_token_windows("@"),
         )
         add("URL", rf"\bhttps?://{url_end}", 0.6, self._url_check, has("://"))
         add(
@@ -305,6 +307,7 @@ class FastRecognizers:
             rf"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:/(?:{url_end})?)?(?![\w@-])",
             0.5,
             self._bare_url_check,
+            windows=_token_windows("."),
         )
         add("CREDIT_CARD", r"(?<![\d-])\d(?:[ -]?\d){11,18}(?!\d)", 0.3, _card_check)
         add(
@@ -377,11 +380,14 @@ class FastRecognizers:
             rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTHS}\.?,?[\s-]+(?:{_YEAR}|'\d\d)\b",
             0.6,
             keep,
-            month,
+            windows=_month_windows,
         )
-        add("DATE_TIME", rf"\b{_MONTHS}\.?\s+{_DAY},?\s+{_YEAR}\b", 0.6, keep, month)
-        add("DATE_TIME", rf"\b{_MONTHS}\.?\s+{_DAY}\b(?!\s*(?:,\s*)?\d)", 0.3, keep, month)
-        add("DATE_TIME", rf"\b{_MONTHS}\.?,?\s+{_YEAR}\b", 0.3, keep, month)
+        for pat, sc in (
+            (rf"\b{_MONTHS}\.?\s+{_DAY},?\s+{_YEAR}\b", 0.6),
+            (rf"\b{_MONTHS}\.?\s+{_DAY}\b(?!\s*(?:,\s*)?\d)", 0.3),
+            (rf"\b{_MONTHS}\.?,?\s+{_YEAR}\b", 0.3),
+        ):
+            add("DATE_TIME", pat, sc, keep, windows=_month_windows)
         return {k: tuple(v) for k, v in rules.items() if k in self.entities}
 
     # -- checks that need instance data ---------------------------------------------------------
@@ -410,33 +416,36 @@ class FastRecognizers:
     def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
         """Entities in ``text`` at or above ``threshold``, non-overlapping, in text order."""
         found: list[Entity] = []
-        ndigits = sum(c.isdigit() for c in text) if text else 0
-        lower: str | None = None
-        rules = self._rules
-        for entity, entity_rules in rules.items():
+        ndigits = _count_digits(text)
+        lower = text.lower()
+        windows: dict[object, list[tuple[int, int]]] = {}
+        for entity, entity_rules in self._rules.items():
             if not _prefilter(entity, text, ndigits):
                 continue
             for rule in entity_rules:
                 if rule.pre is not None and not rule.pre(text):
                     continue
-                for m in rule.pattern.finditer(text, timeout=_TIMEOUT):
-                    s, e = m.span(rule.group)
-                    if entity == "EMAIL_ADDRESS" and _in_credential_url(text, s):
-                        continue  # user:password@host in a connection string is a secret
-                    verdict = rule.check(m.group(rule.group))
-                    if verdict is None:
-                        continue
-                    score = rule.score if verdict < 0 else verdict
-                    if score < MAX_SCORE:
-                        if lower is None:
-                            lower = text.lower()
-                        if self._has_context(lower, s, entity):
+                if rule.windows is None:
+                    spans: Iterable[tuple[int, int]] = ((0, len(text)),)
+                else:
+                    cached = windows.get(rule.windows)
+                    if cached is None:
+                        cached = windows[rule.windows] = rule.windows(text, lower)
+                    spans = cached
+                for ws, we in spans:
+                    for m in rule.pattern.finditer(text, ws, we, timeout=_TIMEOUT):
+                        s, e = m.span()
+                        if entity == "EMAIL_ADDRESS" and _in_credential_url(text, s):
+                            continue  # user:password@host in a connection string is a secret
+                        verdict = rule.check(m.group())
+                        if verdict is None:
+                            continue
+                        score = rule.score if verdict < 0 else verdict
+                        if score < MAX_SCORE and self._has_context(lower, s, entity):
                             score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
-                    if score >= threshold:
-                        found.append(Entity(s, e, entity, score))
+                        if score >= threshold:
+                            found.append(Entity(s, e, entity, score))
         if "PHONE_NUMBER" in self.entities and ndigits >= 7:
-            if lower is None:
-                lower = text.lower()
             found.extend(self._phones(text, lower, found, threshold))
         return resolve_overlaps(found)
 
@@ -451,9 +460,12 @@ class FastRecognizers:
         import phonenumbers  # noqa: PLC0415 - loaded at construction already
 
         out: list[Entity] = []
+        occupied = resolve_overlaps(list(taken))
+        starts = [t.start for t in occupied]
         for m in _PHONE_CANDIDATE.finditer(text, timeout=_TIMEOUT):
             s, e = m.span()
-            if any(s < t.end and t.start < e for t in taken):
+            i = bisect.bisect_left(starts, e)
+            if i > 0 and occupied[i - 1].end > s:
                 continue
             cand = m.group(0)
             digits = sum(c.isdigit() for c in cand)
@@ -487,7 +499,6 @@ _PHONE_CANDIDATE: Final = regex.compile(
     regex.IGNORECASE,
 )
 _DATE_SHAPE: Final = regex.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
-_MONTH_WORD: Final = regex.compile(rf"\b{_MONTHS}\b", regex.IGNORECASE)
 _WORD: Final = regex.compile(r"[a-z][a-z-]*")
 
 
@@ -495,6 +506,62 @@ def _words_before(lower: str, start: int, n: int) -> list[str]:
     # A tiny tokenizer: the last n alphabetic words before ``start`` (within 80 characters).
     window = lower[max(0, start - 80) : start]
     return _WORD.findall(window)[-n:]
+
+
+_DIGITS: Final = "0123456789"
+_MONTH_STEMS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                       "nov", "dec")
+
+
+def _count_digits(text: str) -> int:
+    return sum(text.count(d) for d in _DIGITS)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _token_bounds(text: str, i: int) -> tuple[int, int]:
+    # The whitespace-delimited token around position i (at most 300 characters each way).
+    lo = max(0, i - 300)
+    start = max(text.rfind(" ", lo, i), text.rfind("\n", lo, i), text.rfind("\t", lo, i)) + 1
+    start = max(start, lo)
+    hi = min(len(text), i + 300)
+    ends = [x for x in (text.find(" ", i, hi), text.find("\n", i, hi), text.find("\t", i, hi))
+            if x >= 0]
+    return start, min(ends) if ends else hi
+
+
+def _token_windows(anchor: str) -> Callable[[str, str], list[tuple[int, int]]]:
+    def windows(text: str, _lower: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        i = text.find(anchor)
+        while i >= 0:
+            s, e = _token_bounds(text, i)
+            spans.append((s, e))
+            i = text.find(anchor, max(e, i + 1))
+        return _merge(spans)
+
+    return windows
+
+
+def _month_windows(text: str, lower: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    for stem in _MONTH_STEMS:
+        i = lower.find(stem)
+        while i >= 0:
+            spans.append((max(0, i - 20), min(n, i + 30)))
+            i = lower.find(stem, i + 3)
+    return _merge(spans)
 
 
 def _in_credential_url(text: str, start: int) -> bool:
@@ -580,9 +647,14 @@ def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     if len(entities) < 2:
         return entities
     ranked = sorted(entities, key=lambda x: (-x.score, -(x.end - x.start), x.start))
-    kept: list[Entity] = []
+    starts: list[int] = []
+    kept: list[Entity] = []  # sorted by start, non-overlapping
     for ent in ranked:
-        if all(ent.end <= k.start or ent.start >= k.end for k in kept):
-            kept.append(ent)
-    kept.sort(key=lambda x: x.start)
+        i = bisect.bisect_left(starts, ent.start)
+        if i > 0 and kept[i - 1].end > ent.start:
+            continue
+        if i < len(kept) and kept[i].start < ent.end:
+            continue
+        starts.insert(i, ent.start)
+        kept.insert(i, ent)
     return kept

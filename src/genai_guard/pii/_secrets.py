@@ -97,7 +97,7 @@ _SECRETS: Final = (
             _c(r"(?:password|passwd|pwd)[=:]\s{0,3}['\"]?([^\s'\";,]{6,200})", _I), 0.9,
             ("password", "passwd", "pwd"), 1),
     _Secret("GENERIC_KEY_ASSIGNMENT",
-            _c(r"\b[\w.-]{0,40}(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth|"
+            _c(r"(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth|"
                r"credential|private[_-]?key)[\w.-]{0,20}['\"]?\s{0,3}[:=]{1,2}\s{0,3}['\"]?"
                r"([A-Za-z0-9_\-+/=.]{16,400})", _I),
             0.8, ("key", "secret", "token", "auth", "credential"), 1, _high_entropy),
