@@ -433,11 +433,29 @@ class FastRecognizers:
                         cached = windows[rule.windows] = rule.windows(text, lower)
                     spans = cached
                 for ws, we in spans:
-                    for m in rule.pattern.finditer(text, ws, we, timeout=_TIMEOUT):
+                    pos = ws
+                    while pos < we:
+                        m = rule.pattern.search(text, pos, we, timeout=_TIMEOUT)
+                        if m is None:
+                            break
                         s, e = m.span()
+                        pos = e if e > s else e + 1
                         if entity == "EMAIL_ADDRESS" and _in_credential_url(text, s):
                             continue  # user:password@host in a connection string is a secret
-                        verdict = rule.check(m.group())
+                        matched = m.group()
+                        verdict = rule.check(matched)
+                        if verdict is None and rule.entity in _TRIMMED:
+                            # A greedy match may have swallowed a neighbouring number: retry
+                            # the shorter prefixes that end at a group boundary.
+                            cut = _trim(matched, rule.check)
+                            if cut is None:
+                                # Resume after the first group: a number may start inside.
+                                sep = next((i for i, c in enumerate(matched) if c in " -"), -1)
+                                if sep > 0:
+                                    pos = s + sep + 1
+                                continue
+                            e = pos = s + cut[0]
+                            verdict = cut[1]
                         if verdict is None:
                             continue
                         score = rule.score if verdict < 0 else verdict
@@ -457,41 +475,57 @@ class FastRecognizers:
         return any(w in words for w in window)
 
     def _phones(self, text: str, lower: str, taken: list[Entity], threshold: float) -> list[Entity]:
-        import phonenumbers  # noqa: PLC0415 - loaded at construction already
-
-        out: list[Entity] = []
+        # Entities already found are blanked out, so a phone candidate never runs into them.
         occupied = resolve_overlaps(list(taken))
-        starts = [t.start for t in occupied]
-        for m in _PHONE_CANDIDATE.finditer(text, timeout=_TIMEOUT):
+        if occupied:
+            parts: list[str] = []
+            pos = 0
+            for t in occupied:
+                parts.append(text[pos : t.start])
+                parts.append("X" * (t.end - t.start))
+                pos = t.end
+            parts.append(text[pos:])
+            scan = "".join(parts)
+        else:
+            scan = text
+        out: list[Entity] = []
+        for m in _PHONE_CANDIDATE.finditer(scan, timeout=_TIMEOUT):
             s, e = m.span()
-            i = bisect.bisect_left(starts, e)
-            if i > 0 and occupied[i - 1].end > s:
-                continue
             cand = m.group(0)
-            digits = sum(c.isdigit() for c in cand)
-            if digits < 7 or digits > 15 or _DATE_SHAPE.fullmatch(cand):
+            if _DATE_SHAPE.fullmatch(cand):
                 continue
             context = self._has_context(lower, s, "PHONE_NUMBER")
-            international = cand[0] == "+" or cand.startswith("00")
-            # A bare run of digits without formatting or a context word is an id, not a phone.
-            if not (international or context or not cand.isdigit()):
-                continue
-            regions: tuple[str | None, ...] = (None,) if cand[0] == "+" else self._phone_regions
-            valid = False
-            for region in regions:
-                try:
-                    num = phonenumbers.parse(cand, region)
-                except phonenumbers.NumberParseException:
-                    continue
-                if phonenumbers.is_valid_number(num):
-                    valid = True
+            # Try the whole candidate, then shorter ones ending at a space (a phone number
+            # followed by another number).
+            ends = [len(cand)] + [i for i in range(len(cand) - 1, 6, -1) if cand[i] == " "]
+            for end in ends:
+                if self._valid_phone(cand[:end].rstrip(" ()-."), context):
+                    score = max(min(MAX_SCORE, 0.4 + CONTEXT_BOOST), CONTEXT_MIN) if context else 0.4
+                    if score >= threshold:
+                        out.append(Entity(s, s + len(cand[:end].rstrip(" ()-.")), "PHONE_NUMBER",
+                                          score))
                     break
-            if not valid:
-                continue
-            score = max(min(MAX_SCORE, 0.4 + CONTEXT_BOOST), CONTEXT_MIN) if context else 0.4
-            if score >= threshold:
-                out.append(Entity(s, e, "PHONE_NUMBER", score))
         return out
+
+    def _valid_phone(self, cand: str, context: bool) -> bool:
+        import phonenumbers  # noqa: PLC0415 - loaded at construction already
+
+        digits = _count_digits(cand)
+        if digits < 7 or digits > 15:
+            return False
+        international = cand[0] == "+" or cand.startswith("00")
+        # A bare run of digits without formatting or a context word is an id, not a phone.
+        if not (international or context or not cand.isdigit()):
+            return False
+        regions: tuple[str | None, ...] = (None,) if cand[0] == "+" else self._phone_regions
+        for region in regions:
+            try:
+                num = phonenumbers.parse(cand, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(num):
+                return True
+        return False
 
 
 _PHONE_CANDIDATE: Final = regex.compile(
@@ -588,6 +622,18 @@ def _prefilter(entity: str, text: str, ndigits: int) -> bool:
     if entity == "DATE_TIME":
         return ndigits >= 2
     return True
+
+
+_TRIMMED: Final = frozenset({"CREDIT_CARD", "IBAN_CODE"})
+
+
+def _trim(matched: str, check: Callable[[str], float | None]) -> tuple[int, float] | None:
+    ends = [i for i in range(len(matched) - 1, 11, -1) if matched[i] in " -"]
+    for end in ends:
+        verdict = check(matched[:end])
+        if verdict is not None:
+            return end, verdict
+    return None
 
 
 def _ssn_check(text: str) -> float | None:
