@@ -90,7 +90,8 @@ def startup(kind: str) -> dict[str, float]:
     code = (
         "import time,resource,sys;t=time.perf_counter();"
         + (
-            "from genai_guard.pii import PIIMasker;m=PIIMasker();m.check('x a@b.com',__import__('genai_guard').Context());"
+            "from genai_guard import Context;from genai_guard.pii import PIIMasker;"
+            "m=PIIMasker();m.check('x a@b.com',Context());"
             if kind == "ours"
             else "from genai_guard.pii._presidio import build_analyzer_engine;"
             "from presidio_anonymizer import AnonymizerEngine;"
@@ -141,7 +142,7 @@ def main() -> None:
     ctx = Context()
 
     def ours_analyze(text: str) -> list[Any]:
-        return masker._detector.analyze(text)  # noqa: SLF001 - the same analysis the masker does
+        return masker._detector.analyze(text)
 
     acc = score(samples, ours_analyze)
     changed = sum(masker.check(s.text, ctx).text is not None for s in negatives)
@@ -150,7 +151,9 @@ def main() -> None:
         f"{ent} recall/precision (n={m['support']})": f"{m['recall']:.4f} / {m['precision']:.4f}"
         for ent, m in acc.items()
     }
-    rows["PII-free prompts changed"] = f"{changed}/{len(negatives)} = {changed / max(1, len(negatives)):.2%}"
+    rows["PII-free prompts changed"] = (
+        f"{changed}/{len(negatives)} = {changed / max(1, len(negatives)):.2%}"
+    )
     rows[f"secrets recall (n={sec_n})"] = sec_recall
     report(f"accuracy, ours (fast engine), {args.split} part", rows)
 
@@ -166,7 +169,9 @@ def main() -> None:
     speed["ours short p50/p99 us"] = f"{t_ours['p50']} / {t_ours['p99']}"
     speed["ours short throughput /s"] = round(1e6 / t_ours["mean"], 1)
     d_ours = time_all(ours, [doc] * 20, warmup=2)
-    speed["ours 2000-word doc p50/p99 ms"] = f"{d_ours['p50'] / 1000:.2f} / {d_ours['p99'] / 1000:.2f}"
+    speed["ours 2000-word doc p50/p99 ms"] = (
+        f"{d_ours['p50'] / 1000:.2f} / {d_ours['p99'] / 1000:.2f}"
+    )
     so = startup("ours")
     speed["ours start-up s / peak RSS MB"] = f"{so['startup_s']} / {so['peak_rss_mb']}"
 
@@ -209,7 +214,9 @@ def main() -> None:
 def engine_results(engine: Any, text: str) -> list[Any]:
     from genai_guard.pii._recognizers import Entity, resolve_overlaps
 
-    res = engine.analyze(text=text, language="en", entities=list(ENTITIES), score_threshold=THRESHOLD)
+    res = engine.analyze(
+        text=text, language="en", entities=list(ENTITIES), score_threshold=THRESHOLD
+    )
     return resolve_overlaps([Entity(r.start, r.end, r.entity_type, r.score) for r in res])
 
 

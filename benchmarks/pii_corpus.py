@@ -90,16 +90,29 @@ class _Values:
         first = f.first_name().lower()  # type: ignore[attr-defined]
         last = f.last_name().lower()  # type: ignore[attr-defined]
         tag = self.rng.choice(["+news", "+work", "", "_" + str(self.rng.randint(1, 99))])
-        dom = self.rng.choice(["mail.example.co.uk", "corp.example.de", "uni.example.edu",
-                               "example.io", "post.example.fr"])
+        dom = self.rng.choice(
+            [
+                "mail.example.co.uk",
+                "corp.example.de",
+                "uni.example.edu",
+                "example.io",
+                "post.example.fr",
+            ]
+        )
         return f"{first}.{last}{tag}@{dom}"
 
     def phone(self) -> str:
         import phonenumbers
 
         fmts = [
-            ("en_US", "US"), ("en_GB", "GB"), ("de_DE", "DE"), ("fr_FR", "FR"),
-            ("en_IN", "IN"), ("en_CA", "CA"), ("pt_BR", "BR"), ("en_AU", "AU"),
+            ("en_US", "US"),
+            ("en_GB", "GB"),
+            ("de_DE", "DE"),
+            ("fr_FR", "FR"),
+            ("en_IN", "IN"),
+            ("en_CA", "CA"),
+            ("pt_BR", "BR"),
+            ("en_AU", "AU"),
         ]
         for _ in range(200):
             locale, region = self.rng.choice(fmts)
@@ -121,8 +134,18 @@ class _Values:
     def card(self) -> str:
         f = self.faker()
         brand = self.rng.choice(
-            ["visa16", "visa13", "mastercard", "mastercard", "amex", "discover", "jcb16",
-             "diners", "maestro", "visa19"]
+            [
+                "visa16",
+                "visa13",
+                "mastercard",
+                "mastercard",
+                "amex",
+                "discover",
+                "jcb16",
+                "diners",
+                "maestro",
+                "visa19",
+            ]
         )
         if brand == "mastercard" and self.rng.random() < 0.5:
             # 2-series Mastercard (2221-2720), which presidio's stock pattern misses.
@@ -137,9 +160,7 @@ class _Values:
         if style < 0.35:
             return digits
         sep = " " if style < 0.7 else "-"
-        if n == 15:
-            groups = [digits[:4], digits[4:10], digits[10:]]
-        elif n == 14:
+        if n in {15, 14}:
             groups = [digits[:4], digits[4:10], digits[10:]]
         else:
             groups = [digits[i : i + 4] for i in range(0, n, 4)]
@@ -345,7 +366,7 @@ PII_TEMPLATES: tuple[str, ...] = (
     "Check {WALLET}, did the transfer of 0.5 BTC arrive?",
     "Remind me that the appointment is on {DATE}.",
     "Our config uses the token {SECRET}, why is auth failing?",
-    "Fix this snippet: client = Client(key=\"{SECRET}\")",
+    'Fix this snippet: client = Client(key="{SECRET}")',
     "Email {EMAIL} the report and cc the team lead.",
     "Call me at {PHONE} or text me, whichever is easier.",
     "Please charge {CARD} for the annual plan.",
@@ -440,7 +461,9 @@ def generate(n: int = 3000, *, seed: int = 7, negative_share: float = 0.25) -> l
         idx = rng.randrange(len(pool))
         text, spans = _fill(pool[idx], values)
         samples.append(
-            Sample(text, tuple(spans), template_split(idx), idx + (1000 if negative else 0), negative)
+            Sample(
+                text, tuple(spans), template_split(idx), idx + (1000 if negative else 0), negative
+            )
         )
     return samples
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from genai_guard.pii import PIIMasker, PIIDetector
+from genai_guard.pii import PIIDetector, PIIMasker
 
 
 @pytest.fixture(scope="session")

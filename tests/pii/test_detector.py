@@ -10,7 +10,8 @@ def test_findings_carry_rule_id_span_and_no_value(detector: PIIDetector) -> None
     (f,) = out.findings
     assert f.rule_id == "pii.EMAIL_ADDRESS"
     assert f.category is Category.PII
-    assert f.span is not None and text[f.span.start : f.span.end] == "a.b@example.com"
+    assert f.span is not None
+    assert text[f.span.start : f.span.end] == "a.b@example.com"
     assert "a.b@example.com" not in f.message
     assert f.owasp == ("LLM02:2025",)
 

@@ -60,7 +60,8 @@ def test_delete_user_erases_only_that_user(tmp_path: Path) -> None:
     store.add(user_id="u1", conversation_id="c1", role="user", text="a")
     store.add(user_id="u2", conversation_id="c2", role="user", text="b")
     assert store.delete_user("u1") == 1
-    assert store.export("c1") == [] and len(store.export("c2")) == 1
+    assert store.export("c1") == []
+    assert len(store.export("c2")) == 1
 
 
 def test_export_keeps_order_and_roles(tmp_path: Path) -> None:
@@ -82,7 +83,7 @@ def test_concurrent_writers_threads_and_a_second_process(tmp_path: Path) -> None
     path = tmp_path / "h.db"
     store = HistoryStore(path, protection="encrypt", key=KEY)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parents[1] / "src"), *sys.path]))
-    proc = subprocess.Popen(  # noqa: S603 - our own helper script
+    proc = subprocess.Popen(
         [sys.executable, str(HERE / "_history_writer.py"), str(path), "40"], env=env
     )
 

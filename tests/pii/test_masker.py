@@ -31,7 +31,8 @@ def test_without_conversation_each_call_numbers_its_own() -> None:
 
 def test_pii_free_text_is_not_rewritten(masker: PIIMasker) -> None:
     out = masker.check("What is 17 * 23?", Context())
-    assert out.text is None and out.findings == ()
+    assert out.text is None
+    assert out.findings == ()
 
 
 @pytest.mark.parametrize(
@@ -78,4 +79,6 @@ def test_repr_shows_no_key_or_mapping() -> None:
     m = PIIMasker(default_operator="hash", key=KEY, vault=vault)
     m.check("a@example.com", Context(conversation_id="c"))
     text = repr(m) + repr(vault)
-    assert "a@example.com" not in text and KEY.hex() not in text and str(KEY) not in text
+    assert "a@example.com" not in text
+    assert KEY.hex() not in text
+    assert str(KEY) not in text

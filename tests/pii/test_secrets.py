@@ -22,7 +22,11 @@ A = "abcdEFGH1234ijklMNOP5678qrstUVWX90yzAB"
         ("sk-ant-api03-" + A, "ANTHROPIC_KEY"),
         ("stripe sk_live_" + A[:24], "STRIPE_KEY"),
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIE...", "PRIVATE_KEY"),
-        ("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "JWT"),
+        (
+            "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+            "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "JWT",
+        ),
         ("postgres://app:S3cr3tPass@db.internal:5432/prod", "CONNECTION_STRING_PASSWORD"),
         ("password=hunter2hunter", "PASSWORD_ASSIGNMENT"),
         ('client_secret = "' + A + '"', "GENERIC_KEY_ASSIGNMENT"),

@@ -155,7 +155,9 @@ class HistoryStore:
             ).fetchall()
         return [self._turn(*row) for row in rows]
 
-    def _turn(self, user: str, conv: str, role: str, created: float, prot: str, body: bytes) -> Turn:
+    def _turn(  # noqa: PLR0917 - one row of the table
+        self, user: str, conv: str, role: str, created: float, prot: str, body: bytes
+    ) -> Turn:
         if prot == "encrypt":
             if self._aead is None:
                 raise ConfigurationError("this store has no key to read encrypted turns")
@@ -193,6 +195,4 @@ class HistoryStore:
 
 
 def _aad(user_id: str, conversation_id: str, role: str) -> bytes:
-    return b"\0".join(
-        base64.b64encode(x.encode()) for x in (user_id, conversation_id, role)
-    )
+    return b"\0".join(base64.b64encode(x.encode()) for x in (user_id, conversation_id, role))

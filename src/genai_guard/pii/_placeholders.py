@@ -19,7 +19,9 @@ __all__ = ["MAX_PLACEHOLDER", "PLACEHOLDER_RE", "canonical", "escape_forged"]
 MAX_PLACEHOLDER: Final = 64  # longest placeholder the tolerant reading accepts, in characters
 
 # Linear: letters/underscores/spaces (bounded), then separators and digits (bounded).
-PLACEHOLDER_RE: Final = re.compile(r"<[ \t]{0,3}([A-Za-z][A-Za-z_ ]{0,40}?)[ _]{1,3}(\d{1,6})[ \t]{0,3}>")
+PLACEHOLDER_RE: Final = re.compile(
+    r"<[ \t]{0,3}([A-Za-z][A-Za-z_ ]{0,40}?)[ _]{1,3}(\d{1,6})[ \t]{0,3}>"
+)
 
 ESCAPE_TABLE: Final = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
 

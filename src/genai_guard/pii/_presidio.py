@@ -12,7 +12,7 @@ presidio and spaCy are imported only when one of these builders is called.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from genai_guard.errors import ResourceUnavailable
@@ -43,7 +43,7 @@ def tokenizing_nlp_engine(languages: Sequence[str] = ("en",)) -> Any:
     import spacy  # noqa: PLC0415
     from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine  # noqa: PLC0415
 
-    class TokenizingNlpEngine(NlpEngine):  # type: ignore[misc]
+    class TokenizingNlpEngine(NlpEngine):
         """Tokenize with ``spacy.blank``; no tagger, no NER, no download."""
 
         def __init__(self, langs: Sequence[str]) -> None:
@@ -68,7 +68,14 @@ def tokenizing_nlp_engine(languages: Sequence[str] = ("en",)) -> Any:
                 language=language,
             )
 
-        def process_batch(self, texts: Iterable[Any], language: str, **_: Any) -> Any:
+        def process_batch(
+            self,
+            texts: Iterable[str],
+            language: str,
+            batch_size: int = 1,
+            n_process: int = 1,
+            **kwargs: Any,
+        ) -> Iterator[tuple[str, Any]]:
             for text in texts:
                 yield text, self.process_text(text, language)
 
@@ -125,7 +132,7 @@ def build_analyzer_engine(
 
     tlds = _load_email_tlds(_load_tlds())
 
-    class OfflineEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
+    class OfflineEmailRecognizer(EmailRecognizer):
         """presidio's e-mail recognizer with an offline top-level-domain check."""
 
         def validate_result(self, pattern_text: str) -> bool:
@@ -161,7 +168,9 @@ def build_analyzer_engine(
                         rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTHS}\.?,?[\s-]+{_YEAR}\b",
                         0.6,
                     ),
-                    Pattern("month day year (words)", rf"\b{_MONTHS}\.?\s+{_DAY},?\s+{_YEAR}\b", 0.6),
+                    Pattern(
+                        "month day year (words)", rf"\b{_MONTHS}\.?\s+{_DAY},?\s+{_YEAR}\b", 0.6
+                    ),
                 ]
                 if close_gaps
                 else None,
@@ -177,9 +186,7 @@ def build_analyzer_engine(
         }
         for name in wanted & makers.keys():
             registry.add_recognizer(makers[name]())
-    return AnalyzerEngine(
-        registry=registry, nlp_engine=nlp, supported_languages=list(languages)
-    )
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=list(languages))
 
 
 def _nlp_engine(spacy_model: str | None, languages: Sequence[str]) -> Any:
@@ -193,7 +200,9 @@ def _nlp_engine(spacy_model: str | None, languages: Sequence[str]) -> Any:
         )
     from presidio_analyzer.nlp_engine import SpacyNlpEngine  # noqa: PLC0415
 
-    engine = SpacyNlpEngine(models=[{"lang_code": lang, "model_name": spacy_model} for lang in languages])
+    engine = SpacyNlpEngine(
+        models=[{"lang_code": lang, "model_name": spacy_model} for lang in languages]
+    )
     engine.load()
     return engine
 
@@ -214,9 +223,10 @@ class PresidioAnalyzer:
     def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
         """Entities at or above ``threshold``; a URL inside an e-mail address is dropped."""
         results = self._engine.analyze(
-            text=text, language=self.language, entities=list(self.entities), score_threshold=threshold
+            text=text,
+            language=self.language,
+            entities=list(self.entities),
+            score_threshold=threshold,
         )
         found = [Entity(r.start, r.end, r.entity_type, float(r.score)) for r in results]
         return resolve_overlaps(found)
-
-

@@ -45,8 +45,18 @@ RECOGNIZED_ENTITIES: Final = frozenset(DEFAULT_ENTITIES)
 
 # Context words: presidio's lists, with a few additions where its lists miss common phrasing.
 CONTEXT: Final[dict[str, tuple[str, ...]]] = {
-    "CREDIT_CARD": ("credit", "card", "visa", "mastercard", "amex", "discover", "jcb", "diners",
-                    "maestro", "cc"),
+    "CREDIT_CARD": (
+        "credit",
+        "card",
+        "visa",
+        "mastercard",
+        "amex",
+        "discover",
+        "jcb",
+        "diners",
+        "maestro",
+        "cc",
+    ),
     "CRYPTO": ("wallet", "btc", "bitcoin", "crypto"),
     "DATE_TIME": ("date", "birthday", "born", "dob", "birth"),
     "EMAIL_ADDRESS": ("email", "e-mail", "mail"),
@@ -163,7 +173,7 @@ def bech32_ok(text: str) -> bool:
 
 
 def ssn_invalid(text: str) -> bool:
-    """presidio's US SSN invalidation rules (mixed delimiters, zero groups, unissued areas)."""
+    """Presidio's US SSN invalidation rules (mixed delimiters, zero groups, unissued areas)."""
     delims = {c for c in text if c in ".- "}
     if len(delims) > 1:
         return True
@@ -187,7 +197,25 @@ _YEAR: Final = r"(?:1[89]\d\d|2[01]\d\d)"
 # Top-level domains that are also common file extensions: a bare "setup.py" or "notes.md" is not a
 # URL unless it has a scheme, a "www." or a path.
 _FILE_TLDS: Final = frozenset(
-    "py sh md rs pl cc cs js ts go rb so ps mk am in it me is at be ai io zip mov csv".split()
+    (
+        "py",
+        "sh",
+        "md",
+        "rs",
+        "pl",
+        "cc",
+        "cs",
+        "js",
+        "ts",
+        "go",
+        "rb",
+        "so",
+        "ps",
+        "mk",
+        "zip",
+        "mov",
+        "csv",
+    )
 )
 
 
@@ -212,7 +240,7 @@ def _load_email_tlds(tlds: frozenset[str]) -> frozenset[str]:
         import tldextract  # noqa: PLC0415
 
         extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-        suffixes = extractor._get_tld_extractor().tlds()  # noqa: SLF001 - offline snapshot
+        suffixes = extractor._get_tld_extractor().tlds()
         return frozenset(s.rsplit(".", 1)[-1].lower() for s in suffixes) | tlds
     except Exception:  # noqa: BLE001 - fall back to presidio's list; never fetch
         return tlds
@@ -253,7 +281,9 @@ class FastRecognizers:
         ents = tuple(dict.fromkeys(entities))
         unknown = [e for e in ents if e not in RECOGNIZED_ENTITIES]
         if unknown:
-            raise ValueError(f"unknown entity types {unknown}; known: {sorted(RECOGNIZED_ENTITIES)}")
+            raise ValueError(
+                f"unknown entity types {unknown}; known: {sorted(RECOGNIZED_ENTITIES)}"
+            )
         self.entities = frozenset(ents)
         self._phone_regions = tuple(r.upper() for r in phone_regions)
         ctx = {k: set(v) for k, v in CONTEXT.items()}
@@ -271,7 +301,7 @@ class FastRecognizers:
         f = regex.IGNORECASE | regex.V0
         rules: dict[str, list[_Rule]] = {}
 
-        def add(
+        def add(  # noqa: PLR0917 - a local table builder, read in one place
             entity: str,
             pat: str,
             score: float,
@@ -490,7 +520,7 @@ class FastRecognizers:
             scan = text
         out: list[Entity] = []
         for m in _PHONE_CANDIDATE.finditer(scan, timeout=_TIMEOUT):
-            s, e = m.span()
+            s, _e = m.span()
             cand = m.group(0)
             if _DATE_SHAPE.fullmatch(cand):
                 continue
@@ -500,10 +530,13 @@ class FastRecognizers:
             ends = [len(cand)] + [i for i in range(len(cand) - 1, 6, -1) if cand[i] == " "]
             for end in ends:
                 if self._valid_phone(cand[:end].rstrip(" ()-."), context):
-                    score = max(min(MAX_SCORE, 0.4 + CONTEXT_BOOST), CONTEXT_MIN) if context else 0.4
+                    score = (
+                        max(min(MAX_SCORE, 0.4 + CONTEXT_BOOST), CONTEXT_MIN) if context else 0.4
+                    )
                     if score >= threshold:
-                        out.append(Entity(s, s + len(cand[:end].rstrip(" ()-.")), "PHONE_NUMBER",
-                                          score))
+                        out.append(
+                            Entity(s, s + len(cand[:end].rstrip(" ()-.")), "PHONE_NUMBER", score)
+                        )
                     break
         return out
 
@@ -543,8 +576,20 @@ def _words_before(lower: str, start: int, n: int) -> list[str]:
 
 
 _DIGITS: Final = "0123456789"
-_MONTH_STEMS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                       "nov", "dec")
+_MONTH_STEMS: Final = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
 
 
 def _count_digits(text: str) -> int:
@@ -569,8 +614,9 @@ def _token_bounds(text: str, i: int) -> tuple[int, int]:
     start = max(text.rfind(" ", lo, i), text.rfind("\n", lo, i), text.rfind("\t", lo, i)) + 1
     start = max(start, lo)
     hi = min(len(text), i + 300)
-    ends = [x for x in (text.find(" ", i, hi), text.find("\n", i, hi), text.find("\t", i, hi))
-            if x >= 0]
+    ends = [
+        x for x in (text.find(" ", i, hi), text.find("\n", i, hi), text.find("\t", i, hi)) if x >= 0
+    ]
     return start, min(ends) if ends else hi
 
 

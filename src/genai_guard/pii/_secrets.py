@@ -61,46 +61,102 @@ def _c(p: str, flags: int = 0) -> re.Pattern[str]:
 
 _I = re.IGNORECASE
 _SECRETS: Final = (
-    _Secret("AWS_ACCESS_KEY", _c(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b"), 1.0,
-            ("akia", "asia", "agpa", "aida", "aroa", "anpa")),
-    _Secret("AWS_SECRET_KEY",
-            _c(r"aws.{0,20}?(?:secret|sk).{0,20}?['\"=:\s]([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])", _I),
-            1.0, ("aws",), 1),
+    _Secret(
+        "AWS_ACCESS_KEY",
+        _c(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b"),
+        1.0,
+        ("akia", "asia", "agpa", "aida", "aroa", "anpa"),
+    ),
+    _Secret(
+        "AWS_SECRET_KEY",
+        _c(r"aws.{0,20}?(?:secret|sk).{0,20}?['\"=:\s]([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])", _I),
+        1.0,
+        ("aws",),
+        1,
+    ),
     _Secret("GCP_API_KEY", _c(r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])"), 1.0, ("aiza",)),
-    _Secret("GCP_SERVICE_ACCOUNT", _c(r"\"type\"\s*:\s*\"service_account\""), 0.9,
-            ("service_account",)),
-    _Secret("AZURE_STORAGE_KEY",
-            _c(r"AccountKey=([A-Za-z0-9+/]{86}==)"), 1.0, ("accountkey",), 1),
-    _Secret("AZURE_CONNECTION_STRING",
-            _c(r"\bEndpoint=sb://[^\s;]{1,200};SharedAccessKeyName=[^\s;]{1,100};"
-               r"SharedAccessKey=[A-Za-z0-9+/=]{20,}"), 1.0, ("sharedaccesskey",)),
-    _Secret("GITHUB_TOKEN", _c(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
-            1.0, ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    _Secret(
+        "GCP_SERVICE_ACCOUNT", _c(r"\"type\"\s*:\s*\"service_account\""), 0.9, ("service_account",)
+    ),
+    _Secret("AZURE_STORAGE_KEY", _c(r"AccountKey=([A-Za-z0-9+/]{86}==)"), 1.0, ("accountkey",), 1),
+    _Secret(
+        "AZURE_CONNECTION_STRING",
+        _c(
+            r"\bEndpoint=sb://[^\s;]{1,200};SharedAccessKeyName=[^\s;]{1,100};"
+            r"SharedAccessKey=[A-Za-z0-9+/=]{20,}"
+        ),
+        1.0,
+        ("sharedaccesskey",),
+    ),
+    _Secret(
+        "GITHUB_TOKEN",
+        _c(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+        1.0,
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    ),
     _Secret("SLACK_TOKEN", _c(r"\bxox[abposr]-[A-Za-z0-9-]{10,250}"), 1.0, ("xox",)),
-    _Secret("SLACK_WEBHOOK",
-            _c(r"https://hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40}"),
-            1.0, ("hooks.slack.com",)),
+    _Secret(
+        "SLACK_WEBHOOK",
+        _c(
+            r"https://hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40}"
+        ),
+        1.0,
+        ("hooks.slack.com",),
+    ),
     _Secret("ANTHROPIC_KEY", _c(r"\bsk-ant-[A-Za-z0-9_-]{20,200}"), 1.0, ("sk-ant-",)),
-    _Secret("OPENAI_KEY", _c(r"\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}"), 1.0,
-            ("sk-",), check=lambda v: sum(c.isdigit() for c in v) >= 2),
-    _Secret("STRIPE_KEY", _c(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,99}\b"), 1.0,
-            ("_live_", "_test_")),
-    _Secret("PRIVATE_KEY",
-            _c(r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"), 1.0, ("private key",)),
-    _Secret("JWT",
-            _c(r"\beyJ[A-Za-z0-9_-]{8,4000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{8,2000}"), 0.9,
-            ("eyj",)),
-    _Secret("CONNECTION_STRING_PASSWORD",
-            _c(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,100}:([^\s@/]{1,200})@[^\s/]{1,200}", _I),
-            1.0, ("://",), 1, check=lambda v: v not in ("password", "****", "<password>", "pass")),
-    _Secret("PASSWORD_ASSIGNMENT",
-            _c(r"(?:password|passwd|pwd)[=:]\s{0,3}['\"]?([^\s'\";,]{6,200})", _I), 0.9,
-            ("password", "passwd", "pwd"), 1),
-    _Secret("GENERIC_KEY_ASSIGNMENT",
-            _c(r"(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth|"
-               r"credential|private[_-]?key)[\w.-]{0,20}['\"]?\s{0,3}[:=]{1,2}\s{0,3}['\"]?"
-               r"([A-Za-z0-9_\-+/=.]{16,400})", _I),
-            0.8, ("key", "secret", "token", "auth", "credential"), 1, _high_entropy),
+    _Secret(
+        "OPENAI_KEY",
+        _c(r"\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}"),
+        1.0,
+        ("sk-",),
+        check=lambda v: sum(c.isdigit() for c in v) >= 2,
+    ),
+    _Secret(
+        "STRIPE_KEY",
+        _c(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,99}\b"),
+        1.0,
+        ("_live_", "_test_"),
+    ),
+    _Secret(
+        "PRIVATE_KEY",
+        _c(r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"),
+        1.0,
+        ("private key",),
+    ),
+    _Secret(
+        "JWT",
+        _c(r"\beyJ[A-Za-z0-9_-]{8,4000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{8,2000}"),
+        0.9,
+        ("eyj",),
+    ),
+    _Secret(
+        "CONNECTION_STRING_PASSWORD",
+        _c(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,100}:([^\s@/]{1,200})@[^\s/]{1,200}", _I),
+        1.0,
+        ("://",),
+        1,
+        check=lambda v: v not in ("password", "****", "<password>", "pass"),
+    ),
+    _Secret(
+        "PASSWORD_ASSIGNMENT",
+        _c(r"(?:password|passwd|pwd)[=:]\s{0,3}['\"]?([^\s'\";,]{6,200})", _I),
+        0.9,
+        ("password", "passwd", "pwd"),
+        1,
+    ),
+    _Secret(
+        "GENERIC_KEY_ASSIGNMENT",
+        _c(
+            r"(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth|"
+            r"credential|private[_-]?key)[\w.-]{0,20}['\"]?\s{0,3}[:=]{1,2}\s{0,3}['\"]?"
+            r"([A-Za-z0-9_\-+/=.]{16,400})",
+            _I,
+        ),
+        0.8,
+        ("key", "secret", "token", "auth", "credential"),
+        1,
+        _high_entropy,
+    ),
 )
 
 SECRET_KINDS: Final = tuple(s.kind for s in _SECRETS)

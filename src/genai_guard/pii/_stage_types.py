@@ -142,7 +142,9 @@ STAGE_TYPES: tuple[StageType, ...] = (
         factory=_masker,
         kind="masker",
         directions=frozenset({Direction.INPUT}),
-        description="Mask PII (placeholders stable per conversation, redact, partial, hash, encrypt).",
+        description=(
+            "Mask PII: placeholders stable per conversation, redact, partial, hash, encrypt."
+        ),
     ),
     StageType(
         name="pii_detect",

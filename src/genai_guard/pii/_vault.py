@@ -135,7 +135,9 @@ class Vault:
             self._convs.pop(conversation_id, None)
             if self._db is not None:
                 with self._connect() as con:
-                    con.execute("DELETE FROM vault WHERE conv = ?", (self._conv_key(conversation_id),))
+                    con.execute(
+                        "DELETE FROM vault WHERE conv = ?", (self._conv_key(conversation_id),)
+                    )
 
     def __len__(self) -> int:
         with self._lock:
@@ -165,7 +167,7 @@ class Vault:
             del self._convs[cid]
 
     def _connect(self) -> sqlite3.Connection:
-        assert self._db is not None  # noqa: S101 - private, guarded by callers
+        assert self._db is not None
         con = sqlite3.connect(self._db, timeout=30.0, isolation_level=None)
         con.execute("PRAGMA journal_mode=WAL")
         return con
@@ -174,7 +176,7 @@ class Vault:
         return hmac.new(self._key, conversation_id.encode(), hashlib.sha256).hexdigest()
 
     def _persist(self, conversation_id: str, ph: str, entity: str, value: str) -> None:
-        assert self._aead is not None  # noqa: S101 - set together with _db
+        assert self._aead is not None
         conv = self._conv_key(conversation_id)
         nonce = os.urandom(_NONCE)
         blob = nonce + self._aead.encrypt(nonce, value.encode(), f"{conv}|{ph}".encode())
@@ -196,7 +198,9 @@ class Vault:
                 (key, cutoff),
             ).fetchall()
         for ph, entity, blob in rows:
-            value = self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], f"{key}|{ph}".encode()).decode()
+            value = self._aead.decrypt(
+                blob[:_NONCE], blob[_NONCE:], f"{key}|{ph}".encode()
+            ).decode()
             conv.backward[ph] = value
             conv.forward[(entity, value)] = ph
             n = int(ph.rsplit("_", 1)[1].rstrip(">"))
