@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal, Protocol
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError, InputError
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity, FastRecognizers
-from genai_guard.taxonomy import finding
+from genai_guard.taxonomy import Threat, finding, threat_for
 
 __all__ = ["DEFAULT_MAX_CHARS", "Analyzer", "Engine", "PIIDetector", "build_analyzer"]
 
@@ -73,9 +73,14 @@ def build_analyzer(
 
 
 def entity_findings(
-    entities: Sequence[Entity], *, view: str | None = None, action: str = "found"
+    entities: Sequence[Entity],
+    *,
+    view: str | None = None,
+    action: str = "found",
+    threats: Mapping[str, Threat] | None = None,
 ) -> list[Finding]:
     """One ``pii.<ENTITY>`` finding per entity; messages never include the value."""
+    table = threats or {}
     return [
         finding(
             f"pii.{e.entity_type}",
@@ -84,6 +89,7 @@ def entity_findings(
             span=Span(e.start, e.end),
             message=f"{e.entity_type} {action}",
             view=view,
+            threat=table.get(e.entity_type),
             metadata={"entity": e.entity_type},
         )
         for e in entities
@@ -108,7 +114,7 @@ class PIIDetector:
     """
 
     default_on_fail: ClassVar[Action] = Action.BLOCK
-    __slots__ = ("_analyzer", "max_chars", "name", "score_threshold")
+    __slots__ = ("_analyzer", "_threats", "max_chars", "name", "score_threshold")
 
     def __init__(
         self,
@@ -128,6 +134,8 @@ class PIIDetector:
         self.name = name
         self.score_threshold = score_threshold
         self.max_chars = max_chars
+        # Taxonomy ids looked up once per entity type, not per finding.
+        self._threats = {e: threat_for(f"pii.{e}", Category.PII) for e in entities}
         self._analyzer = build_analyzer(
             engine=engine,
             entities=entities,
@@ -146,9 +154,15 @@ class PIIDetector:
             raise InputError(f"text of {len(text)} chars exceeds max_chars={self.max_chars}")
         return self._analyzer.analyze(text, threshold=self.score_threshold)
 
+    def findings(
+        self, entities: Sequence[Entity], *, view: str | None = None, action: str = "found"
+    ) -> list[Finding]:
+        """``pii.<ENTITY>`` findings for analyzed entities (no values in messages)."""
+        return entity_findings(entities, view=view, action=action, threats=self._threats)
+
     def check(self, text: str, ctx: Context) -> Outcome:
         """Findings for the text and each view (a view's findings carry its id)."""
-        findings = entity_findings(self.analyze(text))
+        findings = self.findings(self.analyze(text))
         for view in ctx.views:
-            findings.extend(entity_findings(self.analyze(view.text), view=view.id))
+            findings.extend(self.findings(self.analyze(view.text), view=view.id))
         return Outcome(findings=tuple(findings)) if findings else Outcome()

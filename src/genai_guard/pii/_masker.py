@@ -31,7 +31,6 @@ from genai_guard.pii._detector import (
     DEFAULT_PHONE_REGIONS,
     Engine,
     PIIDetector,
-    entity_findings,
 )
 from genai_guard.pii._placeholders import escape_forged
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES
@@ -149,7 +148,7 @@ class PIIMasker:
             parts.append(rep)
             pos = e.end
         parts.append(escaped[pos:])
-        findings = entity_findings(entities, action="masked")
+        findings = self._detector.findings(entities, action="masked")
         if forged:
             findings.append(
                 finding(
