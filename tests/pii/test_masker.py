@@ -82,3 +82,22 @@ def test_repr_shows_no_key_or_mapping() -> None:
     assert "a@example.com" not in text
     assert KEY.hex() not in text
     assert str(KEY) not in text
+
+
+def test_conversation_scope_restores_earlier_turns() -> None:
+    m = PIIMasker(vault=Vault(), restore_scope="conversation")
+    ctx = Context(conversation_id="c")
+    m.check("first a@example.com", ctx)
+    later = m.check("then b@example.com", ctx)
+    assert dict(later.restorations) == {
+        "<EMAIL_ADDRESS_1>": "a@example.com",
+        "<EMAIL_ADDRESS_2>": "b@example.com",
+    }
+
+
+def test_turn_scope_restores_only_this_prompt() -> None:
+    m = PIIMasker(vault=Vault())
+    ctx = Context(conversation_id="c")
+    m.check("first a@example.com", ctx)
+    later = m.check("then b@example.com", ctx)
+    assert dict(later.restorations) == {"<EMAIL_ADDRESS_2>": "b@example.com"}

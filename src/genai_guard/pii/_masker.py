@@ -55,6 +55,9 @@ class PIIMasker:
         key: Application key (>= 16 bytes) for ``hash`` and ``encrypt``; required by them.
         vault: Pseudonym vault; placeholders are stable per ``ctx.conversation_id``. Without a
             conversation id, each call numbers its own placeholders.
+        restore_scope: ``turn`` (default): the restorations hold the placeholders of this prompt
+            only; ``conversation``: all of the conversation's placeholders (with a vault), so an
+            answer may mention a value from an earlier turn.
         score_threshold, engine, phone_regions, languages, analyzer, spacy_model, max_chars:
             as for ``PIIDetector``.
 
@@ -63,7 +66,16 @@ class PIIMasker:
     """
 
     default_on_fail: ClassVar[Action] = Action.MODIFY
-    __slots__ = ("_aead", "_detector", "_hash_key", "_ops", "default_operator", "name", "vault")
+    __slots__ = (
+        "_aead",
+        "_detector",
+        "_hash_key",
+        "_ops",
+        "default_operator",
+        "name",
+        "restore_scope",
+        "vault",
+    )
 
     def __init__(
         self,
@@ -74,6 +86,7 @@ class PIIMasker:
         default_operator: Operator = "placeholder",
         key: bytes | None = None,
         vault: Vault | None = None,
+        restore_scope: Literal["turn", "conversation"] = "turn",
         score_threshold: float = 0.4,
         engine: Engine = "fast",
         phone_regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
@@ -92,7 +105,10 @@ class PIIMasker:
         self.name = name
         self.default_operator: Operator = default_operator
         self._ops: Mapping[str, Operator] = MappingProxyType(ops)
+        if restore_scope not in ("turn", "conversation"):
+            raise ConfigurationError("restore_scope must be 'turn' or 'conversation'")
         self.vault = vault
+        self.restore_scope = restore_scope
         self._detector = PIIDetector(
             name,
             entities=entities,
@@ -148,6 +164,8 @@ class PIIMasker:
             parts.append(rep)
             pos = e.end
         parts.append(escaped[pos:])
+        if self.restore_scope == "conversation" and conv is not None and self.vault is not None:
+            restorations = {**self.vault.restorations(conv), **restorations}
         findings = self._detector.findings(entities, action="masked")
         if forged:
             findings.append(

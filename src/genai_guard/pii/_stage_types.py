@@ -52,6 +52,9 @@ class PIIMaskOptions(PIIDetectOptions):
         None, description="Environment variable holding the key (hex) for hash/encrypt."
     )
     vault: bool = Field(True, description="Keep placeholders stable per conversation.")
+    restore_scope: Literal["turn", "conversation"] = Field(
+        "turn", description="Restore this prompt's placeholders only, or the conversation's."
+    )
     vault_ttl_seconds: float = Field(3600.0, gt=0)
     vault_max_conversations: int = Field(10_000, gt=0)
 
@@ -114,6 +117,7 @@ def _masker(opts: PIIMaskOptions, step_id: str) -> Any:
         default_operator=opts.default_operator,
         key=_key(opts.key_env),
         vault=vault,
+        restore_scope=opts.restore_scope,
         score_threshold=opts.score_threshold,
         engine=opts.engine,
         phone_regions=opts.phone_regions,

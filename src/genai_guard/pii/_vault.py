@@ -129,6 +129,11 @@ class Vault:
             conv = self._conversation(conversation_id)
             return conv.backward.get(placeholder)
 
+    def restorations(self, conversation_id: str) -> dict[str, str]:
+        """A copy of the conversation's placeholder-to-value mapping (for the restorer)."""
+        with self._lock:
+            return dict(self._conversation(conversation_id).backward)
+
     def forget(self, conversation_id: str) -> None:
         """Drop one conversation (memory and file)."""
         with self._lock:
