@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from _timing import percentiles_us, report  # noqa: E402
+from _timing import percentiles_us, report, shared_texts  # noqa: E402
 from pii_corpus import Sample, generate  # noqa: E402
 
 ENTITIES = (
@@ -208,6 +208,17 @@ def main() -> None:
         speed["speed-up short p50 (presidio/ours)"] = round(t_p["p50"] / t_ours["p50"], 1)
         speed["speed-up doc p50 (presidio/ours)"] = round(d_p["p50"] / d_ours["p50"], 1)
         _ = stock
+    real = shared_texts()
+    if real:
+        # Real prompts of the shared corpus (attack and benign, any length): speed only, plus
+        # how many contain something the masker would rewrite.
+        t_real = time_all(ours, real)
+        speed["ours real prompts p50/p99 us"] = f"{t_real['p50']} / {t_real['p99']}"
+        hit = sum(bool(masker._detector.analyze(t)) for t in real)  # noqa: SLF001
+        speed["real prompts with an entity"] = f"{hit}/{len(real)} = {hit / len(real):.1%}"
+        if not args.skip_presidio:
+            t_real_p = time_all(theirs, real[::10])
+            speed["presidio real prompts p50/p99 us"] = f"{t_real_p['p50']} / {t_real_p['p99']}"
     report("speed (noisy shared machine)", speed)
 
 

@@ -544,7 +544,8 @@ class FastRecognizers:
         import phonenumbers  # noqa: PLC0415 - loaded at construction already
 
         digits = _count_digits(cand)
-        if digits < 7 or digits > 15:
+        # Seven-digit local numbers only with a context word; year ranges are not phones.
+        if digits < (7 if context else 8) or digits > 15 or _YEAR_RANGE.fullmatch(cand):
             return False
         international = cand[0] == "+" or cand.startswith("00")
         # A bare run of digits without formatting or a context word is an id, not a phone.
@@ -565,6 +566,7 @@ _PHONE_CANDIDATE: Final = regex.compile(
     r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d ().\-]{5,22}\d(?![\w/-])",
     regex.IGNORECASE,
 )
+_YEAR_RANGE: Final = regex.compile(r"\(?(?:1[89]|20)\d\d\s*[-/]\s*(?:1[89]|20)\d\d\)?")
 _DATE_SHAPE: Final = regex.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 _WORD: Final = regex.compile(r"[a-z][a-z-]*")
 
