@@ -214,7 +214,7 @@ def main() -> None:
         # how many contain something the masker would rewrite.
         t_real = time_all(ours, real)
         speed["ours real prompts p50/p99 us"] = f"{t_real['p50']} / {t_real['p99']}"
-        hit = sum(bool(masker._detector.analyze(t)) for t in real)  # noqa: SLF001
+        hit = sum(bool(masker._detector.analyze(t)) for t in real)
         speed["real prompts with an entity"] = f"{hit}/{len(real)} = {hit / len(real):.1%}"
         if not args.skip_presidio:
             t_real_p = time_all(theirs, real[::10])
