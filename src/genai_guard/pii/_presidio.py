@@ -17,6 +17,9 @@ from typing import Any
 
 from genai_guard.errors import ResourceUnavailable
 from genai_guard.pii._recognizers import (
+    _DAY,
+    _MONTHS,
+    _YEAR,
     Entity,
     _load_email_tlds,
     _load_tlds,
@@ -26,13 +29,6 @@ from genai_guard.pii._recognizers import (
 __all__ = ["PresidioAnalyzer", "build_analyzer_engine", "tokenizing_nlp_engine"]
 
 log = logging.getLogger(__name__)
-
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-_YEAR = r"(?:1[89]\d\d|2[01]\d\d)"
 
 
 def tokenizing_nlp_engine(languages: Sequence[str] = ("en",)) -> Any:
@@ -154,6 +150,7 @@ def build_analyzer_engine(
                         0.3,
                     ),
                     Pattern("Amex 4-6-5", r"\b3[47]\d\d[- ]?\d{6}[- ]?\d{5}\b", 0.3),
+                    Pattern("Diners 4-6-4", r"\b3(?:0[0-5]|[689]\d)\d[- ]?\d{6}[- ]?\d{4}\b", 0.3),
                 ]
                 if close_gaps
                 else None,
