@@ -27,3 +27,10 @@ def test_presidio_engine_finds_the_same_entity_offline() -> None:
     text = "mail a.b@example.com card 2223 0031 2200 3222"
     found = {(text[e.start : e.end], e.entity_type) for e in det.analyze(text)}
     assert found == {("a.b@example.com", "EMAIL_ADDRESS"), ("2223 0031 2200 3222", "CREDIT_CARD")}
+
+
+def test_presidio_engine_keeps_context_words_working() -> None:
+    det = PIIDetector(engine="presidio", entities=["US_SSN"], score_threshold=0.0)
+    plain = det.analyze("value 536-22-1234")[0].score
+    boosted = det.analyze("my social security number 536-22-1234")[0].score
+    assert boosted > plain
