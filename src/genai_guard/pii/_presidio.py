@@ -150,6 +150,11 @@ def build_analyzer_engine(
                         0.3,
                     ),
                     Pattern("Amex 4-6-5", r"\b3[47]\d\d[- ]?\d{6}[- ]?\d{5}\b", 0.3),
+                    Pattern(
+                        "Grouped 13-19 digits",
+                        r"\b\d{4}([- ]?)\d{4}\1\d{4}(?:\1\d{1,4}){1,2}\b",
+                        0.3,
+                    ),
                     Pattern("Diners 4-6-4", r"\b3(?:0[0-5]|[689]\d)\d[- ]?\d{6}[- ]?\d{4}\b", 0.3),
                 ]
                 if close_gaps
