@@ -101,3 +101,12 @@ def test_turn_scope_restores_only_this_prompt() -> None:
     m.check("first a@example.com", ctx)
     later = m.check("then b@example.com", ctx)
     assert dict(later.restorations) == {"<EMAIL_ADDRESS_2>": "b@example.com"}
+
+
+def test_credentials_inside_urls_are_left_for_the_secrets_step() -> None:
+    from genai_guard import Pipeline
+
+    hook = "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdEFGH1234ijklMNOP5678"
+    dec = Pipeline.default().check_input(f"post to {hook}")
+    assert dec.blocked
+    assert "secret.SLACK_WEBHOOK" in dec.rule_ids

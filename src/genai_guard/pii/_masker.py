@@ -34,6 +34,7 @@ from genai_guard.pii._detector import (
 )
 from genai_guard.pii._placeholders import escape_forged
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES
+from genai_guard.pii._secrets import SecretsDetector
 from genai_guard.pii._vault import Vault
 from genai_guard.taxonomy import finding
 
@@ -55,6 +56,8 @@ class PIIMasker:
         key: Application key (>= 16 bytes) for ``hash`` and ``encrypt``; required by them.
         vault: Pseudonym vault; placeholders are stable per ``ctx.conversation_id``. Without a
             conversation id, each call numbers its own placeholders.
+        keep_secrets: Leave entities that overlap a credential (a Slack webhook URL, a connection
+            string) unmasked, so the ``secrets`` step that follows still sees and blocks them.
         restore_scope: ``turn`` (default): the restorations hold the placeholders of this prompt
             only; ``conversation``: all of the conversation's placeholders (with a vault), so an
             answer may mention a value from an earlier turn.
@@ -71,6 +74,7 @@ class PIIMasker:
         "_detector",
         "_hash_key",
         "_ops",
+        "_secrets",
         "default_operator",
         "name",
         "restore_scope",
@@ -87,6 +91,7 @@ class PIIMasker:
         key: bytes | None = None,
         vault: Vault | None = None,
         restore_scope: Literal["turn", "conversation"] = "turn",
+        keep_secrets: bool = True,
         score_threshold: float = 0.4,
         engine: Engine = "fast",
         phone_regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
@@ -109,6 +114,9 @@ class PIIMasker:
             raise ConfigurationError("restore_scope must be 'turn' or 'conversation'")
         self.vault = vault
         self.restore_scope = restore_scope
+        self._secrets = (
+            SecretsDetector(f"{name}.secrets", max_chars=max_chars) if keep_secrets else None
+        )
         self._detector = PIIDetector(
             name,
             entities=entities,
@@ -137,6 +145,14 @@ class PIIMasker:
         """Mask the text; findings point into the original text."""
         escaped, forged = escape_forged(text)
         entities = self._detector.analyze(escaped)
+        if entities and self._secrets is not None:
+            secret_spans = [f.span for f in self._secrets.find(escaped) if f.span is not None]
+            if secret_spans:
+                entities = [
+                    e
+                    for e in entities
+                    if not any(e.start < sp.end and sp.start < e.end for sp in secret_spans)
+                ]
         if not entities and not forged:
             return Outcome()
         conv = ctx.conversation_id

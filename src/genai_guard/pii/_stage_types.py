@@ -55,6 +55,9 @@ class PIIMaskOptions(PIIDetectOptions):
     restore_scope: Literal["turn", "conversation"] = Field(
         "turn", description="Restore this prompt's placeholders only, or the conversation's."
     )
+    keep_secrets: bool = Field(
+        True, description="Leave credentials unmasked for the secrets step to block."
+    )
     vault_ttl_seconds: float = Field(3600.0, gt=0)
     vault_max_conversations: int = Field(10_000, gt=0)
 
@@ -118,6 +121,7 @@ def _masker(opts: PIIMaskOptions, step_id: str) -> Any:
         key=_key(opts.key_env),
         vault=vault,
         restore_scope=opts.restore_scope,
+        keep_secrets=opts.keep_secrets,
         score_threshold=opts.score_threshold,
         engine=opts.engine,
         phone_regions=opts.phone_regions,
