@@ -1,1 +1,29 @@
-"""PII and secrets: presidio-backed detection, masking, pseudonym vault, history store."""
+"""PII and secrets: presidio-backed detection, masking, pseudonym vault, history store.
+
+Importing this package imports neither presidio, spaCy nor cryptography; they load on first use.
+"""
+
+from genai_guard.pii._detector import PIIDetector, build_analyzer
+from genai_guard.pii._history import HistoryStore, Turn
+from genai_guard.pii._masker import OPERATORS, PIIMasker
+from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity
+from genai_guard.pii._restorer import PIIRestorer, PlaceholderRewriter, restore
+from genai_guard.pii._secrets import SECRET_KINDS, SecretsDetector
+from genai_guard.pii._vault import Vault
+
+__all__ = [
+    "DEFAULT_ENTITIES",
+    "OPERATORS",
+    "SECRET_KINDS",
+    "Entity",
+    "HistoryStore",
+    "PIIDetector",
+    "PIIMasker",
+    "PIIRestorer",
+    "PlaceholderRewriter",
+    "SecretsDetector",
+    "Turn",
+    "Vault",
+    "build_analyzer",
+    "restore",
+]

@@ -8,12 +8,13 @@ any chunking by construction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from genai_guard._results import CLEAN, Finding, Outcome
+from genai_guard._results import CLEAN, Finding, Outcome, Span
 from genai_guard.protocols import StreamScanner
 
-__all__ = ["MAX_UNIT", "SOFT_UNIT", "LineScanner", "run_whole"]
+__all__ = ["MAX_UNIT", "SOFT_UNIT", "LineScanner", "run_whole", "shift_spans"]
 
 MAX_UNIT = 4096
 """Longest unit a line scanner examines at once; longer lines are cut into units of this size."""
@@ -24,6 +25,16 @@ SOFT_UNIT = 200
 # A newline, or a space or tab right after a sentence end; the previous character may belong to
 # the previous delta, so it is passed in front of each delta.
 _BOUNDARY = re.compile(r"\n|(?<=[.!?\u3002\uff01\uff1f])[ \t]")
+
+
+def shift_spans(findings: Sequence[Finding], offset: int) -> list[Finding]:
+    """The findings with their spans moved by ``offset`` (unit-relative to stream-relative)."""
+    if not offset:
+        return list(findings)
+    return [
+        f if f.span is None else replace(f, span=Span(f.span.start + offset, f.span.end + offset))
+        for f in findings
+    ]
 
 
 def run_whole(scanner: StreamScanner, text: str) -> Outcome:

@@ -1,0 +1,234 @@
+"""presidio, offline: a tokenizing NLP engine, the recognizer set, and an adapter to our entities.
+
+``AnalyzerEngine()`` with defaults tries to download a spaCy model. Here an ``NlpEngine`` that only
+tokenizes (spaCy's blank English tokenizer, which needs no model) keeps presidio's context-word
+boosting working; the e-mail recognizer validates against the public-suffix snapshot shipped with
+tldextract instead of fetching it; phone regions are a setting. A user may instead pass their own
+``AnalyzerEngine`` or name an installed spaCy pipeline for NER entities (PERSON, LOCATION, ...).
+
+presidio and spaCy are imported only when one of these builders is called.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from genai_guard.errors import ResourceUnavailable
+from genai_guard.pii._recognizers import (
+    _DAY,
+    _MONTHS,
+    _YEAR,
+    Entity,
+    _load_email_tlds,
+    _load_tlds,
+    resolve_overlaps,
+)
+
+__all__ = ["PresidioAnalyzer", "build_analyzer_engine", "tokenizing_nlp_engine"]
+
+log = logging.getLogger(__name__)
+
+
+def tokenizing_nlp_engine(languages: Sequence[str] = ("en",)) -> Any:
+    """An offline presidio ``NlpEngine`` that tokenizes only (lemmas are lower-cased tokens).
+
+    No model is loaded, so NER entities are not produced, but context words still boost scores.
+    """
+    import spacy  # noqa: PLC0415
+    from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine  # noqa: PLC0415
+
+    class TokenizingNlpEngine(NlpEngine):
+        """Tokenize with ``spacy.blank``; no tagger, no NER, no download."""
+
+        def __init__(self, langs: Sequence[str]) -> None:
+            self._langs = tuple(langs)
+            self.nlp: dict[str, Any] = {}
+
+        def load(self) -> None:
+            self.nlp = {lang: spacy.blank(lang) for lang in self._langs}
+
+        def is_loaded(self) -> bool:
+            return bool(self.nlp)
+
+        def process_text(self, text: str, language: str) -> Any:
+            doc = self.nlp[language](text)
+            lemmas = [t.lower_ for t in doc]
+            return NlpArtifacts(
+                entities=[],
+                tokens=doc,
+                tokens_indices=[t.idx for t in doc],
+                lemmas=lemmas,
+                nlp_engine=self,
+                language=language,
+            )
+
+        def process_batch(
+            self,
+            texts: Iterable[str],
+            language: str,
+            batch_size: int = 1,
+            n_process: int = 1,
+            **kwargs: Any,
+        ) -> Iterator[tuple[str, Any]]:
+            for text in texts:
+                yield text, self.process_text(text, language)
+
+        def is_stopword(self, word: str, language: str) -> bool:
+            return bool(self.nlp[language].vocab[word].is_stop)
+
+        def is_punct(self, word: str, language: str) -> bool:
+            return bool(self.nlp[language].vocab[word].is_punct)
+
+        def get_supported_entities(self) -> list[str]:
+            return []
+
+        def get_supported_languages(self) -> list[str]:
+            return list(self._langs)
+
+    engine = TokenizingNlpEngine(languages)
+    engine.load()
+    return engine
+
+
+def build_analyzer_engine(
+    *,
+    entities: Sequence[str],
+    phone_regions: Sequence[str] = ("US", "GB", "DE", "FR", "IN", "CA", "BR", "AU"),
+    languages: Sequence[str] = ("en",),
+    spacy_model: str | None = None,
+    close_gaps: bool = True,
+) -> Any:
+    """A presidio ``AnalyzerEngine`` with the predefined recognizers of ``entities``, offline.
+
+    Args:
+        entities: Entity types (presidio names).
+        phone_regions: Regions of the phone recognizer.
+        languages: Languages of the recognizers and NLP engine.
+        spacy_model: Name of an installed spaCy pipeline for NER; None tokenizes only.
+        close_gaps: Add the recall fixes (Mastercard 2-series, dates in words, offline e-mail TLDs).
+    """
+    from presidio_analyzer import (  # noqa: PLC0415
+        AnalyzerEngine,
+        Pattern,
+        RecognizerRegistry,
+    )
+    from presidio_analyzer.predefined_recognizers import (  # noqa: PLC0415
+        CreditCardRecognizer,
+        CryptoRecognizer,
+        DateRecognizer,
+        EmailRecognizer,
+        IbanRecognizer,
+        IpRecognizer,
+        PhoneRecognizer,
+        UrlRecognizer,
+        UsSsnRecognizer,
+    )
+
+    tlds = _load_email_tlds(_load_tlds())
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        """presidio's e-mail recognizer with an offline top-level-domain check."""
+
+        def validate_result(self, pattern_text: str) -> bool:
+            return pattern_text.rsplit(".", 1)[-1].lower() in tlds
+
+    nlp = _nlp_engine(spacy_model, languages)
+    registry = RecognizerRegistry(supported_languages=list(languages))
+    wanted = set(entities)
+    for lang in languages:
+        makers: dict[str, Any] = {
+            "CREDIT_CARD": lambda lang=lang: CreditCardRecognizer(
+                supported_language=lang,
+                patterns=[
+                    *CreditCardRecognizer.PATTERNS,
+                    Pattern(
+                        "Mastercard 2-series",
+                        r"\b2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)[- ]?\d{4}[- ]?\d{4}"
+                        r"[- ]?\d{4}\b",
+                        0.3,
+                    ),
+                    Pattern("Amex 4-6-5", r"\b3[47]\d\d[- ]?\d{6}[- ]?\d{5}\b", 0.3),
+                    Pattern(
+                        "Grouped 13-19 digits",
+                        r"\b\d{4}([- ]?)\d{4}\1\d{4}(?:\1\d{1,4}){1,2}\b",
+                        0.3,
+                    ),
+                    Pattern("Diners 4-6-4", r"\b3(?:0[0-5]|[689]\d)\d[- ]?\d{6}[- ]?\d{4}\b", 0.3),
+                ]
+                if close_gaps
+                else None,
+            ),
+            "CRYPTO": lambda lang=lang: CryptoRecognizer(supported_language=lang),
+            "DATE_TIME": lambda lang=lang: DateRecognizer(
+                supported_language=lang,
+                patterns=[
+                    *DateRecognizer.PATTERNS,
+                    Pattern(
+                        "day month year (words)",
+                        rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTHS}\.?,?[\s-]+{_YEAR}\b",
+                        0.6,
+                    ),
+                    Pattern(
+                        "month day year (words)", rf"\b{_MONTHS}\.?\s+{_DAY},?\s+{_YEAR}\b", 0.6
+                    ),
+                ]
+                if close_gaps
+                else None,
+            ),
+            "EMAIL_ADDRESS": lambda lang=lang: OfflineEmailRecognizer(supported_language=lang),
+            "IBAN_CODE": lambda lang=lang: IbanRecognizer(supported_language=lang),
+            "IP_ADDRESS": lambda lang=lang: IpRecognizer(supported_language=lang),
+            "PHONE_NUMBER": lambda lang=lang: PhoneRecognizer(
+                supported_language=lang, supported_regions=tuple(phone_regions)
+            ),
+            "URL": lambda lang=lang: UrlRecognizer(supported_language=lang),
+            "US_SSN": lambda lang=lang: UsSsnRecognizer(supported_language=lang),
+        }
+        for name in wanted & makers.keys():
+            registry.add_recognizer(makers[name]())
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=list(languages))
+
+
+def _nlp_engine(spacy_model: str | None, languages: Sequence[str]) -> Any:
+    if spacy_model is None:
+        return tokenizing_nlp_engine(languages)
+    import importlib.util  # noqa: PLC0415
+
+    if importlib.util.find_spec(spacy_model) is None:
+        raise ResourceUnavailable(
+            f"spaCy pipeline {spacy_model!r} is not installed; genai-guard never downloads models"
+        )
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine  # noqa: PLC0415
+
+    engine = SpacyNlpEngine(
+        models=[{"lang_code": lang, "model_name": spacy_model} for lang in languages]
+    )
+    engine.load()
+    return engine
+
+
+class PresidioAnalyzer:
+    """Adapter from a presidio ``AnalyzerEngine`` to our ``analyze(text) -> list[Entity]``.
+
+    Thread-safe as far as the wrapped engine is (presidio's is, once built).
+    """
+
+    __slots__ = ("_engine", "entities", "language")
+
+    def __init__(self, engine: Any, *, entities: Sequence[str], language: str = "en") -> None:
+        self._engine = engine
+        self.entities = tuple(entities)
+        self.language = language
+
+    def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
+        """Entities at or above ``threshold``; a URL inside an e-mail address is dropped."""
+        results = self._engine.analyze(
+            text=text,
+            language=self.language,
+            entities=list(self.entities),
+            score_threshold=threshold,
+        )
+        found = [Entity(r.start, r.end, r.entity_type, float(r.score)) for r in results]
+        return resolve_overlaps(found)

@@ -1,0 +1,754 @@
+"""The fast PII recognizers: presidio's patterns, validators and context words, run efficiently.
+
+presidio's ``AnalyzerEngine`` runs every recognizer's regexes over the whole text, tokenizes with an
+NLP engine and then enhances scores with context words. Most prompts hold no PII at all, so here
+each entity has a cheap prefilter (no ``@``: no e-mail; fewer than 13 digits: no card), the patterns
+are compiled once, and context words are checked in the few words before a match with a tiny
+tokenizer. Checksums (Luhn, IBAN mod 97, base58/bech32, SSN area rules) follow presidio's
+recognizers; the stock recall gaps (Mastercard 2-series, Amex/Diners groupings, dates in words,
+URLs inside e-mail addresses) are closed.
+
+Everything here is immutable after construction and thread-safe.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from hashlib import sha256
+from typing import Final
+
+import regex
+
+__all__ = ["DEFAULT_ENTITIES", "RECOGNIZED_ENTITIES", "Entity", "FastRecognizers"]
+
+_TIMEOUT: Final = 0.5  # seconds; a regex that runs longer raises TimeoutError (fail closed)
+MAX_SCORE: Final = 1.0
+CONTEXT_BOOST: Final = 0.35  # presidio's LemmaContextAwareEnhancer defaults
+CONTEXT_MIN: Final = 0.4
+CONTEXT_WINDOW: Final = 5  # words before the match
+
+DEFAULT_ENTITIES: Final = (
+    "CREDIT_CARD",
+    "CRYPTO",
+    "DATE_TIME",
+    "EMAIL_ADDRESS",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "PHONE_NUMBER",
+    "URL",
+    "US_SSN",
+)
+RECOGNIZED_ENTITIES: Final = frozenset(DEFAULT_ENTITIES)
+
+# Context words: presidio's lists, with a few additions where its lists miss common phrasing.
+CONTEXT: Final[dict[str, tuple[str, ...]]] = {
+    "CREDIT_CARD": (
+        "credit",
+        "card",
+        "visa",
+        "mastercard",
+        "amex",
+        "discover",
+        "jcb",
+        "diners",
+        "maestro",
+        "cc",
+    ),
+    "CRYPTO": ("wallet", "btc", "bitcoin", "crypto"),
+    "DATE_TIME": ("date", "birthday", "born", "dob", "birth"),
+    "EMAIL_ADDRESS": ("email", "e-mail", "mail"),
+    "IBAN_CODE": ("iban", "bank", "transaction"),
+    "IP_ADDRESS": ("ip", "ipv4", "ipv6", "address", "host", "server"),
+    "PHONE_NUMBER": ("phone", "number", "telephone", "cell", "cellphone", "mobile", "call", "tel"),
+    "URL": ("url", "website", "link"),
+    "US_SSN": ("social", "security", "ssn", "ssns", "ssid"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One recognized entity: a half-open span, its type and a score in ``[0, 1]``."""
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+
+
+# -- validators ---------------------------------------------------------------------------------
+
+
+def luhn_ok(digits: str) -> bool:
+    """Luhn checksum of a digit string."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def card_brand(digits: str) -> str | None:
+    """The card network of a digit string by prefix and length, or None."""
+    n = len(digits)
+    p2 = int(digits[:2])
+    p4 = int(digits[:4])
+    if digits[0] == "4" and n in (13, 16, 19):
+        return "visa"
+    if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16:
+        return "mastercard"
+    if p2 in (34, 37) and n == 15:
+        return "amex"
+    if (digits.startswith("6011") or p2 == 65 or 644 <= int(digits[:3]) <= 649) and n in (16, 19):
+        return "discover"
+    if 3500 <= p4 <= 3599 and 15 <= n <= 19:
+        return "jcb"
+    if (300 <= int(digits[:3]) <= 305 or p2 in (36, 38, 39)) and 14 <= n <= 19:
+        return "diners"
+    if p2 == 62 and 16 <= n <= 19:
+        return "unionpay"
+    if (p2 == 50 or 56 <= p2 <= 69 or digits[:4] in ("0604", "6390")) and 12 <= n <= 19:
+        return "maestro"
+    return None
+
+
+def iban_ok(compact: str) -> bool:
+    """ISO 13616 mod-97 check of an IBAN without spaces."""
+    if not 15 <= len(compact) <= 34:
+        return False
+    moved = compact[4:] + compact[:4]
+    try:
+        number = int("".join(str(int(c, 36)) for c in moved))
+    except ValueError:
+        return False
+    return number % 97 == 1
+
+
+_B58: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BECH32: Final = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def base58check_ok(text: str) -> bool:
+    """Base58Check checksum (legacy and P2SH bitcoin addresses)."""
+    n = 0
+    for ch in text:
+        idx = _B58.find(ch)
+        if idx < 0:
+            return False
+        n = n * 58 + idx
+    pad = len(text) - len(text.lstrip("1"))
+    raw = b"\0" * pad + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    if len(raw) < 5:
+        return False
+    return sha256(sha256(raw[:-4]).digest()).digest()[:4] == raw[-4:]
+
+
+def bech32_ok(text: str) -> bool:
+    """Bech32 / Bech32m checksum of a segwit address."""
+    if text.lower() != text and text.upper() != text:
+        return False
+    s = text.lower()
+    pos = s.rfind("1")
+    if pos < 1 or pos + 7 > len(s) or len(s) > 90:
+        return False
+    data = [_BECH32.find(c) for c in s[pos + 1 :]]
+    if min(data) < 0:
+        return False
+    hrp = s[:pos]
+    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + data
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    return chk in (1, 0x2BC830A3)
+
+
+def ssn_invalid(text: str) -> bool:
+    """Presidio's US SSN invalidation rules (mixed delimiters, zero groups, unissued areas)."""
+    delims = {c for c in text if c in ".- "}
+    if len(delims) > 1:
+        return True
+    digits = "".join(c for c in text if c.isdigit())
+    if len(set(digits)) == 1 or digits[3:5] == "00" or digits[5:] == "0000":
+        return True
+    if digits[:3] in ("000", "666") or digits[0] == "9":
+        return True
+    return digits in ("123456789", "987654320", "078051120")
+
+
+# -- the table of recognizers -------------------------------------------------------------------
+
+_MONTHS: Final = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY: Final = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR: Final = r"(?:1[89]\d\d|2[01]\d\d)"
+
+# Top-level domains that are also common file extensions: a bare "setup.py" or "notes.md" is not a
+# URL unless it has a scheme, a "www." or a path.
+_FILE_TLDS: Final = frozenset(
+    (
+        "py",
+        "sh",
+        "md",
+        "rs",
+        "pl",
+        "cc",
+        "cs",
+        "js",
+        "ts",
+        "go",
+        "rb",
+        "so",
+        "ps",
+        "mk",
+        "zip",
+        "mov",
+        "csv",
+    )
+)
+
+
+def _load_tlds() -> frozenset[str]:
+    # presidio's URL recognizer carries a list of top-level domains inside its pattern. Read it from
+    # the installed package's source file instead of importing presidio (which takes seconds).
+    from importlib.metadata import PackageNotFoundError, files  # noqa: PLC0415
+
+    try:
+        for f in files("presidio-analyzer") or ():
+            if f.name == "url_recognizer.py":
+                source = f.read_text(encoding="utf-8")
+                return frozenset(regex.findall(r"\(\?:([a-z]+)\)", source))
+    except (PackageNotFoundError, OSError):
+        pass
+    return frozenset(("com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "fr", "info"))
+
+
+def _load_email_tlds(tlds: frozenset[str]) -> frozenset[str]:
+    # The public-suffix snapshot bundled with tldextract, read offline (never fetched).
+    try:
+        import tldextract  # noqa: PLC0415
+
+        extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+        suffixes = extractor._get_tld_extractor().tlds()
+        return frozenset(s.rsplit(".", 1)[-1].lower() for s in suffixes) | tlds
+    except Exception:  # noqa: BLE001 - fall back to presidio's list; never fetch
+        return tlds
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    entity: str
+    pattern: regex.Pattern[str]
+    score: float
+    check: Callable[[str], float | None]  # matched text -> new score, or None to drop
+    group: int = 0
+    pre: Callable[[str], bool] | None = None  # cheap test on the text; False skips the pattern
+    # Where to run the pattern: (start, end) windows around cheap anchors; None for everywhere.
+    windows: Callable[[str, str], list[tuple[int, int]]] | None = None
+
+
+class FastRecognizers:
+    """Compiled recognizers for a set of entity types.
+
+    Args:
+        entities: Entity types to recognize (a subset of ``RECOGNIZED_ENTITIES``).
+        phone_regions: Regions for ``phonenumbers`` (the phone recognizer's main cost).
+        context_words: Extra context words per entity, added to the defaults.
+
+    Thread-safe: immutable after construction.
+    """
+
+    __slots__ = ("_context", "_email_tlds", "_phone_regions", "_rules", "_tlds", "entities")
+
+    def __init__(
+        self,
+        *,
+        entities: Iterable[str] = DEFAULT_ENTITIES,
+        phone_regions: Iterable[str] = ("US", "GB", "DE", "FR", "IN", "CA", "BR", "AU"),
+        context_words: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        ents = tuple(dict.fromkeys(entities))
+        unknown = [e for e in ents if e not in RECOGNIZED_ENTITIES]
+        if unknown:
+            raise ValueError(
+                f"unknown entity types {unknown}; known: {sorted(RECOGNIZED_ENTITIES)}"
+            )
+        self.entities = frozenset(ents)
+        self._phone_regions = tuple(r.upper() for r in phone_regions)
+        ctx = {k: set(v) for k, v in CONTEXT.items()}
+        for k, words in (context_words or {}).items():
+            ctx.setdefault(k, set()).update(w.lower() for w in words)
+        self._context = {k: frozenset(v) for k, v in ctx.items()}
+        needs_tlds = "URL" in self.entities or "EMAIL_ADDRESS" in self.entities
+        self._tlds = _load_tlds() if needs_tlds else frozenset()
+        self._email_tlds = _load_email_tlds(self._tlds) if needs_tlds else frozenset()
+        if "PHONE_NUMBER" in self.entities:
+            import phonenumbers  # noqa: PLC0415, F401 - fail at construction, not per call
+        self._rules = self._compile()
+
+    def _compile(self) -> dict[str, tuple[_Rule, ...]]:
+        f = regex.IGNORECASE | regex.V0
+        rules: dict[str, list[_Rule]] = {}
+
+        def add(  # noqa: PLR0917 - a local table builder, read in one place
+            entity: str,
+            pat: str,
+            score: float,
+            check: Callable[[str], float | None],
+            pre: Callable[[str], bool] | None = None,
+            flags: int = f,
+            windows: Callable[[str, str], list[tuple[int, int]]] | None = None,
+        ) -> None:
+            rules.setdefault(entity, []).append(
+                _Rule(entity, regex.compile(pat, flags), score, check, 0, pre, windows)
+            )
+
+        def has(*subs: str) -> Callable[[str], bool]:
+            return lambda t: any(x in t for x in subs)
+
+        def keep(_t: str) -> float | None:
+            return -1.0  # keep the pattern's score
+
+        hexc = tuple(f":{c}" for c in "0123456789abcdefABCDEF:")
+        url_end = r"[^\s<>\"'()\[\]{}]*[^\s<>\"'()\[\]{}.,;:!?]"
+        add(
+            "EMAIL_ADDRESS",
+            r"(?<![\w.+-])[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+            r"@[\w](?:[\w-]*[\w])?(?:\.[\w](?:[\w-]*[\w])?)+(?![\w-])",
+            0.5,
+            self._email_check,
+            windows=_token_windows("@"),
+        )
+        add("URL", rf"\bhttps?://{url_end}", 0.6, self._url_check, has("://"))
+        add(
+            "URL",
+            r"(?<![\w@.-])(?:www\d{0,3}\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+            rf"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:/(?:{url_end})?)?(?![\w@-])",
+            0.5,
+            self._bare_url_check,
+            windows=_token_windows("."),
+        )
+        add("CREDIT_CARD", r"(?<![\d-])\d(?:[ -]?\d){11,18}(?!\d)", 0.3, _card_check)
+        add(
+            "IBAN_CODE",
+            r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b",
+            0.5,
+            _iban_check,
+            flags=regex.V0,
+        )
+        add(
+            "US_SSN",
+            r"(?<![\d-])\d{3}([- .])\d{2}\1\d{4}(?![\d-])",
+            0.5,
+            _ssn_check,
+            has("-", " ", "."),
+        )
+        add("US_SSN", r"(?<![\d-])\d{9}(?![\d-])", 0.05, _ssn_check)
+        add(
+            "IP_ADDRESS",
+            r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+            r"(?:/(?:3[0-2]|[12]?\d))?(?!\w|\.\d)",
+            0.6,
+            _ip_check,
+            has("."),
+        )
+        add(
+            "IP_ADDRESS",
+            r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
+            r"(?:/\d{1,3})?(?![\w:]|\.\d)",
+            0.6,
+            _ip6_check,
+            has(*hexc),
+        )
+        add(
+            "CRYPTO",
+            r"(?<!\w)(?:bc1[a-z0-9]{25,87}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})(?!\w)",
+            0.5,
+            _crypto_check,
+        )
+        add("CRYPTO", r"(?<!\w)0x[0-9a-f]{40}(?!\w)", 0.4, keep, has("0x"))
+        # Dates: presidio's numeric forms plus dates written in words.
+        add(
+            "DATE_TIME",
+            r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T[0-2]\d:[0-5]\d"
+            r"(?::[0-5]\d(?:\.\d+)?)?(?:[+-][0-2]\d:[0-5]\d|Z)?\b",
+            0.8,
+            keep,
+            has("T"),
+        )
+        day = r"(?:0?[1-9]|[12]\d|3[01])"
+        mon = r"(?:0?[1-9]|1[0-2])"
+        add(
+            "DATE_TIME",
+            rf"(?<![\d/.-]){day}/{day}/(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)",
+            0.6,
+            _numeric_date_check,
+            has("/"),
+        )
+        add(
+            "DATE_TIME",
+            rf"(?<![\d/.-])\d{{4}}([/-]){mon}\1{day}(?![\d/-]|\.\d|T\d)",
+            0.6,
+            keep,
+            has("/", "-"),
+        )
+        add("DATE_TIME", rf"(?<![\d/.-]){day}-{day}-\d{{4}}(?![\d/-]|\.\d)", 0.6, keep, has("-"))
+        add("DATE_TIME", rf"(?<![\w/.-]){day}\.{mon}\.\d{{4}}(?![\d/-]|\.\d)", 0.6, keep, has("."))
+        add(
+            "DATE_TIME",
+            rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTHS}\.?,?[\s-]+(?:{_YEAR}|'\d\d)\b",
+            0.6,
+            keep,
+            windows=_month_windows,
+        )
+        for pat, sc in (
+            (rf"\b{_MONTHS}\.?\s+{_DAY},?\s+{_YEAR}\b", 0.6),
+            (rf"\b{_MONTHS}\.?\s+{_DAY}\b(?!\s*(?:,\s*)?\d)", 0.3),
+            (rf"\b{_MONTHS}\.?,?\s+{_YEAR}\b", 0.3),
+        ):
+            add("DATE_TIME", pat, sc, keep, windows=_month_windows)
+        return {k: tuple(v) for k, v in rules.items() if k in self.entities}
+
+    # -- checks that need instance data ---------------------------------------------------------
+
+    def _email_check(self, text: str) -> float | None:
+        tld = text.rsplit(".", 1)[-1].lower()
+        return MAX_SCORE if tld in self._email_tlds else None
+
+    def _url_check(self, text: str) -> float | None:
+        return -1.0 if len(text) > len("https://x.y") else None
+
+    def _bare_url_check(self, text: str) -> float | None:
+        host, _, path = text.partition("/")
+        labels = host.lower().split(".")
+        tld = labels[-1]
+        if tld not in self._email_tlds or tld.isdigit() or any(lab.isdigit() for lab in labels):
+            return None
+        if host.lower().startswith("www") or path:
+            return -1.0
+        if tld in _FILE_TLDS or len(labels) < 2:
+            return None
+        return -1.0
+
+    # -- analysis -------------------------------------------------------------------------------
+
+    def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
+        """Entities in ``text`` at or above ``threshold``, non-overlapping, in text order."""
+        found: list[Entity] = []
+        ndigits = _count_digits(text)
+        lower = text.lower()
+        windows: dict[object, list[tuple[int, int]]] = {}
+        for entity, entity_rules in self._rules.items():
+            if not _prefilter(entity, text, ndigits):
+                continue
+            for rule in entity_rules:
+                if rule.pre is not None and not rule.pre(text):
+                    continue
+                if rule.windows is None:
+                    spans: Iterable[tuple[int, int]] = ((0, len(text)),)
+                else:
+                    cached = windows.get(rule.windows)
+                    if cached is None:
+                        cached = windows[rule.windows] = rule.windows(text, lower)
+                    spans = cached
+                for ws, we in spans:
+                    pos = ws
+                    while pos < we:
+                        m = rule.pattern.search(text, pos, we, timeout=_TIMEOUT)
+                        if m is None:
+                            break
+                        s, e = m.span()
+                        pos = e if e > s else e + 1
+                        if entity == "EMAIL_ADDRESS" and _in_credential_url(text, s):
+                            continue  # user:password@host in a connection string is a secret
+                        matched = m.group()
+                        verdict = rule.check(matched)
+                        if verdict is None and rule.entity in _TRIMMED:
+                            # A greedy match may have swallowed a neighbouring number: retry
+                            # the shorter prefixes that end at a group boundary.
+                            cut = _trim(matched, rule.check)
+                            if cut is None:
+                                # Resume after the first group: a number may start inside.
+                                sep = next((i for i, c in enumerate(matched) if c in " -"), -1)
+                                if sep > 0:
+                                    pos = s + sep + 1
+                                continue
+                            e = pos = s + cut[0]
+                            verdict = cut[1]
+                        if verdict is None:
+                            continue
+                        score = rule.score if verdict < 0 else verdict
+                        if score < MAX_SCORE and self._has_context(lower, s, entity):
+                            score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
+                        if score >= threshold:
+                            found.append(Entity(s, e, entity, score))
+        if "PHONE_NUMBER" in self.entities and ndigits >= 7:
+            found.extend(self._phones(text, lower, found, threshold))
+        return resolve_overlaps(found)
+
+    def _has_context(self, lower: str, start: int, entity: str) -> bool:
+        words = self._context.get(entity)
+        if not words:
+            return False
+        window = _words_before(lower, start, CONTEXT_WINDOW)
+        return any(w in words for w in window)
+
+    def _phones(self, text: str, lower: str, taken: list[Entity], threshold: float) -> list[Entity]:
+        # Entities already found are blanked out, so a phone candidate never runs into them.
+        occupied = resolve_overlaps(list(taken))
+        if occupied:
+            parts: list[str] = []
+            pos = 0
+            for t in occupied:
+                parts.append(text[pos : t.start])
+                parts.append("X" * (t.end - t.start))
+                pos = t.end
+            parts.append(text[pos:])
+            scan = "".join(parts)
+        else:
+            scan = text
+        out: list[Entity] = []
+        for m in _PHONE_CANDIDATE.finditer(scan, timeout=_TIMEOUT):
+            s, _e = m.span()
+            cand = m.group(0)
+            if _DATE_SHAPE.fullmatch(cand):
+                continue
+            context = self._has_context(lower, s, "PHONE_NUMBER")
+            # Try the whole candidate, then shorter ones ending at a space (a phone number
+            # followed by another number).
+            ends = [len(cand)] + [i for i in range(len(cand) - 1, 6, -1) if cand[i] == " "]
+            for end in ends:
+                if self._valid_phone(cand[:end].rstrip(" ()-."), context):
+                    score = (
+                        max(min(MAX_SCORE, 0.4 + CONTEXT_BOOST), CONTEXT_MIN) if context else 0.4
+                    )
+                    if score >= threshold:
+                        out.append(
+                            Entity(s, s + len(cand[:end].rstrip(" ()-.")), "PHONE_NUMBER", score)
+                        )
+                    break
+        return out
+
+    def _valid_phone(self, cand: str, context: bool) -> bool:
+        import phonenumbers  # noqa: PLC0415 - loaded at construction already
+
+        digits = _count_digits(cand)
+        # Seven-digit local numbers only with a context word; year ranges are not phones.
+        if digits < (7 if context else 8) or digits > 15 or _YEAR_RANGE.fullmatch(cand):
+            return False
+        international = cand[0] == "+" or cand.startswith("00")
+        # A bare run of digits without formatting or a context word is an id, not a phone.
+        if not (international or context or not cand.isdigit()):
+            return False
+        regions: tuple[str | None, ...] = (None,) if cand[0] == "+" else self._phone_regions
+        for region in regions:
+            try:
+                num = phonenumbers.parse(cand, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(num):
+                return True
+        return False
+
+
+_PHONE_CANDIDATE: Final = regex.compile(
+    r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d ().\-]{5,22}\d(?![\w/-])",
+    regex.IGNORECASE,
+)
+_YEAR_RANGE: Final = regex.compile(r"\(?(?:1[89]|20)\d\d\s*[-/]\s*(?:1[89]|20)\d\d\)?")
+_DATE_SHAPE: Final = regex.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_WORD: Final = regex.compile(r"[a-z][a-z-]*")
+
+
+def _words_before(lower: str, start: int, n: int) -> list[str]:
+    # A tiny tokenizer: the last n alphabetic words before ``start`` (within 80 characters).
+    window = lower[max(0, start - 80) : start]
+    return _WORD.findall(window)[-n:]
+
+
+_DIGITS: Final = "0123456789"
+_MONTH_STEMS: Final = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
+
+
+def _count_digits(text: str) -> int:
+    return sum(text.count(d) for d in _DIGITS)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _token_bounds(text: str, i: int) -> tuple[int, int]:
+    # The whitespace-delimited token around position i (at most 300 characters each way).
+    lo = max(0, i - 300)
+    start = max(text.rfind(" ", lo, i), text.rfind("\n", lo, i), text.rfind("\t", lo, i)) + 1
+    start = max(start, lo)
+    hi = min(len(text), i + 300)
+    ends = [
+        x for x in (text.find(" ", i, hi), text.find("\n", i, hi), text.find("\t", i, hi)) if x >= 0
+    ]
+    return start, min(ends) if ends else hi
+
+
+def _token_windows(anchor: str) -> Callable[[str, str], list[tuple[int, int]]]:
+    def windows(text: str, _lower: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        i = text.find(anchor)
+        while i >= 0:
+            s, e = _token_bounds(text, i)
+            spans.append((s, e))
+            i = text.find(anchor, max(e, i + 1))
+        return _merge(spans)
+
+    return windows
+
+
+def _month_windows(text: str, lower: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    for stem in _MONTH_STEMS:
+        i = lower.find(stem)
+        while i >= 0:
+            spans.append((max(0, i - 20), min(n, i + 30)))
+            i = lower.find(stem, i + 3)
+    return _merge(spans)
+
+
+def _in_credential_url(text: str, start: int) -> bool:
+    head = text[max(0, start - 120) : start]
+    cut = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+    return "://" in head[cut + 1 :]
+
+
+def _prefilter(entity: str, text: str, ndigits: int) -> bool:
+    if entity == "EMAIL_ADDRESS":
+        return "@" in text
+    if entity == "URL":
+        return "." in text
+    if entity == "CREDIT_CARD":
+        return ndigits >= 12
+    if entity == "IBAN_CODE":
+        return ndigits >= 8
+    if entity == "US_SSN":
+        return ndigits >= 9
+    if entity == "IP_ADDRESS":
+        return ("." in text and ndigits >= 4) or text.count(":") >= 2
+    if entity == "CRYPTO":
+        return len(text) >= 26
+    if entity == "DATE_TIME":
+        return ndigits >= 2
+    return True
+
+
+_TRIMMED: Final = frozenset({"CREDIT_CARD", "IBAN_CODE"})
+
+
+def _trim(matched: str, check: Callable[[str], float | None]) -> tuple[int, float] | None:
+    ends = [i for i in range(len(matched) - 1, 11, -1) if matched[i] in " -"]
+    for end in ends:
+        verdict = check(matched[:end])
+        if verdict is not None:
+            return end, verdict
+    return None
+
+
+def _ssn_check(text: str) -> float | None:
+    return None if ssn_invalid(text) else -1.0
+
+
+def _card_check(text: str) -> float | None:
+    seps = {c for c in text if not c.isdigit()}
+    if len(seps) > 1:
+        return None
+    digits = "".join(c for c in text if c.isdigit())
+    if not 12 <= len(digits) <= 19 or len(set(digits)) == 1:
+        return None
+    if card_brand(digits) is None or not luhn_ok(digits):
+        return None
+    return MAX_SCORE
+
+
+def _iban_check(text: str) -> float | None:
+    compact = text.replace(" ", "")
+    return MAX_SCORE if iban_ok(compact) else None
+
+
+def _ip_check(text: str) -> float | None:
+    try:
+        ipaddress.ip_interface(text)
+    except ValueError:
+        return None
+    return -1.0
+
+
+def _ip6_check(text: str) -> float | None:
+    if text.count(":") < 2 or text.strip(":") == "" or len(text) < 6:
+        return None
+    if "::" not in text and text.count(":") < 7 and "." not in text:
+        return None
+    return _ip_check(text)
+
+
+def _crypto_check(text: str) -> float | None:
+    if text.lower().startswith("bc1"):
+        return MAX_SCORE if bech32_ok(text) else None
+    return MAX_SCORE if base58check_ok(text) else None
+
+
+def _numeric_date_check(text: str) -> float | None:
+    a, b, _ = text.split("/")
+    # At least one of the first two parts must be a month.
+    return -1.0 if int(a) <= 12 or int(b) <= 12 else None
+
+
+def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
+    """Keep the best of overlapping entities (higher score, then longer), in text order.
+
+    This also suppresses a URL found inside an e-mail address (the e-mail scores higher).
+    """
+    if len(entities) < 2:
+        return entities
+    ranked = sorted(entities, key=lambda x: (-x.score, -(x.end - x.start), x.start))
+    starts: list[int] = []
+    kept: list[Entity] = []  # sorted by start, non-overlapping
+    for ent in ranked:
+        i = bisect.bisect_left(starts, ent.start)
+        if i > 0 and kept[i - 1].end > ent.start:
+            continue
+        if i < len(kept) and kept[i].start < ent.end:
+            continue
+        starts.insert(i, ent.start)
+        kept.insert(i, ent)
+    return kept

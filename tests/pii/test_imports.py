@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_importing_the_package_loads_no_heavy_dependency() -> None:
+    code = (
+        "import sys; import genai_guard.pii, genai_guard.pii._stage_types; "
+        "heavy = ('presidio_analyzer', 'spacy', 'cryptography', 'phonenumbers', 'tldextract'); "
+        "print([m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC)},
+    )
+    assert out.stdout.strip() == "[]"

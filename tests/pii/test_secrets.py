@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from genai_guard import Category, Context
+from genai_guard.pii import SecretsDetector
+
+DET = SecretsDetector()
+A = "abcdEFGH1234ijklMNOP5678qrstUVWX90yzAB"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("key AKIAIOSFODNN7EXAMPLE here", "AWS_ACCESS_KEY"),
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_KEY"),
+        ("AIzaSyA1234567890abcdefghijklmnopqrstuv", "GCP_API_KEY"),
+        ('{"type": "service_account", "project_id": "x"}', "GCP_SERVICE_ACCOUNT"),
+        ("token ghp_" + A[:36], "GITHUB_TOKEN"),
+        ("xoxb-123456789012-123456789012-" + A[:24], "SLACK_TOKEN"),
+        ("OPENAI_API_KEY=sk-proj-" + A, "OPENAI_KEY"),
+        ("sk-ant-api03-" + A, "ANTHROPIC_KEY"),
+        ("stripe sk_live_" + A[:24], "STRIPE_KEY"),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIE...", "PRIVATE_KEY"),
+        (
+            "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+            "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "JWT",
+        ),
+        ("postgres://app:S3cr3tPass@db.internal:5432/prod", "CONNECTION_STRING_PASSWORD"),
+        ("password=hunter2hunter", "PASSWORD_ASSIGNMENT"),
+        ('client_secret = "' + A + '"', "GENERIC_KEY_ASSIGNMENT"),
+        (
+            "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=" + "A" * 86 + "==;",
+            "AZURE_STORAGE_KEY",
+        ),
+    ],
+)
+def test_finds_secret(text: str, kind: str) -> None:
+    found = DET.find(text)
+    assert f"secret.{kind}" in [f.rule_id for f in found]
+    assert all(f.category is Category.SECRET for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the sk-learn library is great",
+        "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "api_key = <your key here>",
+        "token_count = 1234567890123456",
+        "see https://example.com/docs for details",
+    ],
+)
+def test_benign_text_is_clean(text: str) -> None:
+    assert DET.find(text) == []
+
+
+def test_message_never_contains_the_secret() -> None:
+    (f,) = DET.check("key AKIAIOSFODNN7EXAMPLE", Context()).findings
+    assert "AKIAIOSFODNN7EXAMPLE" not in f.message
+    assert "AML.T0055" in f.atlas
