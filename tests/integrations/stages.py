@@ -1,5 +1,5 @@
-"""Small test stages: a keyword attack detector, an e-mail masker, a canary / system-prompt leak
-scanner (streaming) and a placeholder restorer (streaming). Stand-ins for the real stages."""
+"""Small test stages: a keyword attack detector, a canary / system-prompt leak scanner (streaming)
+and a naive placeholder restorer; `make_pipeline` uses the real PII masker and restorer."""
 
 from __future__ import annotations
 
@@ -30,28 +30,6 @@ def _attack(text: str, ctx: Context) -> Outcome:
             )
         )
     return Outcome()
-
-
-def _mask(text: str, ctx: Context) -> Outcome:
-    restorations: dict[str, str] = {}
-    known = {v: k for k, v in ctx.restorations.items()}
-    counter = len(ctx.restorations)
-
-    def sub(m: re.Match[str]) -> str:
-        nonlocal counter
-        value = m.group(0)
-        if value in known:
-            return known[value]
-        counter += 1
-        placeholder = f"<EMAIL_ADDRESS_{counter}>"
-        known[value] = placeholder
-        restorations[placeholder] = value
-        return placeholder
-
-    masked = _EMAIL.sub(sub, text)
-    if masked == text:
-        return Outcome()
-    return Outcome(text=masked, restorations=restorations)
 
 
 @dataclass
@@ -149,9 +127,17 @@ class Restorer:
 
 
 def make_pipeline(**settings: Any) -> Pipeline:
-    """Input: mask e-mails, detect the override phrase. Output: leak scan, restore."""
+    """Input: mask PII with the real masker, detect the override phrase.
+
+    Output: leak scan, then the real PII restorer (streams too).
+    """
+    from genai_guard.pii import PIIMasker, PIIRestorer
+
     return Pipeline(
-        [Step(stage(_mask, name="mask"), on_fail="modify"), stage(_attack, name="attack")],
-        [LeakValidator(), Step(Restorer(), on_fail="modify")],
+        [
+            Step(PIIMasker("mask", entities=("EMAIL_ADDRESS",)), on_fail="modify"),
+            stage(_attack, name="attack"),
+        ],
+        [LeakValidator(), Step(PIIRestorer("restore"), on_fail="modify")],
         settings=PolicySettings(**settings) if settings else None,
     )
