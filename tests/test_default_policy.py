@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 
 import pytest
@@ -14,10 +15,6 @@ from genai_guard import Action, Context, GuardBlocked, Pipeline
 PIPE = Pipeline.default()
 CTX = Context(conversation_id="conv-1", system_prompt="You are the helpdesk bot of Example Corp.")
 PROMPT = "Please write to jane.doe@example.com and call +1 415-555-0132 about order 1234."
-
-
-def _input() -> object:
-    return PIPE.check_input(PROMPT, CTX)
 
 
 def test_input_pii_is_masked() -> None:
@@ -36,7 +33,7 @@ def _answer(masked: str) -> str:
 
 def _chunks(text: str, cuts: list[int]) -> list[str]:
     points = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
-    return [text[a:b] for a, b in zip(points, points[1:], strict=False)]
+    return [text[a:b] for a, b in itertools.pairwise(points)]
 
 
 @settings(max_examples=60, deadline=None)
@@ -69,11 +66,13 @@ def test_async_stream_restores_too() -> None:
 def test_secret_in_output_blocks_before_release() -> None:
     d = PIPE.check_input("Show me an example config file.", CTX)
     key = "AKIA" + "IOSFODNN7EXAMPLE"
-    answer = f"Here you go.\naws_access_key_id = {key}\nregion = eu-west-1\n"
+    preamble = "Here is an example configuration for the client library.\n" * 8
+    answer = f"{preamble}aws_access_key_id = {key}\nregion = eu-west-1\n"
+    stream = PIPE.stream_output(
+        iter([answer[i : i + 5] for i in range(0, len(answer), 5)]), prompt=d
+    )
     released: list[str] = []
     with pytest.raises(GuardBlocked):
-        for piece in PIPE.stream_output(
-            iter([answer[i : i + 5] for i in range(0, len(answer), 5)]), prompt=d
-        ):
-            released.append(piece)
+        released.extend(stream)
+    assert released
     assert key not in "".join(released)
