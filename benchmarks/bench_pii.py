@@ -29,17 +29,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from _timing import percentiles_us, report, shared_texts  # noqa: E402
 from pii_corpus import Sample, generate  # noqa: E402
 
-ENTITIES = (
-    "CREDIT_CARD",
-    "CRYPTO",
-    "DATE_TIME",
-    "EMAIL_ADDRESS",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "PHONE_NUMBER",
-    "URL",
-    "US_SSN",
-)
+from genai_guard.pii._recognizers import DEFAULT_ENTITIES  # noqa: E402
+
+ENTITIES = DEFAULT_ENTITIES
 THRESHOLD = 0.4
 
 
