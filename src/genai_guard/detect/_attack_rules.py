@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 # Linear (a single character class with +): splits lowercased text into the words the triggers
 # are compared with. The stdlib engine is enough for it and has no per-call timeout overhead.
 _WORDS = re.compile(r"[a-z0-9_]+")
+_MAX_WINDOWS = 32
 
 
 def combine_scores(weights: Iterable[float]) -> float:
@@ -39,6 +40,72 @@ def combine_scores(weights: Iterable[float]) -> float:
     for w in weights:
         miss *= 1.0 - min(1.0, max(0.0, w))
     return 1.0 - miss
+
+
+def _trigger_positions(rule: CompiledRule, low: str, words: set[str]) -> list[int]:
+    """Where the rule's triggers occur in ``low``; stops early past ``_MAX_WINDOWS``."""
+    out: list[int] = []
+    needles = [w for w in rule.word_triggers if w in words]
+    needles.extend(s for s in rule.substring_triggers if s in low)
+    for needle in needles:
+        i = low.find(needle)
+        while i >= 0:
+            out.append(i)
+            if len(out) > _MAX_WINDOWS:
+                return out
+            i = low.find(needle, i + 1)
+    return out
+
+
+def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Merged ``[p - reach, p + reach]`` ranges in text coordinates; the whole part if none.
+
+    Many occurrences make one whole-part range: a single linear scan beats many small ones.
+    """
+    if not positions or len(positions) > _MAX_WINDOWS:
+        return [(lo, hi)]
+    out: list[tuple[int, int]] = []
+    for p in sorted(positions):
+        start, end = max(lo, lo + p - reach), min(hi, lo + p + reach)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _run_rule(
+    rule: CompiledRule,
+    target: str,
+    low: str,
+    words: set[str],
+    lo: int,
+    hi: int,
+    timeout: float,
+) -> tuple[Span, bool] | None:
+    """First match of ``rule`` in ``target[lo:hi]``; a timeout is a hit (fail closed).
+
+    ``low`` is the lowercased part ``[lo, hi)`` of the text (part coordinates); ``target`` is the
+    string the patterns run on, whose offset ``lo`` is the part's start.
+    """
+    try:
+        for pattern, word_lits, other_lits in rule.anchored:
+            for lit in (*[w for w in word_lits if w in words], *other_lits):
+                i = low.find(lit)
+                while i >= 0:
+                    m = pattern.match(target, lo + i, hi, timeout=timeout)
+                    if m is not None:
+                        return Span(m.start(), m.end()), False
+                    i = low.find(lit, i + 1)
+        if rule.floating is not None:
+            for start, end in _windows(_trigger_positions(rule, low, words), rule.reach, lo, hi):
+                m = rule.floating.search(target, start, end, timeout=timeout)
+                if m is not None:
+                    return Span(m.start(), m.end()), False
+    except TimeoutError:
+        logger.warning("attack rule %s timed out; counted as a hit", rule.id)
+        return Span(lo, hi), True
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +121,10 @@ class AttackRulesDetector:
 
     Every rule runs over the checked text and over every ``ctx.views`` item (decoded payloads from
     the sanitizers). A rule runs only when one of its trigger literals occurs in the lowercased
-    text (one word split and a handful of substring tests per text), so ordinary prompts run few
-    regexes. Texts longer than ``window_chars`` are scanned in overlapping windows, and at most
-    ``max_scan_chars`` characters (head and tail halves) of any text are scanned; the outcome's
+    text (one word split, a set intersection and a few substring tests per text), and then only
+    within ``reach`` characters of each trigger occurrence, so ordinary prompts run few regexes
+    over short spans and long texts cost time in proportion to their triggers. At most
+    ``max_scan_chars`` characters (head and tail halves) of a text are scanned; the outcome's
     ``data`` reports truncation. Each match runs with a ``regex`` timeout; a rule that times out
     counts as a hit (fail closed) and its finding says so in ``metadata``.
 
@@ -71,7 +139,6 @@ class AttackRulesDetector:
         rule_files: Paths of YAML rule files to add.
         disabled: Rule ids or id prefixes to leave out.
         timeout_s: Timeout of one regex match, in seconds.
-        window_chars: Length of the windows a long text is scanned in.
         max_scan_chars: Most characters scanned per text or view.
 
     Thread-safe: immutable after construction.
@@ -82,11 +149,11 @@ class AttackRulesDetector:
         "_ascii_subs",
         "_other_subs",
         "_word_index",
+        "_word_set",
         "max_scan_chars",
         "name",
         "rules",
         "timeout_s",
-        "window_chars",
     )
 
     def __init__(
@@ -98,15 +165,12 @@ class AttackRulesDetector:
         rule_files: Sequence[str | Path] = (),
         disabled: Sequence[str] = (),
         timeout_s: float = 0.05,
-        window_chars: int = 8192,
         max_scan_chars: int = 262_144,
     ) -> None:
         if timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
-        if window_chars < 256:
-            raise ValueError("window_chars must be at least 256")
-        if max_scan_chars < window_chars:
-            raise ValueError("max_scan_chars must be at least window_chars")
+        if max_scan_chars < 256:
+            raise ValueError("max_scan_chars must be at least 256")
         specs: list[RuleSpec | Mapping[str, Any]] = []
         if builtin:
             specs.extend(builtin_rule_specs())
@@ -116,7 +180,6 @@ class AttackRulesDetector:
         self.rules: tuple[CompiledRule, ...] = compile_rules(specs, disabled=disabled)
         self.name = name
         self.timeout_s = timeout_s
-        self.window_chars = window_chars
         self.max_scan_chars = max_scan_chars
         words: dict[str, list[int]] = {}
         ascii_subs: dict[str, list[int]] = {}
@@ -130,68 +193,50 @@ class AttackRulesDetector:
             for s in rule.substring_triggers:
                 (ascii_subs if s.isascii() else other_subs).setdefault(s, []).append(i)
         self._word_index: Mapping[str, tuple[int, ...]] = {k: tuple(v) for k, v in words.items()}
+        self._word_set = frozenset(words)
         self._ascii_subs = tuple((k, tuple(v)) for k, v in ascii_subs.items())
         self._other_subs = tuple((k, tuple(v)) for k, v in other_subs.items())
         self._always = tuple(always)
 
-    def _candidates(self, low: str) -> list[int]:
+    def _candidates(self, low: str, words: set[str]) -> list[int]:
+        """Indices of the rules whose triggers occur in ``low`` (``words`` are its words)."""
         found: set[int] = set(self._always)
         index = self._word_index
-        for w in set(_WORDS.findall(low)):
-            hit = index.get(w)
-            if hit is not None:
-                found.update(hit)
+        for w in self._word_set.intersection(words):
+            found.update(index[w])
         for s, idx in self._ascii_subs:
-            if s in low:
+            if not found.issuperset(idx) and s in low:
                 found.update(idx)
         if not low.isascii():
             for s, idx in self._other_subs:
-                if s in low:
+                if not found.issuperset(idx) and s in low:
                     found.update(idx)
         return sorted(found)
 
-    def _windows(self, text: str) -> Iterable[tuple[int, str]]:
-        n = len(text)
-        if n <= self.window_chars:
-            yield 0, text
-            return
-        overlap = 256
-        step = self.window_chars - overlap
-        if n <= self.max_scan_chars:
-            ranges = [(0, n)]
-        else:
-            half = self.max_scan_chars // 2
-            ranges = [(0, half), (n - half, n)]
-        for lo, hi in ranges:
-            start = lo
-            while start < hi:
-                end = min(hi, start + self.window_chars)
-                yield start, text[start:end]
-                if end >= hi:
-                    break
-                start += step
-
     def _scan(self, text: str, view: str | None, hits: list[_Hit]) -> None:
-        done: set[int] = set()
+        if len(text) > self.max_scan_chars:
+            half = self.max_scan_chars // 2
+            self._scan_part(text, 0, half, view, hits)
+            self._scan_part(text, len(text) - half, len(text), view, hits)
+        else:
+            self._scan_part(text, 0, len(text), view, hits)
+
+    def _scan_part(self, text: str, lo: int, hi: int, view: str | None, hits: list[_Hit]) -> None:
+        part = text[lo:hi]
+        low = part.lower()
+        if len(low) != len(part):  # a few characters change length when lowercased
+            low = "".join(c.lower()[:1] or c for c in part)
         rules = self.rules
         timeout = self.timeout_s
-        for offset, chunk in self._windows(text):
-            for i in self._candidates(chunk.lower()):
-                if i in done:
-                    continue
-                rule = rules[i]
-                for pattern in rule.patterns:
-                    try:
-                        m = pattern.search(chunk, timeout=timeout)
-                    except TimeoutError:
-                        logger.warning("attack rule %s timed out; counted as a hit", rule.id)
-                        hits.append(_Hit(rule, Span(offset, offset + len(chunk)), view, True))
-                        done.add(i)
-                        break
-                    if m is not None:
-                        hits.append(_Hit(rule, Span(offset + m.start(), offset + m.end()), view))
-                        done.add(i)
-                        break
+        words = set(_WORDS.findall(low))
+        for i in self._candidates(low, words):
+            rule = rules[i]
+            # Lowercase rules run over ``low`` (same length, so offsets agree) without IGNORECASE.
+            target, shift = (low, lo) if rule.on_lowercase else (text, 0)
+            hit = _run_rule(rule, target, low, words, lo - shift, hi - shift, timeout)
+            if hit is not None:
+                span = Span(hit[0].start + shift, hit[0].end + shift)
+                hits.append(_Hit(rule, span, view, hit[1]))
 
     def check(self, text: str, ctx: Context) -> Outcome:
         """Run the rules over ``text`` and ``ctx.views``."""

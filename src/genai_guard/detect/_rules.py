@@ -32,6 +32,7 @@ __all__ = [
     "RuleSpec",
     "builtin_rule_specs",
     "compile_rules",
+    "leading_literals",
     "load_rule_file",
 ]
 
@@ -47,6 +48,138 @@ _ID = regex.compile(
 )
 _WORD_TRIGGER = regex.compile(r"[a-z0-9_]{1,40}")
 _FLAGS = regex.IGNORECASE | regex.VERSION0
+_ESCAPE = regex.compile(r"\\.")
+
+
+_META = frozenset("()[]{}?*+|^$.\\")
+_QUANT = frozenset("?*+{")
+_LITERAL_ESCAPES = frozenset("./-'\"#:=<>!@%&,;~`")
+
+
+def _skip_group(p: str, i: int) -> int:
+    """Index just after the group that opens at ``p[i] == '('``; -1 if unbalanced."""
+    depth = 0
+    in_class = False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _split_alternatives(body: str) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    in_class = False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(body[start:i])
+            start = i + 1
+        i += 1
+    out.append(body[start:])
+    return out
+
+
+def _literal_prefix(alt: str) -> tuple[str, bool]:
+    """The literal an alternative starts with, and whether it is a whole word."""
+    lit: list[str] = []
+    i = 0
+    while i < len(alt):
+        c = alt[i]
+        if c == "\\" and i + 1 < len(alt) and alt[i + 1] in _LITERAL_ESCAPES:
+            lit.append(alt[i + 1])
+            i += 2
+        elif c not in _META and not c.isspace():
+            lit.append(c)
+            i += 1
+        else:
+            break
+    whole = i == len(alt) or alt[i].isspace() or alt[i : i + 2] in ("\\s", "\\b")
+    if i < len(alt) and alt[i] in _QUANT and lit:
+        lit.pop()  # the last character is optional or repeated
+        whole = False
+    text = "".join(lit).lower()
+    return text, whole and _WORD_TRIGGER.fullmatch(text) is not None
+
+
+def leading_literals(
+    pattern: str, *, min_len: int = 2
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The literals one of which every match of ``pattern`` starts with, or ``None``.
+
+    Returns ``(words, others)``: literals that are whole words (the detector first looks them up
+    in the text's word set) and other literals (looked for as substrings).
+
+    Understands an optional leading lookbehind, ``\\b``, a scoped ``(?-i:`` group and one
+    top-level alternation of literal-led branches. The detector finds these literals with
+    ``str.find`` and runs an anchored ``match`` at each, instead of a ``search``.
+    """
+    p = pattern
+    while True:
+        if p.startswith("\\b"):
+            p = p[2:]
+        elif p.startswith(("(?<!", "(?<=")):
+            end = _skip_group(p, 0)
+            if end < 0:
+                return None
+            p = p[end:]
+        elif p.startswith("(?-i:"):
+            end = _skip_group(p, 0)
+            if end < 0 or end != len(p):
+                return None
+            p = p[5:-1]
+        else:
+            break
+    if p.startswith("(?:"):
+        end = _skip_group(p, 0)
+        if end < 0 or (end < len(p) and p[end] in _QUANT):
+            return None
+        alts = _split_alternatives(p[3 : end - 1])
+    else:
+        alts = [p]
+    words: list[str] = []
+    others: list[str] = []
+    for alt in alts:
+        bounded = alt.startswith("\\b") or pattern.startswith(("\\b", "(?<", "(?-i:\\b"))
+        a = alt[2:] if alt.startswith("\\b") else alt
+        lit, whole = _literal_prefix(a)
+        if len(lit) < min_len:
+            return None
+        (words if whole and bounded else others).append(lit)
+    return tuple(dict.fromkeys(words)), tuple(dict.fromkeys(others))
+
+
+def _lowercase_only(pattern: str) -> bool:
+    """True if ``pattern`` has no uppercase letter outside escapes and no scoped case flag."""
+    if "(?-i" in pattern:
+        return False
+    return not any(c.isupper() for c in _ESCAPE.sub("", pattern))
 
 
 class RuleExamples(BaseModel):
@@ -69,7 +202,9 @@ class RuleSpec(BaseModel):
         patterns: ``regex`` patterns, matched case-insensitively; a hit on any is a hit of the rule.
         triggers: Lowercase literals, at least one of which must occur in the text before the
             patterns run. A trigger made of word characters matches a whole word; any other trigger
-            matches as a substring. Empty means the rule always runs.
+            matches as a substring. Empty means the rule always runs over the whole text.
+        reach: How far (in characters) a match may extend before or after a trigger; patterns run
+            only within ``reach`` of each trigger occurrence, which keeps long texts cheap.
         stride: STRIDE classes; ``owasp``: OWASP LLM 2025 ids; ``atlas``: MITRE ATLAS ids.
         examples: Positive and negative examples, run by the tests.
     """
@@ -82,6 +217,7 @@ class RuleSpec(BaseModel):
     weight: float = Field(gt=0.0, le=1.0)
     patterns: list[str] = Field(min_length=1)
     triggers: list[str] = Field(default_factory=list)
+    reach: int = Field(240, ge=16, le=20_000)
     stride: list[str] = Field(default_factory=list)
     owasp: list[str] = Field(default_factory=list)
     atlas: list[str] = Field(default_factory=list)
@@ -169,8 +305,12 @@ class CompiledRule:
     weight: float
     description: str
     patterns: tuple[regex.Pattern[str], ...]
+    anchored: tuple[tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...]], ...]
+    floating: regex.Pattern[str] | None
+    on_lowercase: bool
     word_triggers: frozenset[str]
     substring_triggers: tuple[str, ...]
+    reach: int
     threat: Threat | None
 
 
@@ -243,6 +383,19 @@ def compile_rules(
         if any(spec.id == d or spec.id.startswith(d + ".") for d in disabled):
             continue
         words = frozenset(t for t in spec.triggers if _WORD_TRIGGER.fullmatch(t))
+        # One alternation per rule scans a span once. Without uppercase letters it can run
+        # case-sensitively over the lowercased text, which is markedly faster than IGNORECASE.
+        lower_ok = all(_lowercase_only(p) for p in spec.patterns)
+        flags = regex.VERSION0 if lower_ok else _FLAGS
+        anchored: list[tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...]]] = []
+        rest: list[str] = []
+        for p in spec.patterns:
+            lits = leading_literals(p)
+            if lits is None:
+                rest.append(p)
+            else:
+                anchored.append((regex.compile(p, flags), *lits))
+        floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
         subs = tuple(t for t in spec.triggers if t not in words)
         out.append(
             CompiledRule(
@@ -252,8 +405,12 @@ def compile_rules(
                 weight=spec.weight,
                 description=spec.description,
                 patterns=tuple(regex.compile(p, _FLAGS) for p in spec.patterns),
+                anchored=tuple(anchored),
+                floating=floating,
+                on_lowercase=lower_ok,
                 word_triggers=words,
                 substring_triggers=subs,
+                reach=spec.reach,
                 threat=_threat(spec),
             )
         )

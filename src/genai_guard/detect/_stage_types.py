@@ -27,7 +27,6 @@ class AttackRulesOptions(BaseModel):
         default_factory=list, description="Rule ids or id prefixes to leave out."
     )
     timeout_s: float = Field(0.05, gt=0.0, le=10.0, description="Timeout of one regex match.")
-    window_chars: int = Field(8192, ge=256, description="Window length for long texts.")
     max_scan_chars: int = Field(
         262_144, ge=256, description="Most characters scanned per text or view."
     )
@@ -43,7 +42,6 @@ def _attack_rules(opts: AttackRulesOptions, step_id: str) -> Any:
         rule_files=opts.rule_files,
         disabled=opts.disabled,
         timeout_s=opts.timeout_s,
-        window_chars=opts.window_chars,
         max_scan_chars=opts.max_scan_chars,
     )
 
