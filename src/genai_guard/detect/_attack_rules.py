@@ -146,7 +146,9 @@ class AttackRulesDetector:
 
     __slots__ = (
         "_always",
-        "_ascii_subs",
+        "_sub_keys",
+        "_subs_by_key",
+        "_wordless_subs",
         "_other_subs",
         "_word_index",
         "_word_set",
@@ -194,8 +196,23 @@ class AttackRulesDetector:
                 (ascii_subs if s.isascii() else other_subs).setdefault(s, []).append(i)
         self._word_index: Mapping[str, tuple[int, ...]] = {k: tuple(v) for k, v in words.items()}
         self._word_set = frozenset(words)
-        self._ascii_subs = tuple((k, tuple(v)) for k, v in ascii_subs.items())
-        self._other_subs = tuple((k, tuple(v)) for k, v in other_subs.items())
+        by_key: dict[str, list[tuple[str, frozenset[str], frozenset[int]]]] = {}
+        wordless: list[tuple[str, frozenset[str], frozenset[int]]] = []
+        for k, v in ascii_subs.items():
+            tokens = _WORDS.findall(k)
+            entry = (k, frozenset(tokens), frozenset(v))
+            if tokens:
+                by_key.setdefault(max(tokens, key=len), []).append(entry)
+            else:
+                wordless.append(entry)
+        self._subs_by_key: Mapping[str, tuple[tuple[str, frozenset[str], frozenset[int]], ...]] = {
+            k: tuple(v) for k, v in by_key.items()
+        }
+        self._sub_keys = frozenset(by_key)
+        self._wordless_subs = tuple(wordless)
+        self._other_subs = tuple(
+            (k, frozenset(_WORDS.findall(k)), frozenset(v)) for k, v in other_subs.items()
+        )
         self._always = tuple(always)
 
     def _candidates(self, low: str, words: set[str]) -> list[int]:
@@ -204,12 +221,18 @@ class AttackRulesDetector:
         index = self._word_index
         for w in self._word_set.intersection(words):
             found.update(index[w])
-        for s, idx in self._ascii_subs:
+        # A substring trigger is looked for only when all its words are words of the text;
+        # triggers are filed under one of their words, so most are never looked at.
+        for key in self._sub_keys.intersection(words):
+            for s, tokens, idx in self._subs_by_key[key]:
+                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
+                    found.update(idx)
+        for s, _, idx in self._wordless_subs:
             if not found.issuperset(idx) and s in low:
                 found.update(idx)
         if not low.isascii():
-            for s, idx in self._other_subs:
-                if not found.issuperset(idx) and s in low:
+            for s, tokens, idx in self._other_subs:
+                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
                     found.update(idx)
         return sorted(found)
 
