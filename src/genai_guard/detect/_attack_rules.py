@@ -26,8 +26,22 @@ logger = logging.getLogger(__name__)
 
 # Linear (a single character class with +): splits lowercased text into the words the triggers
 # are compared with. The stdlib engine is enough for it and has no per-call timeout overhead.
-_WORDS = re.compile(r"[a-z0-9_]+")
+_WORDS = re.compile(r"[a-z0-9]+")
 _MAX_WINDOWS = 32
+# Words of a text that talks about attacks (a security article, a question about detectors).
+_DISCUSSION = re.compile(
+    r"\b(?:prompt[- ]injections?|jailbreak(?:s|ing)?|injection\s+attacks?|attackers?|adversarial"
+    r"|detect(?:or|ors|ion|s|ing)?|classifiers?|guardrails?|red[- ]team\w{0,3}|phrases?\s+like"
+    r"|examples?\s+of|such\s+as|known\s+as|called)\b"
+)
+_QUOTES = "\"“”«»„`"
+
+
+def _quoted(text: str, span: Span) -> bool:
+    """True when ``span`` starts inside a double-quoted (or backquoted) stretch of its line."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    before = text[line_start : span.start]
+    return sum(before.count(q) for q in _QUOTES) % 2 == 1
 
 
 def combine_scores(weights: Iterable[float]) -> float:
@@ -139,7 +153,9 @@ class AttackRulesDetector:
         rule_files: Paths of YAML rule files to add.
         disabled: Rule ids or id prefixes to leave out.
         timeout_s: Timeout of one regex match, in seconds.
-        max_scan_chars: Most characters scanned per text or view.
+        max_scan_chars: Most characters scanned per text or view (head and tail halves).
+        quoted_discount: Factor applied to a hit that sits inside double quotes in a text that
+            talks about attacks (a document quoting an attack to discuss it); 1.0 turns it off.
 
     Thread-safe: immutable after construction.
     """
@@ -154,6 +170,7 @@ class AttackRulesDetector:
         "_word_set",
         "max_scan_chars",
         "name",
+        "quoted_discount",
         "rules",
         "timeout_s",
     )
@@ -167,10 +184,13 @@ class AttackRulesDetector:
         rule_files: Sequence[str | Path] = (),
         disabled: Sequence[str] = (),
         timeout_s: float = 0.05,
-        max_scan_chars: int = 262_144,
+        max_scan_chars: int = 65_536,
+        quoted_discount: float = 0.5,
     ) -> None:
         if timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
+        if not 0.0 <= quoted_discount <= 1.0:
+            raise ValueError("quoted_discount must be in [0, 1]")
         if max_scan_chars < 256:
             raise ValueError("max_scan_chars must be at least 256")
         specs: list[RuleSpec | Mapping[str, Any]] = []
@@ -183,6 +203,7 @@ class AttackRulesDetector:
         self.name = name
         self.timeout_s = timeout_s
         self.max_scan_chars = max_scan_chars
+        self.quoted_discount = quoted_discount
         words: dict[str, list[int]] = {}
         ascii_subs: dict[str, list[int]] = {}
         other_subs: dict[str, list[int]] = {}
@@ -275,15 +296,25 @@ class AttackRulesDetector:
             return Outcome(data=data)
         findings: list[Finding] = []
         best: dict[Category, dict[str, float]] = {}
+        sources = {None: text} | {v.id: v.text for v in ctx.views}
+        discussed: dict[str | None, bool] = {}
         for h in hits:
             meta: dict[str, Any] = {"family": h.rule.family}
+            weight = h.rule.weight
             if h.timed_out:
                 meta["timeout"] = True
+            elif self.quoted_discount < 1.0:
+                src = sources[h.view]
+                if h.view not in discussed:
+                    discussed[h.view] = _DISCUSSION.search(src.lower()) is not None
+                if discussed[h.view] and _quoted(src, h.span):
+                    weight *= self.quoted_discount
+                    meta["quoted"] = True
             findings.append(
                 finding(
                     h.rule.id,
                     h.rule.category,
-                    h.rule.weight,
+                    weight,
                     span=h.span,
                     message=h.rule.description,
                     view=h.view,
@@ -292,7 +323,7 @@ class AttackRulesDetector:
                 )
             )
             fam = best.setdefault(h.rule.category, {})
-            fam[h.rule.family] = max(fam.get(h.rule.family, 0.0), h.rule.weight)
+            fam[h.rule.family] = max(fam.get(h.rule.family, 0.0), weight)
         for category, families in best.items():
             score = combine_scores(families.values())
             findings.append(

@@ -46,7 +46,7 @@ _ID = regex.compile(
     r"attack\.(goal_hijacking|guardrail_bypass|information_leakage|infrastructure_attack)"
     r"\.[a-z][a-z0-9_]{0,40}(?:\.[a-z][a-z0-9_]{0,40}){0,3}"
 )
-_WORD_TRIGGER = regex.compile(r"[a-z0-9_]{1,40}")
+_WORD_TRIGGER = regex.compile(r"[a-z0-9]{1,40}")
 _FLAGS = regex.IGNORECASE | regex.VERSION0
 _ESCAPE = regex.compile(r"\\.")
 

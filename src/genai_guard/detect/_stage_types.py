@@ -28,7 +28,13 @@ class AttackRulesOptions(BaseModel):
     )
     timeout_s: float = Field(0.05, gt=0.0, le=10.0, description="Timeout of one regex match.")
     max_scan_chars: int = Field(
-        262_144, ge=256, description="Most characters scanned per text or view."
+        65_536, ge=256, description="Most characters scanned per text or view (head and tail)."
+    )
+    quoted_discount: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Score factor for a quoted attack inside a text that discusses attacks.",
     )
 
 
@@ -43,6 +49,7 @@ def _attack_rules(opts: AttackRulesOptions, step_id: str) -> Any:
         disabled=opts.disabled,
         timeout_s=opts.timeout_s,
         max_scan_chars=opts.max_scan_chars,
+        quoted_discount=opts.quoted_discount,
     )
 
 
