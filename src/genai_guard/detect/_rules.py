@@ -156,11 +156,11 @@ def leading_literals(
             p = p[5:-1]
         else:
             break
-    if p.startswith("(?:"):
+    if p.startswith(("(?:", "(?-i:")):
         end = _skip_group(p, 0)
         if end < 0 or (end < len(p) and p[end] in _QUANT):
             return None
-        alts = _split_alternatives(p[3 : end - 1])
+        alts = _split_alternatives(p[p.index(":") + 1 : end - 1])
     else:
         alts = [p]
     words: list[str] = []
