@@ -149,11 +149,6 @@ def leading_literals(
             if end < 0:
                 return None
             p = p[end:]
-        elif p.startswith("(?-i:"):
-            end = _skip_group(p, 0)
-            if end < 0 or end != len(p):
-                return None
-            p = p[5:-1]
         else:
             break
     if p.startswith(("(?:", "(?-i:")):
