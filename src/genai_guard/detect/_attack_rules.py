@@ -34,7 +34,7 @@ _DISCUSSION = re.compile(
     r"|detect(?:or|ors|ion|s|ing)?|classifiers?|guardrails?|red[- ]team\w{0,3}|phrases?\s+like"
     r"|examples?\s+of|such\s+as|known\s+as|called)\b"
 )
-_QUOTES = "\"“”«»„`"
+_QUOTES = '"“”«»„`'
 
 
 def _quoted(text: str, span: Span) -> bool:
@@ -88,7 +88,7 @@ def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[i
     return out
 
 
-def _run_rule(
+def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost per call
     rule: CompiledRule,
     target: str,
     low: str,
@@ -162,12 +162,12 @@ class AttackRulesDetector:
 
     __slots__ = (
         "_always",
+        "_other_subs",
         "_sub_keys",
         "_subs_by_key",
-        "_wordless_subs",
-        "_other_subs",
         "_word_index",
         "_word_set",
+        "_wordless_subs",
         "max_scan_chars",
         "name",
         "quoted_discount",

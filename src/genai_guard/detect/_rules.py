@@ -2,8 +2,8 @@
 
 A rule file is YAML with a ``category`` and a list of ``rules``; each rule has a stable dotted id
 ``attack.<category>.<family>[.<name>]``, patterns for the ``regex`` module, a weight, a one-line
-description, its taxonomy ids, the literal ``triggers`` that gate it (a cheap prefilter) and at least
-two positive and two negative examples. The files shipped in ``genai_guard/detect/rules/`` are
+description, its taxonomy ids, the literal ``triggers`` that gate it (a cheap prefilter) and at
+least two positive and two negative examples. The files shipped in ``genai_guard/detect/rules/`` are
 package data, read when a detector is built, never at import time.
 """
 
@@ -131,12 +131,12 @@ def _literal_prefix(alt: str) -> tuple[str, bool]:
 def leading_literals(
     pattern: str, *, min_len: int = 2
 ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The literals one of which every match of ``pattern`` starts with, or ``None``.
+    r"""The literals one of which every match of ``pattern`` starts with, or ``None``.
 
     Returns ``(words, others)``: literals that are whole words (the detector first looks them up
     in the text's word set) and other literals (looked for as substrings).
 
-    Understands an optional leading lookbehind, ``\\b``, a scoped ``(?-i:`` group and one
+    Understands an optional leading lookbehind, ``\b``, a scoped ``(?-i:`` group and one
     top-level alternation of literal-led branches. The detector finds these literals with
     ``str.find`` and runs an anchored ``match`` at each, instead of a ``search``.
     """
