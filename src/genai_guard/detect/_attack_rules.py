@@ -93,6 +93,7 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
     target: str,
     low: str,
     words: set[str],
+    is_ascii: bool,
     lo: int,
     hi: int,
     timeout: float,
@@ -103,8 +104,12 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
     string the patterns run on, whose offset ``lo`` is the part's start.
     """
     try:
-        for pattern, word_lits, other_lits in rule.anchored:
-            for lit in (*[w for w in word_lits if w in words], *other_lits):
+        for pattern, word_lits, ascii_lits, other_lits in rule.anchored:
+            present = [w for w in word_lits if w in words]
+            present.extend(ascii_lits)
+            if other_lits and not is_ascii:
+                present.extend(other_lits)
+            for lit in present:
                 i = low.find(lit)
                 while i >= 0:
                     m = pattern.match(target, lo + i, hi, timeout=timeout)
@@ -273,11 +278,12 @@ class AttackRulesDetector:
         rules = self.rules
         timeout = self.timeout_s
         words = set(_WORDS.findall(low))
+        is_ascii = low.isascii()
         for i in self._candidates(low, words):
             rule = rules[i]
             # Lowercase rules run over ``low`` (same length, so offsets agree) without IGNORECASE.
             target, shift = (low, lo) if rule.on_lowercase else (text, 0)
-            hit = _run_rule(rule, target, low, words, lo - shift, hi - shift, timeout)
+            hit = _run_rule(rule, target, low, words, is_ascii, lo - shift, hi - shift, timeout)
             if hit is not None:
                 span = Span(hit[0].start + shift, hit[0].end + shift)
                 hits.append(_Hit(rule, span, view, hit[1]))

@@ -300,7 +300,7 @@ class CompiledRule:
     weight: float
     description: str
     patterns: tuple[regex.Pattern[str], ...]
-    anchored: tuple[tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...]], ...]
+    anchored: tuple[tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]
     floating: regex.Pattern[str] | None
     on_lowercase: bool
     word_triggers: frozenset[str]
@@ -382,14 +382,19 @@ def compile_rules(
         # case-sensitively over the lowercased text, which is markedly faster than IGNORECASE.
         lower_ok = all(_lowercase_only(p) for p in spec.patterns)
         flags = regex.VERSION0 if lower_ok else _FLAGS
-        anchored: list[tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...]]] = []
+        anchored: list[
+            tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+        ] = []
         rest: list[str] = []
         for p in spec.patterns:
             lits = leading_literals(p)
             if lits is None:
                 rest.append(p)
             else:
-                anchored.append((regex.compile(p, flags), *lits))
+                words_, others = lits
+                ascii_others = tuple(o for o in others if o.isascii())
+                other_others = tuple(o for o in others if not o.isascii())
+                anchored.append((regex.compile(p, flags), words_, ascii_others, other_others))
         floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
         subs = tuple(t for t in spec.triggers if t not in words)
         out.append(
