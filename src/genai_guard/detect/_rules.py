@@ -300,7 +300,9 @@ class CompiledRule:
     weight: float
     description: str
     patterns: tuple[regex.Pattern[str], ...]
-    anchored: tuple[tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]
+    anchored: tuple[
+        tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...
+    ]
     floating: regex.Pattern[str] | None
     on_lowercase: bool
     word_triggers: frozenset[str]
