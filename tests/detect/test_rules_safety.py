@@ -58,6 +58,18 @@ _PIECES = [
     "ignorez ",
     "инструкции ",
     "忽略",
+    "](",
+    "({",
+    "fooBar ",
+    "sure ",
+    "mixМикс ",
+    "! ",
+    "<|",
+    "two ",
+    "first ",
+    "Answer: ",
+    "a = b + c ",
+    "<img src=http://x/?q=",
 ]
 _HOSTILE = st.lists(st.sampled_from(_PIECES), max_size=2500).map("".join)
 
