@@ -66,6 +66,11 @@ ATLAS: Mapping[str, str] = MappingProxyType(
         "AML.T0068": "LLM Prompt Obfuscation",
         "AML.T0077": "LLM Response Rendering",
         "AML.T0010": "AI Supply Chain Compromise",
+        "AML.T0025": "Exfiltration via Cyber Means",
+        "AML.T0049": "Exploit Public-Facing Application",
+        "AML.T0053": "AI Agent Tool Invocation",
+        "AML.T0070": "RAG Poisoning",
+        "AML.T0086": "Exfiltration via AI Agent Tool Invocation",
     }
 )
 

@@ -2,6 +2,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
 from genai_guard.protocols import StageType
 
-STAGE_TYPES: tuple[StageType, ...] = ()
+__all__ = ["STAGE_TYPES", "AttackRulesOptions"]
+
+
+class AttackRulesOptions(BaseModel):
+    """Options of the ``attack_rules`` stage type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    builtin: bool = Field(True, description="Load the rules shipped with genai-guard.")
+    extra_rules: list[dict[str, Any]] = Field(
+        default_factory=list, description="More rules, inline, in the rule format."
+    )
+    rule_files: list[str] = Field(
+        default_factory=list, description="Paths of YAML rule files to add."
+    )
+    disabled: list[str] = Field(
+        default_factory=list, description="Rule ids or id prefixes to leave out."
+    )
+    timeout_s: float = Field(0.05, gt=0.0, le=10.0, description="Timeout of one regex match.")
+    max_scan_chars: int = Field(
+        65_536, ge=256, description="Most characters scanned per text or view (head and tail)."
+    )
+    quoted_discount: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Score factor for a quoted attack inside a text that discusses attacks.",
+    )
+
+
+def _attack_rules(opts: AttackRulesOptions, step_id: str) -> Any:
+    from genai_guard.detect._attack_rules import AttackRulesDetector  # noqa: PLC0415 - lazy
+
+    return AttackRulesDetector(
+        name=step_id,
+        builtin=opts.builtin,
+        extra_rules=opts.extra_rules,
+        rule_files=opts.rule_files,
+        disabled=opts.disabled,
+        timeout_s=opts.timeout_s,
+        max_scan_chars=opts.max_scan_chars,
+        quoted_discount=opts.quoted_discount,
+    )
+
+
+STAGE_TYPES: tuple[StageType, ...] = (
+    StageType(
+        name="attack_rules",
+        options=AttackRulesOptions,
+        factory=_attack_rules,
+        kind="detector",
+        description="Prompt-attack rules in four categories over the text and decoded views.",
+    ),
+)

@@ -1,0 +1,347 @@
+"""``AttackRulesDetector``: fast, explainable prompt-attack rules over text and decoded views."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from genai_guard._results import Category, Finding, Outcome, Span
+from genai_guard.context import Context
+from genai_guard.detect._rules import (
+    CompiledRule,
+    RuleSpec,
+    builtin_rule_specs,
+    compile_rules,
+    load_rule_file,
+)
+from genai_guard.taxonomy import finding
+
+__all__ = ["AttackRulesDetector", "combine_scores"]
+
+logger = logging.getLogger(__name__)
+
+# Linear (a single character class with +): splits lowercased text into the words the triggers
+# are compared with. The stdlib engine is enough for it and has no per-call timeout overhead.
+_WORDS = re.compile(r"[a-z0-9]+")
+_MAX_WINDOWS = 32
+# Words of a text that talks about attacks (a security article, a question about detectors).
+_DISCUSSION = re.compile(
+    r"\b(?:prompt[- ]injections?|jailbreak(?:s|ing)?|injection\s+attacks?|attackers?|adversarial"
+    r"|detect(?:or|ors|ion|s|ing)?|classifiers?|guardrails?|red[- ]team\w{0,3}|phrases?\s+like"
+    r"|examples?\s+of|such\s+as|known\s+as|called)\b"
+)
+_QUOTES = '"“”«»„`'
+
+
+def _quoted(text: str, span: Span) -> bool:
+    """True when ``span`` starts inside a double-quoted (or backquoted) stretch of its line."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    before = text[line_start : span.start]
+    return sum(before.count(q) for q in _QUOTES) % 2 == 1
+
+
+def combine_scores(weights: Iterable[float]) -> float:
+    """Noisy-OR of independent pieces of evidence: ``1 - prod(1 - w)``.
+
+    The detector feeds it the strongest hit of each rule family, so several families agreeing
+    raise the score while near-duplicate rules of one family do not.
+    """
+    miss = 1.0
+    for w in weights:
+        miss *= 1.0 - min(1.0, max(0.0, w))
+    return 1.0 - miss
+
+
+def _trigger_positions(rule: CompiledRule, low: str, words: set[str]) -> list[int]:
+    """Where the rule's triggers occur in ``low``; stops early past ``_MAX_WINDOWS``."""
+    out: list[int] = []
+    needles = [w for w in rule.word_triggers if w in words]
+    needles.extend(s for s in rule.substring_triggers if s in low)
+    for needle in needles:
+        i = low.find(needle)
+        while i >= 0:
+            out.append(i)
+            if len(out) > _MAX_WINDOWS:
+                return out
+            i = low.find(needle, i + 1)
+    return out
+
+
+def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Merged ``[p - reach, p + reach]`` ranges in text coordinates; the whole part if none.
+
+    Many occurrences make one whole-part range: a single linear scan beats many small ones.
+    """
+    if not positions or len(positions) > _MAX_WINDOWS:
+        return [(lo, hi)]
+    out: list[tuple[int, int]] = []
+    for p in sorted(positions):
+        start, end = max(lo, lo + p - reach), min(hi, lo + p + reach)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost per call
+    rule: CompiledRule,
+    target: str,
+    low: str,
+    words: set[str],
+    is_ascii: bool,
+    lo: int,
+    hi: int,
+    timeout: float,
+) -> tuple[Span, bool] | None:
+    """First match of ``rule`` in ``target[lo:hi]``; a timeout is a hit (fail closed).
+
+    ``low`` is the lowercased part ``[lo, hi)`` of the text (part coordinates); ``target`` is the
+    string the patterns run on, whose offset ``lo`` is the part's start.
+    """
+    try:
+        for pattern, word_lits, ascii_lits, other_lits in rule.anchored:
+            present = [w for w in word_lits if w in words]
+            present.extend(ascii_lits)
+            if other_lits and not is_ascii:
+                present.extend(other_lits)
+            for lit in present:
+                i = low.find(lit)
+                while i >= 0:
+                    m = pattern.match(target, lo + i, hi, timeout=timeout)
+                    if m is not None:
+                        return Span(m.start(), m.end()), False
+                    i = low.find(lit, i + 1)
+        if rule.floating is not None:
+            for start, end in _windows(_trigger_positions(rule, low, words), rule.reach, lo, hi):
+                m = rule.floating.search(target, start, end, timeout=timeout)
+                if m is not None:
+                    return Span(m.start(), m.end()), False
+    except TimeoutError:
+        logger.warning("attack rule %s timed out; counted as a hit", rule.id)
+        return Span(lo, hi), True
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    rule: CompiledRule
+    span: Span
+    view: str | None
+    timed_out: bool = False
+
+
+class AttackRulesDetector:
+    """Prompt-attack rules in four categories, with a combined score per category.
+
+    Every rule runs over the checked text and over every ``ctx.views`` item (decoded payloads from
+    the sanitizers). A rule runs only when one of its trigger literals occurs in the lowercased
+    text (one word split, a set intersection and a few substring tests per text), and then only
+    within ``reach`` characters of each trigger occurrence, so ordinary prompts run few regexes
+    over short spans and long texts cost time in proportion to their triggers. At most
+    ``max_scan_chars`` characters (head and tail halves) of a text are scanned; the outcome's
+    ``data`` reports truncation. Each match runs with a ``regex`` timeout; a rule that times out
+    counts as a hit (fail closed) and its finding says so in ``metadata``.
+
+    Findings: one per rule hit (``rule_id`` = the rule's id, ``score`` = its weight, ``span`` in the
+    text or the view) and one per category hit, ``attack.<category>``, whose score is the noisy-OR
+    of the strongest hit of each family in that category (see ``combine_scores``).
+
+    Args:
+        name: Stage name (the policy step id).
+        builtin: Load the rules shipped with genai-guard.
+        extra_rules: More rules, as mappings in the rule format.
+        rule_files: Paths of YAML rule files to add.
+        disabled: Rule ids or id prefixes to leave out.
+        timeout_s: Timeout of one regex match, in seconds.
+        max_scan_chars: Most characters scanned per text or view (head and tail halves).
+        quoted_discount: Factor applied to a hit that sits inside double quotes in a text that
+            talks about attacks (a document quoting an attack to discuss it); 1.0 turns it off.
+
+    Thread-safe: immutable after construction.
+    """
+
+    __slots__ = (
+        "_always",
+        "_other_subs",
+        "_sub_keys",
+        "_subs_by_key",
+        "_word_index",
+        "_word_set",
+        "_wordless_subs",
+        "max_scan_chars",
+        "name",
+        "quoted_discount",
+        "rules",
+        "timeout_s",
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str = "attack_rules",
+        builtin: bool = True,
+        extra_rules: Sequence[RuleSpec | Mapping[str, Any]] = (),
+        rule_files: Sequence[str | Path] = (),
+        disabled: Sequence[str] = (),
+        timeout_s: float = 0.05,
+        max_scan_chars: int = 65_536,
+        quoted_discount: float = 0.5,
+    ) -> None:
+        if timeout_s <= 0:
+            raise ValueError("timeout_s must be positive")
+        if not 0.0 <= quoted_discount <= 1.0:
+            raise ValueError("quoted_discount must be in [0, 1]")
+        if max_scan_chars < 256:
+            raise ValueError("max_scan_chars must be at least 256")
+        specs: list[RuleSpec | Mapping[str, Any]] = []
+        if builtin:
+            specs.extend(builtin_rule_specs())
+        for path in rule_files:
+            specs.extend(load_rule_file(path))
+        specs.extend(extra_rules)
+        self.rules: tuple[CompiledRule, ...] = compile_rules(specs, disabled=disabled)
+        self.name = name
+        self.timeout_s = timeout_s
+        self.max_scan_chars = max_scan_chars
+        self.quoted_discount = quoted_discount
+        words: dict[str, list[int]] = {}
+        ascii_subs: dict[str, list[int]] = {}
+        other_subs: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, rule in enumerate(self.rules):
+            if not rule.word_triggers and not rule.substring_triggers:
+                always.append(i)
+            for w in rule.word_triggers:
+                words.setdefault(w, []).append(i)
+            for s in rule.substring_triggers:
+                (ascii_subs if s.isascii() else other_subs).setdefault(s, []).append(i)
+        self._word_index: Mapping[str, tuple[int, ...]] = {k: tuple(v) for k, v in words.items()}
+        self._word_set = frozenset(words)
+        by_key: dict[str, list[tuple[str, frozenset[str], frozenset[int]]]] = {}
+        wordless: list[tuple[str, frozenset[str], frozenset[int]]] = []
+        for k, v in ascii_subs.items():
+            tokens = _WORDS.findall(k)
+            entry = (k, frozenset(tokens), frozenset(v))
+            if tokens:
+                by_key.setdefault(max(tokens, key=len), []).append(entry)
+            else:
+                wordless.append(entry)
+        self._subs_by_key: Mapping[str, tuple[tuple[str, frozenset[str], frozenset[int]], ...]] = {
+            k: tuple(v) for k, v in by_key.items()
+        }
+        self._sub_keys = frozenset(by_key)
+        self._wordless_subs = tuple(wordless)
+        self._other_subs = tuple(
+            (k, frozenset(_WORDS.findall(k)), frozenset(v)) for k, v in other_subs.items()
+        )
+        self._always = tuple(always)
+
+    def _candidates(self, low: str, words: set[str]) -> list[int]:
+        """Indices of the rules whose triggers occur in ``low`` (``words`` are its words)."""
+        found: set[int] = set(self._always)
+        index = self._word_index
+        for w in self._word_set.intersection(words):
+            found.update(index[w])
+        # A substring trigger is looked for only when all its words are words of the text;
+        # triggers are filed under one of their words, so most are never looked at.
+        for key in self._sub_keys.intersection(words):
+            for s, tokens, idx in self._subs_by_key[key]:
+                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
+                    found.update(idx)
+        for s, _, idx in self._wordless_subs:
+            if not found.issuperset(idx) and s in low:
+                found.update(idx)
+        if not low.isascii():
+            for s, tokens, idx in self._other_subs:
+                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
+                    found.update(idx)
+        return sorted(found)
+
+    def _scan(self, text: str, view: str | None, hits: list[_Hit]) -> None:
+        if len(text) > self.max_scan_chars:
+            half = self.max_scan_chars // 2
+            self._scan_part(text, 0, half, view, hits)
+            self._scan_part(text, len(text) - half, len(text), view, hits)
+        else:
+            self._scan_part(text, 0, len(text), view, hits)
+
+    def _scan_part(self, text: str, lo: int, hi: int, view: str | None, hits: list[_Hit]) -> None:
+        part = text[lo:hi]
+        low = part.lower()
+        if len(low) != len(part):  # a few characters change length when lowercased
+            low = "".join(c.lower()[:1] or c for c in part)
+        rules = self.rules
+        timeout = self.timeout_s
+        words = set(_WORDS.findall(low))
+        is_ascii = low.isascii()
+        for i in self._candidates(low, words):
+            rule = rules[i]
+            # Lowercase rules run over ``low`` (same length, so offsets agree) without IGNORECASE.
+            target, shift = (low, lo) if rule.on_lowercase else (text, 0)
+            hit = _run_rule(rule, target, low, words, is_ascii, lo - shift, hi - shift, timeout)
+            if hit is not None:
+                span = Span(hit[0].start + shift, hit[0].end + shift)
+                hits.append(_Hit(rule, span, view, hit[1]))
+
+    def check(self, text: str, ctx: Context) -> Outcome:
+        """Run the rules over ``text`` and ``ctx.views``."""
+        hits: list[_Hit] = []
+        self._scan(text, None, hits)
+        for v in ctx.views:
+            self._scan(v.text, v.id, hits)
+        truncated = len(text) > self.max_scan_chars or any(
+            len(v.text) > self.max_scan_chars for v in ctx.views
+        )
+        data = {"truncated": True, "max_scan_chars": self.max_scan_chars} if truncated else None
+        if not hits:
+            return Outcome(data=data)
+        findings: list[Finding] = []
+        best: dict[Category, dict[str, float]] = {}
+        sources = {None: text} | {v.id: v.text for v in ctx.views}
+        discussed: dict[str | None, bool] = {}
+        for h in hits:
+            meta: dict[str, Any] = {"family": h.rule.family}
+            weight = h.rule.weight
+            if h.timed_out:
+                meta["timeout"] = True
+            elif self.quoted_discount < 1.0:
+                src = sources[h.view]
+                if h.view not in discussed:
+                    discussed[h.view] = _DISCUSSION.search(src.lower()) is not None
+                if discussed[h.view] and _quoted(src, h.span):
+                    weight *= self.quoted_discount
+                    meta["quoted"] = True
+            findings.append(
+                finding(
+                    h.rule.id,
+                    h.rule.category,
+                    weight,
+                    span=h.span,
+                    message=h.rule.description,
+                    view=h.view,
+                    threat=h.rule.threat,
+                    metadata=meta,
+                )
+            )
+            fam = best.setdefault(h.rule.category, {})
+            fam[h.rule.family] = max(fam.get(h.rule.family, 0.0), weight)
+        for category, families in best.items():
+            score = combine_scores(families.values())
+            findings.append(
+                finding(
+                    f"attack.{category.value}",
+                    category,
+                    score,
+                    message=(
+                        f"{category.value}: {len(families)} rule "
+                        f"{'family' if len(families) == 1 else 'families'} matched"
+                    ),
+                    metadata={"families": sorted(families)},
+                )
+            )
+        return Outcome(findings=tuple(findings), data=data)

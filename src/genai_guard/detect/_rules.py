@@ -1,0 +1,420 @@
+"""Prompt-attack rules: the data format, its validation and compilation.
+
+A rule file is YAML with a ``category`` and a list of ``rules``; each rule has a stable dotted id
+``attack.<category>.<family>[.<name>]``, patterns for the ``regex`` module, a weight, a one-line
+description, its taxonomy ids, the literal ``triggers`` that gate it (a cheap prefilter) and at
+least two positive and two negative examples. The files shipped in ``genai_guard/detect/rules/`` are
+package data, read when a detector is built, never at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from genai_guard._results import Category
+from genai_guard.errors import ConfigurationError
+from genai_guard.taxonomy import ATLAS, OWASP_LLM_2025, STRIDE, Threat
+
+__all__ = [
+    "AttackCategory",
+    "CompiledRule",
+    "RuleExamples",
+    "RuleFile",
+    "RuleSpec",
+    "builtin_rule_specs",
+    "compile_rules",
+    "leading_literals",
+    "load_rule_file",
+]
+
+logger = logging.getLogger(__name__)
+
+AttackCategory = Literal[
+    "goal_hijacking", "guardrail_bypass", "information_leakage", "infrastructure_attack"
+]
+
+_ID = regex.compile(
+    r"attack\.(goal_hijacking|guardrail_bypass|information_leakage|infrastructure_attack)"
+    r"\.[a-z][a-z0-9_]{0,40}(?:\.[a-z][a-z0-9_]{0,40}){0,3}"
+)
+_WORD_TRIGGER = regex.compile(r"[a-z0-9]{1,40}")
+_FLAGS = regex.IGNORECASE | regex.VERSION0
+_ESCAPE = regex.compile(r"\\.")
+
+
+_META = frozenset("()[]{}?*+|^$.\\")
+_QUANT = frozenset("?*+{")
+_LITERAL_ESCAPES = frozenset("./-'\"#:=<>!@%&,;~`")
+
+
+def _skip_group(p: str, i: int) -> int:
+    """Index just after the group that opens at ``p[i] == '('``; -1 if unbalanced."""
+    depth = 0
+    in_class = False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _split_alternatives(body: str) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    in_class = False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(body[start:i])
+            start = i + 1
+        i += 1
+    out.append(body[start:])
+    return out
+
+
+def _literal_prefix(alt: str) -> tuple[str, bool]:
+    """The literal an alternative starts with, and whether it is a whole word."""
+    lit: list[str] = []
+    i = 0
+    while i < len(alt):
+        c = alt[i]
+        if c == "\\" and i + 1 < len(alt) and alt[i + 1] in _LITERAL_ESCAPES:
+            lit.append(alt[i + 1])
+            i += 2
+        elif c not in _META and not c.isspace():
+            lit.append(c)
+            i += 1
+        else:
+            break
+    whole = i == len(alt) or alt[i].isspace() or alt[i : i + 2] in ("\\s", "\\b")
+    if i < len(alt) and alt[i] in _QUANT and lit:
+        lit.pop()  # the last character is optional or repeated
+        whole = False
+    text = "".join(lit).lower()
+    return text, whole and _WORD_TRIGGER.fullmatch(text) is not None
+
+
+def leading_literals(
+    pattern: str, *, min_len: int = 2
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    r"""The literals one of which every match of ``pattern`` starts with, or ``None``.
+
+    Returns ``(words, others)``: literals that are whole words (the detector first looks them up
+    in the text's word set) and other literals (looked for as substrings).
+
+    Understands an optional leading lookbehind, ``\b``, a scoped ``(?-i:`` group and one
+    top-level alternation of literal-led branches. The detector finds these literals with
+    ``str.find`` and runs an anchored ``match`` at each, instead of a ``search``.
+    """
+    p = pattern
+    while True:
+        if p.startswith("\\b"):
+            p = p[2:]
+        elif p.startswith(("(?<!", "(?<=")):
+            end = _skip_group(p, 0)
+            if end < 0:
+                return None
+            p = p[end:]
+        else:
+            break
+    if p.startswith(("(?:", "(?-i:")):
+        end = _skip_group(p, 0)
+        if end < 0 or (end < len(p) and p[end] in _QUANT):
+            return None
+        alts = _split_alternatives(p[p.index(":") + 1 : end - 1])
+    else:
+        alts = [p]
+    words: list[str] = []
+    others: list[str] = []
+    for alt in alts:
+        bounded = alt.startswith("\\b") or pattern.startswith(("\\b", "(?<", "(?-i:\\b"))
+        a = alt[2:] if alt.startswith("\\b") else alt
+        lit, whole = _literal_prefix(a)
+        if len(lit) < min_len:
+            return None
+        (words if whole and bounded else others).append(lit)
+    return tuple(dict.fromkeys(words)), tuple(dict.fromkeys(others))
+
+
+def _lowercase_only(pattern: str) -> bool:
+    """True if ``pattern`` has no uppercase letter outside escapes and no scoped case flag."""
+    if "(?-i" in pattern:
+        return False
+    return not any(c.isupper() for c in _ESCAPE.sub("", pattern))
+
+
+class RuleExamples(BaseModel):
+    """Texts a rule must match (``positive``) and must not match (``negative``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    positive: list[str] = Field(min_length=2)
+    negative: list[str] = Field(min_length=2)
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in a rule file or a policy.
+
+    Attributes:
+        id: Stable dotted id ``attack.<category>.<family>[.<name>]``.
+        category: One of the four attack classes; must match the id.
+        description: One line for humans; it becomes the finding message.
+        weight: The score of a hit, in ``(0, 1]``.
+        patterns: ``regex`` patterns, matched case-insensitively; a hit on any is a hit of the rule.
+        triggers: Lowercase literals, at least one of which must occur in the text before the
+            patterns run. A trigger made of word characters matches a whole word; any other trigger
+            matches as a substring. Empty means the rule always runs over the whole text.
+        reach: How far (in characters) a match may extend before or after a trigger; patterns run
+            only within ``reach`` of each trigger occurrence, which keeps long texts cheap.
+        stride: STRIDE classes; ``owasp``: OWASP LLM 2025 ids; ``atlas``: MITRE ATLAS ids.
+        examples: Positive and negative examples, run by the tests.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    category: AttackCategory
+    description: str = Field(min_length=1, max_length=200)
+    weight: float = Field(gt=0.0, le=1.0)
+    patterns: list[str] = Field(min_length=1)
+    triggers: list[str] = Field(default_factory=list)
+    reach: int = Field(240, ge=16, le=20_000)
+    stride: list[str] = Field(default_factory=list)
+    owasp: list[str] = Field(default_factory=list)
+    atlas: list[str] = Field(default_factory=list)
+    examples: RuleExamples
+
+    @field_validator("description")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        if "\n" in v.strip():
+            raise ValueError("description must be one line")
+        return v.strip()
+
+    @field_validator("triggers")
+    @classmethod
+    def _lowercase(cls, v: list[str]) -> list[str]:
+        for t in v:
+            if not t or t != t.lower():
+                raise ValueError(f"trigger {t!r} must be a non-empty lowercase literal")
+        return v
+
+    @field_validator("stride")
+    @classmethod
+    def _stride(cls, v: list[str]) -> list[str]:
+        bad = [s for s in v if s not in STRIDE]
+        if bad:
+            raise ValueError(f"unknown STRIDE class(es) {bad}")
+        return v
+
+    @field_validator("owasp")
+    @classmethod
+    def _owasp(cls, v: list[str]) -> list[str]:
+        bad = [s for s in v if s not in OWASP_LLM_2025]
+        if bad:
+            raise ValueError(f"unknown OWASP LLM 2025 id(s) {bad}")
+        return v
+
+    @field_validator("atlas")
+    @classmethod
+    def _atlas(cls, v: list[str]) -> list[str]:
+        bad = [s for s in v if s not in ATLAS]
+        if bad:
+            raise ValueError(f"unknown ATLAS id(s) {bad}")
+        return v
+
+    @model_validator(mode="after")
+    def _id_matches(self) -> RuleSpec:
+        if _ID.fullmatch(self.id) is None:
+            raise ValueError(f"rule id {self.id!r} must look like attack.<category>.<family>")
+        if self.id.split(".")[1] != self.category:
+            raise ValueError(f"rule id {self.id!r} does not match category {self.category!r}")
+        for p in self.patterns:
+            try:
+                regex.compile(p, _FLAGS)
+            except regex.error as exc:
+                raise ValueError(f"pattern of {self.id} does not compile: {exc}") from None
+        return self
+
+    @property
+    def family(self) -> str:
+        """``attack.<category>.<family>``: the first three parts of the id."""
+        return ".".join(self.id.split(".")[:3])
+
+
+class RuleFile(BaseModel):
+    """A rule file: a category and its rules (a rule may omit its category)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    category: AttackCategory
+    rules: list[dict[str, Any]]
+
+    def specs(self) -> list[RuleSpec]:
+        """The validated rules, inheriting the file's category."""
+        return [RuleSpec.model_validate({"category": self.category, **r}) for r in self.rules]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule ready to run: compiled patterns and the finding metadata. Immutable."""
+
+    id: str
+    family: str
+    category: Category
+    weight: float
+    description: str
+    patterns: tuple[regex.Pattern[str], ...]
+    anchored: tuple[
+        tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...
+    ]
+    floating: regex.Pattern[str] | None
+    on_lowercase: bool
+    word_triggers: frozenset[str]
+    substring_triggers: tuple[str, ...]
+    reach: int
+    threat: Threat | None
+
+
+def _validation_problems(where: str, exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        parts.append(f"{where}{'.' + loc if loc else ''}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _parse_file(text: str, where: str) -> list[RuleSpec]:
+    try:
+        data = yaml.safe_load(text)
+        return RuleFile.model_validate(data).specs()
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"{where}: not valid YAML ({exc})") from None
+    except ValidationError as exc:
+        raise ConfigurationError(_validation_problems(where, exc)) from None
+
+
+def builtin_rule_specs() -> list[RuleSpec]:
+    """The rules shipped with genai-guard, read from package data (every call reads afresh)."""
+    specs: list[RuleSpec] = []
+    folder = resources.files("genai_guard.detect").joinpath("rules")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            specs.extend(_parse_file(entry.read_text(encoding="utf-8"), f"rules/{entry.name}"))
+    return specs
+
+
+def load_rule_file(path: str | Path) -> list[RuleSpec]:
+    """Read and validate an organisation's rule file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read rule file {p.name!r}: {exc.strerror}") from None
+    return _parse_file(text, p.name)
+
+
+def _threat(spec: RuleSpec) -> Threat | None:
+    if not (spec.stride or spec.owasp or spec.atlas):
+        return None  # taxonomy.threat_for decides
+    return Threat(tuple(spec.stride), tuple(spec.owasp), tuple(spec.atlas))
+
+
+def compile_rules(
+    specs: Iterable[RuleSpec | Mapping[str, Any]], *, disabled: Sequence[str] = ()
+) -> tuple[CompiledRule, ...]:
+    """Validate, de-duplicate and compile rules.
+
+    Args:
+        specs: Rules as ``RuleSpec`` or plain mappings (policy ``extra_rules``).
+        disabled: Rule ids or id prefixes to leave out.
+
+    Raises:
+        ConfigurationError: A rule is invalid or an id occurs twice.
+    """
+    seen: set[str] = set()
+    out: list[CompiledRule] = []
+    for i, raw in enumerate(specs):
+        try:
+            spec = raw if isinstance(raw, RuleSpec) else RuleSpec.model_validate(raw)
+        except ValidationError as exc:
+            raise ConfigurationError(_validation_problems(f"rules[{i}]", exc)) from None
+        if spec.id in seen:
+            raise ConfigurationError(f"rule id {spec.id!r} defined twice")
+        seen.add(spec.id)
+        if any(spec.id == d or spec.id.startswith(d + ".") for d in disabled):
+            continue
+        words = frozenset(t for t in spec.triggers if _WORD_TRIGGER.fullmatch(t))
+        # One alternation per rule scans a span once. Without uppercase letters it can run
+        # case-sensitively over the lowercased text, which is markedly faster than IGNORECASE.
+        lower_ok = all(_lowercase_only(p) for p in spec.patterns)
+        flags = regex.VERSION0 if lower_ok else _FLAGS
+        anchored: list[
+            tuple[regex.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+        ] = []
+        rest: list[str] = []
+        for p in spec.patterns:
+            lits = leading_literals(p)
+            if lits is None:
+                rest.append(p)
+            else:
+                words_, others = lits
+                ascii_others = tuple(o for o in others if o.isascii())
+                other_others = tuple(o for o in others if not o.isascii())
+                anchored.append((regex.compile(p, flags), words_, ascii_others, other_others))
+        floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
+        subs = tuple(t for t in spec.triggers if t not in words)
+        out.append(
+            CompiledRule(
+                id=spec.id,
+                family=spec.family,
+                category=Category(spec.category),
+                weight=spec.weight,
+                description=spec.description,
+                patterns=tuple(regex.compile(p, _FLAGS) for p in spec.patterns),
+                anchored=tuple(anchored),
+                floating=floating,
+                on_lowercase=lower_ok,
+                word_triggers=words,
+                substring_triggers=subs,
+                reach=spec.reach,
+                threat=_threat(spec),
+            )
+        )
+    logger.debug("compiled %d attack rules", len(out))
+    return tuple(out)

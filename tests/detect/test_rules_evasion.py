@@ -1,0 +1,49 @@
+"""Evasion by inserted zero-width characters or homoglyphs keeps the verdict on positive examples.
+
+The ``unicode`` sanitizer runs in front of the rules, as in the default policy.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from genai_guard.detect import builtin_rule_specs
+from genai_guard.pipeline import Pipeline
+
+_ZERO_WIDTH = "\u200b"
+_HOMOGLYPHS = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "i": "\u0456"})
+_POSITIVES = [
+    (s.id, text)
+    for s in builtin_rule_specs()
+    for text in s.examples.positive
+    if s.weight >= 0.75 and text.isascii()
+]
+
+
+def _pipeline() -> Pipeline:
+    return Pipeline.from_policy(
+        {
+            "version": 1,
+            "name": "evasion",
+            "input": [
+                {"type": "unicode"},
+                {"type": "attack_rules", "threshold": 0.75, "flag_threshold": 0.5},
+            ],
+        }
+    )
+
+
+def _zero_width(text: str) -> str:
+    return _ZERO_WIDTH.join(text)
+
+
+@pytest.mark.parametrize(("rule_id", "text"), _POSITIVES)
+def test_zero_width_characters_do_not_change_the_verdict(rule_id: str, text: str) -> None:
+    pipe = _pipeline()
+    assert pipe.check_input(_zero_width(text)).action == pipe.check_input(text).action
+
+
+@pytest.mark.parametrize(("rule_id", "text"), _POSITIVES)
+def test_homoglyphs_do_not_change_the_verdict(rule_id: str, text: str) -> None:
+    pipe = _pipeline()
+    assert pipe.check_input(text.translate(_HOMOGLYPHS)).action == pipe.check_input(text).action
