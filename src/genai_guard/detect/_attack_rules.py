@@ -44,6 +44,19 @@ def _quoted(text: str, span: Span) -> bool:
     return sum(before.count(q) for q in _QUOTES) % 2 == 1
 
 
+UNMASKED_VIEW = "unmasked"
+
+
+def _unmask(text: str, restorations: Mapping[str, str]) -> str:
+    """``text`` with every placeholder it contains replaced by its original value."""
+    if "<" not in text:
+        return text
+    for placeholder, value in restorations.items():
+        if placeholder in text:
+            text = text.replace(placeholder, value)
+    return text
+
+
 def combine_scores(weights: Iterable[float]) -> float:
     """Noisy-OR of independent pieces of evidence: ``1 - prod(1 - w)``.
 
@@ -289,11 +302,24 @@ class AttackRulesDetector:
                 hits.append(_Hit(rule, span, view, hit[1]))
 
     def check(self, text: str, ctx: Context) -> Outcome:
-        """Run the rules over ``text`` and ``ctx.views``."""
+        """Run the rules over ``text`` and ``ctx.views``.
+
+        When an earlier masker replaced values with placeholders (``ctx.restorations``), the rules
+        also run over the text with those values put back (view id ``unmasked``): a masked URL or
+        IP address must not hide a server-side request forgery or an exfiltration target. The
+        model still receives only the masked text.
+        """
         hits: list[_Hit] = []
+        sources: dict[str | None, str] = {None: text}
         self._scan(text, None, hits)
         for v in ctx.views:
+            sources[v.id] = v.text
             self._scan(v.text, v.id, hits)
+        if ctx.restorations:
+            unmasked = _unmask(text, ctx.restorations)
+            if unmasked != text:
+                sources[UNMASKED_VIEW] = unmasked
+                self._scan(unmasked, UNMASKED_VIEW, hits)
         truncated = len(text) > self.max_scan_chars or any(
             len(v.text) > self.max_scan_chars for v in ctx.views
         )
@@ -302,7 +328,6 @@ class AttackRulesDetector:
             return Outcome(data=data)
         findings: list[Finding] = []
         best: dict[Category, dict[str, float]] = {}
-        sources = {None: text} | {v.id: v.text for v in ctx.views}
         discussed: dict[str | None, bool] = {}
         for h in hits:
             meta: dict[str, Any] = {"family": h.rule.family}

@@ -321,7 +321,7 @@ class FastRecognizers:
             return -1.0  # keep the pattern's score
 
         hexc = tuple(f":{c}" for c in "0123456789abcdefABCDEF:")
-        url_end = r"[^\s<>\"'()\[\]{}]*[^\s<>\"'()\[\]{}.,;:!?]"
+        url_end = r"[^\s<>\"'()\[\]{}`]*[^\s<>\"'()\[\]{}`.,;:!?]"
         add(
             "EMAIL_ADDRESS",
             r"(?<![\w.+-])[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
