@@ -41,8 +41,8 @@ MAX_WORDS = 1024
 BLOCK_NAMES = ("word1", "word2", "char3", "char4", "char5")
 N_BLOCKS = len(BLOCK_NAMES)
 TOP_K = 6
-N_POOLED = 2 * N_BLOCKS
-"""Pooled values per text: each block's mean weight, then each block's mean of its top weights."""
+N_POOLED = N_BLOCKS
+"""Pooled values per text: each block's mean of its ``TOP_K`` largest weights."""
 
 _MASK = np.uint64((1 << 64) - 1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -120,10 +120,13 @@ class Features:
     dense: npt.NDArray[np.float32]
 
 
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]).translate(_INVISIBLE)
+
+
 def canonical(text: str) -> str:
     """Lowercased, NFKC-folded text without invisible format characters."""
-    folded = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]).translate(_INVISIBLE)
-    return folded.lower()[:MAX_CHARS]
+    return _folded(text).lower()[:MAX_CHARS]
 
 
 def _bucket(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
@@ -159,21 +162,27 @@ def _longest_token_share(words: list[str]) -> float:
 
 
 def pool(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -> Any:
-    """Mean and top-``TOP_K`` mean of ``weights`` over each block's buckets (0 for empty)."""
-    out = np.zeros(N_POOLED)
+    """Pooled weights of one text, shape ``(N_POOLED, k)`` for ``weights`` of shape ``(D, k)``.
+
+    Row ``j`` is block ``j``'s mean of its ``TOP_K`` largest weights (per column), 0 when the
+    block is empty. Max-like pooling: an attack phrase inside a long benign document still
+    shows, where a mean over all n-grams would dilute it.
+    """
+    out = np.zeros((N_POOLED, weights.shape[1]))
     for j, b in enumerate(blocks):
         n = b.shape[0]
         if n:
             v = weights[b]
-            out[j] = v.mean()
-            out[N_BLOCKS + j] = (np.partition(v, n - TOP_K)[n - TOP_K :] if n > TOP_K else v).mean()
+            top = np.partition(v, n - TOP_K, axis=0)[n - TOP_K :] if n > TOP_K else v
+            out[j] = top.mean(axis=0)
     return out
 
 
 def extract(text: str) -> Features:
     """Features of ``text`` (at most ``MAX_CHARS`` characters of it are used)."""
-    raw = text[:MAX_CHARS]
-    canon = canonical(text)
+    folded = _folded(text)
+    raw = folded[:MAX_CHARS]
+    canon = raw.lower()
     words = _WORD.findall(canon)[:MAX_WORDS]
     empty = np.zeros(0, dtype=np.int64)
     uni, bi = empty, empty
@@ -197,7 +206,7 @@ def extract(text: str) -> Features:
     digits = sum(map(str.isdigit, canon))
     dense = np.array(
         [
-            math.log1p(len(text)) / 10.0,
+            math.log1p(len(folded)) / 10.0,
             1.0 - alnum / n,
             _entropy(codes) / 8.0,
             upper / max(1, len(raw)),

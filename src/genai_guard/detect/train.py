@@ -108,6 +108,7 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
 # -- features and fitting -----------------------------------------------------------------------
 
 ALPHA = 0.1  # Laplace smoothing, in units of family-weighted documents
+SYNTHETIC_BOOST = 10.0
 CLIP = 4.0  # bound on any single bucket's log-ratio, so no one n-gram decides alone
 
 
@@ -130,7 +131,10 @@ def _weights(rows: Sequence[Row]) -> npt.NDArray[np.float64]:
     groups: dict[str, int] = {}
     for r in rows:
         groups[r.group] = groups.get(r.group, 0) + 1
-    return np.array([1.0 / math.sqrt(groups[r.group]) for r in rows])
+    base = np.array([1.0 / math.sqrt(groups[r.group]) for r in rows])
+    # Self-written rows describe the attack *forms* (overrides, personas, extraction requests)
+    # that the corpus covers with few families; they count SYNTHETIC_BOOST times as much.
+    return base * np.array([SYNTHETIC_BOOST if r.file == "synthetic" else 1.0 for r in rows])
 
 
 def _doc_freq(d: Design, weight: npt.NDArray[np.float64], dim: int) -> Any:
@@ -153,7 +157,7 @@ def _block_means(d: Design, r: Any) -> Any:
     """Pooled log-ratios of each block of each text, shape ``(n, N_POOLED)``."""
     out = np.zeros((len(d.blocks), F.N_POOLED))
     for i, blocks in enumerate(d.blocks):
-        out[i] = F.pool(blocks, r)
+        out[i] = F.pool(blocks, r[:, None])[:, 0]
     return out
 
 
@@ -225,7 +229,7 @@ def train(rows: Sequence[Row], *, l2: float = 1e-3) -> Model:
         sub = Design([b for b, h in zip(d.blocks, held, strict=True) if h], d.dense[held])
         x_blocks[held] = _block_means(sub, r[:, 0])
         for c in range(len(CLASSES)):
-            x_cls[held, c] = _block_means(sub, r[:, 1 + c])[:, F.N_BLOCKS :].mean(axis=1)
+            x_cls[held, c] = _block_means(sub, r[:, 1 + c]).mean(axis=1)
     x = np.concatenate([x_blocks, d.dense], axis=1)
     w_att, b_att = _fit_logistic(x, attack[:, None].astype(np.float64), w, softmax=False, l2=l2)
     labelled = cls >= 0
