@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import report, shared_texts, time_each  # noqa: E402
+from _timing import report, shared_texts, time_each
 
-from genai_guard import Pipeline  # noqa: E402
-from genai_guard.context import Context  # noqa: E402
-from genai_guard.detect import AttackClassifierDetector  # noqa: E402
+from genai_guard import Pipeline
+from genai_guard.context import Context
+from genai_guard.detect import AttackClassifierDetector
 
 
 def _rss_mb() -> float:

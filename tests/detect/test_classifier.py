@@ -68,7 +68,7 @@ def test_detector_with_corrupted_weights_raises_on_use(tmp_path: Path) -> None:
 
 
 def test_corrupted_weights_block_the_pipeline(tmp_path: Path) -> None:
-    weights, manifest = _default_paths()
+    _, manifest = _default_paths()
     recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
     bad = tmp_path / WEIGHTS_NAME
     bad.write_bytes(b"not a model")

@@ -36,7 +36,12 @@ def _leet(text: str) -> str:
     return text.translate(_LEET)
 
 
-TRANSFORMS = {"zero_width": _zero_width, "homoglyphs": _homoglyphs, "base64": _base64, "leet": _leet}
+TRANSFORMS = {
+    "zero_width": _zero_width,
+    "homoglyphs": _homoglyphs,
+    "base64": _base64,
+    "leet": _leet,
+}
 
 
 @pytest.fixture(scope="module")

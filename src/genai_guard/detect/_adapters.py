@@ -107,7 +107,8 @@ class TransformerDetector:
                         import transformers  # noqa: PLC0415 - optional extra
                     except ImportError as exc:
                         raise ResourceUnavailable(
-                            "TransformerDetector needs the extra: pip install genai-guard[transformers]"
+                            "TransformerDetector needs the extra: "
+                            "pip install genai-guard[transformers]"
                         ) from exc
                     tok = transformers.AutoTokenizer.from_pretrained(
                         str(self.model_path), local_files_only=True

@@ -235,12 +235,14 @@ class AttackClassifierDetector:
         top = max(q)
         meta: Mapping[str, Any] = {
             "attack": round(p, 4),
-            "classes": {c.value: round(p * v / top, 4) for c, v in zip(CLASS_CATEGORIES, q)},
+            "classes": {
+                c.value: round(p * v / top, 4) for c, v in zip(CLASS_CATEGORIES, q, strict=True)
+            },
             "views_scored": len(views),
             "views_skipped": len(ctx.views) - len(views),
         }
         findings: list[Finding] = []
-        for cat, share in zip(CLASS_CATEGORIES, q):
+        for cat, share in zip(CLASS_CATEGORIES, q, strict=True):
             score = p * share / top
             if score >= self.floor:
                 findings.append(

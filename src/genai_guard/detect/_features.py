@@ -1,4 +1,4 @@
-"""Feature extraction of the shipped attack classifier (imports numpy; load lazily).
+r"""Feature extraction of the shipped attack classifier (imports numpy; load lazily).
 
 Training and inference call the same function, so the model sees exactly the features it was
 trained on. Every hash is deterministic (``zlib.crc32`` and fixed integer mixing, never Python's
@@ -6,7 +6,7 @@ salted ``hash()``), so a text gives the same features in every process.
 
 Features of one text (lowercased, NFKC-folded, zero-width/format characters removed):
 
-* hashed word unigrams and bigrams (``\\w+`` tokens);
+* hashed word unigrams and bigrams (``\w+`` tokens);
 * hashed character 3-, 4- and 5-grams;
 * a few dense structural signals: length, share of non-alphanumeric characters, character entropy,
   share of upper case, second-person address, sentence-initial imperatives aimed at the model,
@@ -28,7 +28,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BLOCK_NAMES", "DENSE_NAMES", "N_BLOCKS", "N_POOLED", "pool", "HASH_BITS", "MAX_CHARS", "Features", "canonical", "extract"]
+__all__ = [
+    "BLOCK_NAMES",
+    "DENSE_NAMES",
+    "HASH_BITS",
+    "MAX_CHARS",
+    "N_BLOCKS",
+    "N_POOLED",
+    "Features",
+    "canonical",
+    "extract",
+    "pool",
+]
 
 HASH_BITS = 18
 """The hashed space has ``2 ** HASH_BITS`` buckets."""
@@ -85,12 +96,54 @@ _ROLE_TOKENS = (
     "<system>",
 )
 _IMPERATIVES = frozenset(
-    "ignore disregard forget override bypass pretend act roleplay imagine respond reply answer "
-    "reveal print output repeat say write tell show give list display leak dump expose execute "
-    "run stop obey follow translate from do don't never always start begin continue enter "
-    "switch enable disable".split()
+    [
+        "ignore",
+        "disregard",
+        "forget",
+        "override",
+        "bypass",
+        "pretend",
+        "act",
+        "roleplay",
+        "imagine",
+        "respond",
+        "reply",
+        "answer",
+        "reveal",
+        "print",
+        "output",
+        "repeat",
+        "say",
+        "write",
+        "tell",
+        "show",
+        "give",
+        "list",
+        "display",
+        "leak",
+        "dump",
+        "expose",
+        "execute",
+        "run",
+        "stop",
+        "obey",
+        "follow",
+        "translate",
+        "from",
+        "do",
+        "don't",
+        "never",
+        "always",
+        "start",
+        "begin",
+        "continue",
+        "enter",
+        "switch",
+        "enable",
+        "disable",
+    ]
 )
-_YOU = frozenset("you your you're yourself you'll you've ur u".split())
+_YOU = frozenset(["you", "your", "you're", "yourself", "you'll", "you've", "ur", "u"])
 
 DENSE_NAMES = (
     "log_length",
@@ -111,8 +164,8 @@ class Features:
     """The features of one text.
 
     Attributes:
-        blocks: Hashed buckets of each block (one per occurrence): word unigrams, word bigrams, character
-            3-, 4- and 5-grams (an empty array when the text is too short).
+        blocks: Hashed buckets of each block (one per occurrence): word unigrams, word
+            bigrams, character 3-, 4- and 5-grams (an empty array when the text is too short).
         dense: The structural signals, each scaled to about ``[0, 1]``.
     """
 
