@@ -109,6 +109,7 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
 
 ALPHA = 0.1  # Laplace smoothing, in units of family-weighted documents
 SYNTHETIC_BOOST = 20.0
+DROPPED_DENSE = ("log_length", "newline_share", "digit_share", "upper_share", "entropy", "non_alnum_share")
 CLIP = 2.0  # bound on any single bucket's log-ratio, so no one n-gram decides alone
 
 
@@ -192,7 +193,7 @@ def _fit_logistic(
     return w, b
 
 
-def train(rows: Sequence[Row], *, l2: float = 1e-3) -> Model:
+def train(rows: Sequence[Row], *, l2: float = 1e-2) -> Model:
     """Fit the model on ``rows``; deterministic (no randomness is involved).
 
     Stage 1 (closed form): per-bucket log-count ratios, attack vs benign (column 0) and each
@@ -233,7 +234,12 @@ def train(rows: Sequence[Row], *, l2: float = 1e-3) -> Model:
         x_blocks[held] = _block_means(sub, r[:, 0])
         for c in range(len(CLASSES)):
             x_cls[held, c] = _block_means(sub, r[:, 1 + c]).mean(axis=1)
-    x = np.concatenate([x_blocks, d.dense], axis=1)
+    dense = d.dense.copy()
+    # Length separated the corpus's sources (short attack sets, long role prompts) rather than
+    # attacks from benign text; it stays in the feature vector with its weight forced to zero.
+    for name in DROPPED_DENSE:
+        dense[:, F.DENSE_NAMES.index(name)] = 0.0
+    x = np.concatenate([x_blocks, dense], axis=1)
     w_att, b_att = _fit_logistic(x, attack[:, None].astype(np.float64), w, softmax=False, l2=l2)
     labelled = cls >= 0
     y = np.zeros((int(labelled.sum()), len(CLASSES)))
