@@ -55,24 +55,36 @@ class ClassifierModel:
     attack_b: float
     class_w: Any
     class_b: Any
+    attack_ratios: Any = None
 
-    def score(self, text: str) -> tuple[float, tuple[float, ...]]:
-        """Attack probability of ``text`` and the class distribution given an attack."""
+    def attack_probability(self, text: str) -> float:
+        """Attack probability of one window of ``text`` (the class columns are not touched)."""
         import numpy as np  # noqa: PLC0415 - heavy, lazily imported
 
         from genai_guard.detect import _features as F  # noqa: PLC0415 - needs numpy
 
         feats = F.extract(text)
-        pooled = F.pool(feats.blocks, self.ratios)  # (N_POOLED, 5)
-        x = np.concatenate([pooled[:, 0], feats.dense])
-        z = float(x @ self.attack_w) + self.attack_b
-        p = 1.0 / (1.0 + np.exp(-z)) if z > -30 else 0.0
-        cls_in = pooled[:, 1:].mean(axis=0)
+        pooled = F.pool(feats.blocks, self.attack_ratios)[:, 0]
+        z = float(pooled @ self.attack_w[: F.N_POOLED] + feats.dense @ self.attack_w[F.N_POOLED :])
+        z += self.attack_b
+        return float(1.0 / (1.0 + np.exp(-z))) if z > -30 else 0.0
+
+    def class_distribution(self, text: str) -> tuple[float, ...]:
+        """Distribution over the four attack classes, given that ``text`` is an attack."""
+        import numpy as np  # noqa: PLC0415 - heavy, lazily imported
+
+        from genai_guard.detect import _features as F  # noqa: PLC0415 - needs numpy
+
+        feats = F.extract(text)
+        cls_in = F.pool(feats.blocks, self.ratios[:, 1:]).mean(axis=0)
         logits = cls_in @ self.class_w + self.class_b
-        logits = logits - logits.max()
-        q = np.exp(logits)
+        q = np.exp(logits - logits.max())
         q /= q.sum()
-        return float(p), tuple(float(v) for v in q)
+        return tuple(float(v) for v in q)
+
+    def score(self, text: str) -> tuple[float, tuple[float, ...]]:
+        """Attack probability of ``text`` and the class distribution given an attack."""
+        return self.attack_probability(text), self.class_distribution(text)
 
 
 def _default_paths() -> tuple[Path, Path]:
@@ -115,9 +127,11 @@ def load_model(path: Path | None = None, *, sha256: str | None = None) -> Classi
 
     try:
         with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+            ratios = npz["ratios"].astype(np.float32)
             return ClassifierModel(
                 sha256=digest,
-                ratios=npz["ratios"].astype(np.float32),
+                ratios=ratios,
+                attack_ratios=np.ascontiguousarray(ratios[:, :1]),
                 attack_w=npz["attack_w"].astype(np.float64),
                 attack_b=float(npz["attack_b"][0]),
                 class_w=npz["class_w"].astype(np.float64),
@@ -215,23 +229,33 @@ class AttackClassifierDetector:
         starts = sorted({round(i * last / (n - 1)) for i in range(n)}) if n > 1 else [0]
         return [text[s : s + size] for s in starts]
 
-    def scores(self, text: str) -> tuple[float, tuple[float, ...]]:
-        """Attack probability and class distribution of ``text`` alone (highest window)."""
+    def _best_window(self, model: ClassifierModel, text: str) -> tuple[float, str]:
         from genai_guard.detect._features import MAX_CHARS  # noqa: PLC0415 - needs numpy
 
+        return max(
+            ((model.attack_probability(w), w) for w in self._windows(text, MAX_CHARS)),
+            key=lambda s: s[0],
+        )
+
+    def scores(self, text: str) -> tuple[float, tuple[float, ...]]:
+        """Attack probability and class distribution of ``text`` alone (highest window)."""
         model = self._model.get()
-        return max((model.score(w) for w in self._windows(text, MAX_CHARS)), key=lambda s: s[0])
+        p, window = self._best_window(model, text)
+        return p, model.class_distribution(window)
 
     def check(self, text: str, ctx: Context) -> Outcome:
         """Score the text and its views; report the classes above ``floor``."""
-        best = self.scores(text)
+        model = self._model.get()
+        p, window = self._best_window(model, text)
         best_view: str | None = None
         views = ctx.views[: self.max_views]
         for view in views:
-            s = self.scores(view.text)
-            if s[0] > best[0]:
-                best, best_view = s, view.id
-        p, q = best
+            pv, wv = self._best_window(model, view.text)
+            if pv > p:
+                p, window, best_view = pv, wv, view.id
+        if p < self.floor:
+            return Outcome()
+        q = model.class_distribution(window)
         top = max(q)
         meta: Mapping[str, Any] = {
             "attack": round(p, 4),

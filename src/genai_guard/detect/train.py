@@ -109,7 +109,14 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
 
 ALPHA = 0.1  # Laplace smoothing, in units of family-weighted documents
 SYNTHETIC_BOOST = 20.0
-DROPPED_DENSE = ("log_length", "newline_share", "digit_share", "upper_share", "entropy", "non_alnum_share")
+DROPPED_DENSE = (
+    "log_length",
+    "newline_share",
+    "digit_share",
+    "upper_share",
+    "entropy",
+    "non_alnum_share",
+)
 CLIP = 2.0  # bound on any single bucket's log-ratio, so no one n-gram decides alone
 
 
@@ -441,12 +448,16 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "`you are now`, `system prompt`).",
         "* Hashed character 3-, 4- and 5-grams: robust to inflection, typos, leetspeak and "
         "spacing games that break word features.",
-        "* Structural signals: length, share of non-alphanumerics, character entropy, share of "
-        "upper case, density of second-person address, sentence-initial imperatives aimed at the "
-        "model (`ignore`, `pretend`, `reveal`, `print`, ...), role markers and chat-template "
-        "tokens (`<|im_start|>`, `[INST]`, `### Instruction`), long encoded-looking runs, digits "
-        "and line breaks. They describe the *form* of an attack and transfer across sources "
-        "better than vocabulary.",
+        "* Structural signals of the *form* of an attack, which transfer across sources better "
+        "than vocabulary: density of second-person address, sentence-initial imperatives aimed "
+        "at the model (`ignore`, `pretend`, `reveal`, `print`, ...), role markers and "
+        "chat-template tokens (`<|im_start|>`, `[INST]`, `### Instruction`), long "
+        "encoded-looking runs.",
+        "* Style signals are computed but get weight zero ("
+        + ", ".join(f"`{n}`" for n in DROPPED_DENSE)
+        + "): in experiments they separated the corpus's sources (short attack sets, long role "
+        "prompts, e-mail layout) rather than attacks from benign text, and dropping them raised "
+        "the held-out AUC (0.85 to 0.89).",
         "",
         "## Model",
         "",
@@ -566,7 +577,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(prog="python -m genai_guard.detect.train")
     ap.add_argument("data", nargs="?", default=str(DEFAULT_DATA), help="corpus directory")
-    ap.add_argument("--mode", choices=("validate", "lofo", "ship", "all"), default="ship")
+    ap.add_argument("--mode", choices=("validate", "lofo", "ship", "all", "card"), default="ship")
     ap.add_argument("--threshold", type=float, default=None, help="threshold for lofo reports")
     ap.add_argument("--report", default=None, help="write the JSON report here")
     args = ap.parse_args(argv)
@@ -575,6 +586,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error(f"no *.jsonl files in {data}")
     started = time.perf_counter()
     report: dict[str, Any] = {}
+    if args.mode == "card":
+        # Re-render docs/model-card.md from a saved --report, without training.
+        report = json.loads(Path(args.report).read_text(encoding="utf-8"))
+        write_model_card(report, _corpus_rows(data) + synthetic_rows())
+        return 0
     if args.mode in ("validate", "all"):
         report["validation"] = validate(data)
         print(json.dumps(report["validation"], indent=1), file=sys.stderr)
