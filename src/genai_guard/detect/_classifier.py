@@ -76,7 +76,7 @@ class ClassifierModel:
         from genai_guard.detect import _features as F  # noqa: PLC0415 - needs numpy
 
         feats = F.extract(text)
-        cls_in = F.pool(feats.blocks, self.ratios[:, 1:]).mean(axis=0)
+        cls_in = F.pool(feats.blocks, self.ratios[:, 1:])[: F.N_BLOCKS].mean(axis=0)
         logits = cls_in @ self.class_w + self.class_b
         q = np.exp(logits - logits.max())
         q /= q.sum()

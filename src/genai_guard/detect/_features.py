@@ -52,8 +52,8 @@ MAX_WORDS = 1024
 BLOCK_NAMES = ("word1", "word2", "char3", "char4", "char5")
 N_BLOCKS = len(BLOCK_NAMES)
 TOP_K = 6
-N_POOLED = N_BLOCKS
-"""Pooled values per text: each block's mean of its ``TOP_K`` largest weights."""
+N_POOLED = 2 * N_BLOCKS
+"""Pooled values per text: each block's mean of its ``TOP_K`` largest, then smallest, weights."""
 
 _MASK = np.uint64((1 << 64) - 1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -217,17 +217,22 @@ def _longest_token_share(words: list[str]) -> float:
 def pool(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -> Any:
     """Pooled weights of one text, shape ``(N_POOLED, k)`` for ``weights`` of shape ``(D, k)``.
 
-    Row ``j`` is block ``j``'s mean of its ``TOP_K`` largest weights (per column), 0 when the
-    block is empty. Max-like pooling: an attack phrase inside a long benign document still
-    shows, where a mean over all n-grams would dilute it.
+    Row ``j`` is block ``j``'s mean of its ``TOP_K`` largest weights (per column), row
+    ``N_BLOCKS + j`` the mean of its ``TOP_K`` smallest; 0 when the block is empty. Max-like
+    pooling: an attack phrase inside a long benign document still shows, where a mean over all
+    n-grams would dilute it; the min side keeps the evidence that a text is ordinary.
     """
     out = np.zeros((N_POOLED, weights.shape[1]))
     for j, b in enumerate(blocks):
         n = b.shape[0]
         if n:
             v = weights[b]
-            top = np.partition(v, n - TOP_K, axis=0)[n - TOP_K :] if n > TOP_K else v
-            out[j] = top.mean(axis=0)
+            if n > TOP_K:
+                part = np.partition(v, (TOP_K - 1, n - TOP_K), axis=0)
+                out[j] = part[n - TOP_K :].mean(axis=0)
+                out[N_BLOCKS + j] = part[:TOP_K].mean(axis=0)
+            else:
+                out[j] = out[N_BLOCKS + j] = v.mean(axis=0)
     return out
 
 
