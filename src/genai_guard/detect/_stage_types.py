@@ -1,4 +1,7 @@
-"""Policy stage types of `genai_guard.detect`, read by `Registry.builtin()`."""
+"""Policy stage types of `genai_guard.detect`, read by `Registry.builtin()`.
+
+Importing this module imports neither numpy nor transformers: the stages load them on first use.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from genai_guard.protocols import StageType
 
-__all__ = ["STAGE_TYPES", "AttackRulesOptions"]
+__all__ = ["STAGE_TYPES", "AttackClassifierOptions", "AttackRulesOptions", "TransformerOptions"]
 
 
 class AttackRulesOptions(BaseModel):
@@ -53,6 +56,49 @@ def _attack_rules(opts: AttackRulesOptions, step_id: str) -> Any:
     )
 
 
+class AttackClassifierOptions(BaseModel):
+    """Options of ``attack_classifier``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    floor: float = Field(0.05, ge=0.0, le=1.0, description="Lowest class score reported.")
+    max_views: int = Field(8, ge=0, description="Decoded views scored at most.")
+    max_windows: int = Field(4, ge=1, description="Windows of a long text scored at most.")
+
+
+class TransformerOptions(BaseModel):
+    """Options of ``transformer_classifier``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model_path: str = Field(description="Local Hugging Face sequence-classification directory.")
+    label_map: dict[str, str | None] | None = Field(
+        None, description="Model label -> attack category (null for benign labels)."
+    )
+    max_length: int = Field(512, ge=8, description="Tokens per text.")
+    floor: float = Field(0.05, ge=0.0, le=1.0, description="Lowest probability reported.")
+
+
+def _classifier(opts: AttackClassifierOptions, step_id: str) -> Any:
+    from genai_guard.detect._classifier import AttackClassifierDetector  # noqa: PLC0415
+
+    return AttackClassifierDetector(
+        name=step_id, floor=opts.floor, max_views=opts.max_views, max_windows=opts.max_windows
+    )
+
+
+def _transformer(opts: TransformerOptions, step_id: str) -> Any:
+    from genai_guard.detect._adapters import TransformerDetector  # noqa: PLC0415
+
+    return TransformerDetector(
+        name=step_id,
+        model_path=opts.model_path,
+        label_map=opts.label_map,
+        max_length=opts.max_length,
+        floor=opts.floor,
+    )
+
+
 STAGE_TYPES: tuple[StageType, ...] = (
     StageType(
         name="attack_rules",
@@ -60,5 +106,19 @@ STAGE_TYPES: tuple[StageType, ...] = (
         factory=_attack_rules,
         kind="detector",
         description="Prompt-attack rules in four categories over the text and decoded views.",
+    ),
+    StageType(
+        name="attack_classifier",
+        options=AttackClassifierOptions,
+        factory=_classifier,
+        kind="detector",
+        description="Shipped learned prompt-attack classifier (hashed n-grams, numpy).",
+    ),
+    StageType(
+        name="transformer_classifier",
+        options=TransformerOptions,
+        factory=_transformer,
+        kind="detector",
+        description="A local Hugging Face sequence classifier (optional extra, no downloads).",
     ),
 )

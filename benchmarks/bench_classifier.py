@@ -1,0 +1,60 @@
+"""Benchmark of the shipped attack classifier: alone and in the default pipeline.
+
+Run: ``PYTHONPATH=src python benchmarks/bench_classifier.py``. Reports model load time (first use,
+including the SHA-256 check), resident memory after load, and p50/p99 per prompt over
+../shared/data. Numbers on a shared machine are noisy.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import report, shared_texts, time_each
+
+from genai_guard import Pipeline
+from genai_guard.context import Context
+from genai_guard.detect import AttackClassifierDetector
+
+
+def _rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    texts = shared_texts()
+    if not texts:
+        print("../shared/data is absent; nothing to benchmark")
+        return
+    import numpy  # noqa: F401 - imported first so the load time below is the model's own
+
+    rss_before = _rss_mb()
+    det = AttackClassifierDetector()
+    start = time.perf_counter_ns()
+    det.load()
+    load_ms = (time.perf_counter_ns() - start) / 1e6
+    rss_after = _rss_mb()
+    ctx = Context()
+    alone = time_each(lambda t: det.check(t, ctx), texts)
+    pipe = Pipeline.default()
+    pipeline = time_each(pipe.check_input, texts)
+    report(
+        "attack classifier",
+        {
+            "texts": len(texts),
+            "load_ms (first use, incl. sha256)": round(load_ms, 1),
+            "max_rss_mb before load": round(rss_before, 1),
+            "max_rss_mb after load": round(rss_after, 1),
+            "classifier alone (us)": alone,
+            "default pipeline (us)": pipeline,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""The shipped learned prompt-attack classifier.
+
+numpy is imported lazily, when the weights are first needed; importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from genai_guard._results import Action, Category, Finding, Outcome
+from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
+from genai_guard.taxonomy import finding
+
+if TYPE_CHECKING:
+    from genai_guard.context import Context
+
+__all__ = ["AttackClassifierDetector", "ClassifierModel", "load_model"]
+
+logger = logging.getLogger(__name__)
+
+CLASS_CATEGORIES = (
+    Category.GOAL_HIJACKING,
+    Category.GUARDRAIL_BYPASS,
+    Category.INFORMATION_LEAKAGE,
+    Category.INFRASTRUCTURE_ATTACK,
+)
+WEIGHTS_NAME = "attack_classifier.npz"
+MANIFEST_NAME = "attack_classifier.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierModel:
+    """Loaded, verified weights. Immutable; thread-safe.
+
+    Attributes:
+        sha256: Digest of the weights file.
+        ratios: Per-bucket weights, shape ``(2**HASH_BITS, 5)`` (attack, then the four classes).
+        attack_w: Weights of the attack head over pooled and dense features.
+        attack_b: Bias of the attack head.
+        class_w: ``(4, 4)`` weights of the class softmax.
+        class_b: Bias of the class softmax.
+    """
+
+    sha256: str
+    ratios: Any
+    attack_w: Any
+    attack_b: float
+    class_w: Any
+    class_b: Any
+    attack_ratios: Any = None
+
+    def attack_probability(self, text: str) -> float:
+        """Attack probability of one window of ``text`` (the class columns are not touched)."""
+        import numpy as np  # noqa: PLC0415 - heavy, lazily imported
+
+        from genai_guard.detect import _features as F  # noqa: PLC0415 - needs numpy
+
+        feats = F.extract(text)
+        pooled = F.pool(feats.blocks, self.attack_ratios)[:, 0]
+        z = float(pooled @ self.attack_w[: F.N_POOLED] + feats.dense @ self.attack_w[F.N_POOLED :])
+        z += self.attack_b
+        return float(1.0 / (1.0 + np.exp(-z))) if z > -30 else 0.0
+
+    def class_distribution(self, text: str) -> tuple[float, ...]:
+        """Distribution over the four attack classes, given that ``text`` is an attack."""
+        import numpy as np  # noqa: PLC0415 - heavy, lazily imported
+
+        from genai_guard.detect import _features as F  # noqa: PLC0415 - needs numpy
+
+        feats = F.extract(text)
+        cls_in = F.pool(feats.blocks, self.ratios[:, 1:])[: F.N_BLOCKS].mean(axis=0)
+        logits = cls_in @ self.class_w + self.class_b
+        q = np.exp(logits - logits.max())
+        q /= q.sum()
+        return tuple(float(v) for v in q)
+
+    def score(self, text: str) -> tuple[float, tuple[float, ...]]:
+        """Attack probability of ``text`` and the class distribution given an attack."""
+        return self.attack_probability(text), self.class_distribution(text)
+
+
+def _default_paths() -> tuple[Path, Path]:
+    base = resources.files("genai_guard.detect") / "model"
+    return Path(str(base / WEIGHTS_NAME)), Path(str(base / MANIFEST_NAME))
+
+
+def load_model(path: Path | None = None, *, sha256: str | None = None) -> ClassifierModel:
+    """Read and verify weights.
+
+    Args:
+        path: A weights file; defaults to the one shipped in the package.
+        sha256: Expected digest; defaults to the one in the shipped manifest.
+
+    Raises:
+        ResourceUnavailable: The file or manifest is missing.
+        IntegrityError: The file does not match its recorded SHA-256, or cannot be parsed.
+    """
+    import numpy as np  # noqa: PLC0415 - heavy, lazily imported
+
+    weights_path, manifest_path = _default_paths()
+    if path is not None:
+        weights_path = Path(path)
+    if sha256 is None:
+        try:
+            sha256 = str(json.loads(manifest_path.read_text(encoding="utf-8"))["sha256"])
+        except (OSError, KeyError, ValueError) as exc:
+            raise ResourceUnavailable("attack classifier manifest is missing or invalid") from exc
+    try:
+        blob = weights_path.read_bytes()
+    except OSError as exc:
+        raise ResourceUnavailable(f"attack classifier weights not found: {weights_path}") from exc
+    digest = hashlib.sha256(blob).hexdigest()
+    if digest != sha256.lower():
+        raise IntegrityError(
+            f"attack classifier weights {weights_path.name} failed the SHA-256 check "
+            f"(expected {sha256[:12]}…, got {digest[:12]}…); refusing to load them"
+        )
+    import io  # noqa: PLC0415
+
+    try:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+            ratios = npz["ratios"].astype(np.float32)
+            return ClassifierModel(
+                sha256=digest,
+                ratios=ratios,
+                attack_ratios=np.ascontiguousarray(ratios[:, :1]),
+                attack_w=npz["attack_w"].astype(np.float64),
+                attack_b=float(npz["attack_b"][0]),
+                class_w=npz["class_w"].astype(np.float64),
+                class_b=npz["class_b"].astype(np.float64),
+            )
+    except (KeyError, ValueError, OSError) as exc:
+        raise IntegrityError("attack classifier weights are malformed") from exc
+
+
+class _LazyModel:
+    """Loads the model once, on first use; thread-safe (double-checked under a lock)."""
+
+    __slots__ = ("_lock", "_model", "_path", "_sha256")
+
+    def __init__(self, path: Path | None, sha256: str | None) -> None:
+        self._path = path
+        self._sha256 = sha256
+        self._lock = threading.Lock()
+        self._model: ClassifierModel | None = None
+
+    def get(self) -> ClassifierModel:
+        model = self._model
+        if model is None:
+            with self._lock:
+                model = self._model
+                if model is None:
+                    model = load_model(self._path, sha256=self._sha256)
+                    self._model = model
+                    logger.debug("attack classifier loaded (sha256 %s)", model.sha256[:12])
+        return model
+
+
+class AttackClassifierDetector:
+    """Scores a text (and each decoded view) with the shipped learned model.
+
+    Emits one finding per attack class whose score reaches ``floor``: rule id
+    ``attack.<category>.classifier``, score = the attack probability scaled by the class's share
+    relative to the most likely class (so the top class carries the attack probability itself,
+    and ``Decision.risk`` equals the model's attack probability). Each finding's metadata holds
+    the attack probability and every class's score. The text and every ``ctx.views`` item are
+    scored; the reading with the highest attack probability wins, and its findings point to it.
+    Texts longer than the model's window are scored window by window (at most ``max_windows``,
+    spread over the text), keeping the highest score.
+
+    Args:
+        name: Stage name.
+        floor: Lowest class score that yields a finding.
+        max_views: At most this many views are scored (the rest are ignored and counted in
+            metadata).
+        max_windows: At most this many windows of a long text are scored.
+        weights: A weights file to use instead of the shipped one (with ``sha256``).
+        sha256: Expected digest of ``weights``.
+
+    Thread-safe: the weights load once, under a lock, on first use; everything else is immutable.
+    """
+
+    default_on_fail = Action.BLOCK
+
+    def __init__(
+        self,
+        *,
+        name: str = "attack_classifier",
+        floor: float = 0.05,
+        max_views: int = 8,
+        max_windows: int = 4,
+        weights: str | Path | None = None,
+        sha256: str | None = None,
+    ) -> None:
+        if not 0.0 <= floor <= 1.0:
+            raise ConfigurationError("floor must be in [0, 1]")
+        if max_views < 0 or max_windows < 1:
+            raise ConfigurationError("max_views must be >= 0 and max_windows >= 1")
+        if (weights is None) != (sha256 is None):
+            raise ConfigurationError("weights and sha256 go together")
+        self._name = name
+        self.floor = floor
+        self.max_views = max_views
+        self.max_windows = max_windows
+        self._model = _LazyModel(None if weights is None else Path(weights), sha256)
+
+    @property
+    def name(self) -> str:
+        """Stage name."""
+        return self._name
+
+    def load(self) -> ClassifierModel:
+        """Load (once) and return the verified model; raises ``IntegrityError`` if corrupted."""
+        return self._model.get()
+
+    def _windows(self, text: str, size: int) -> list[str]:
+        if len(text) <= size:
+            return [text]
+        last = len(text) - size
+        n = min(self.max_windows, -(-len(text) // size))
+        starts = sorted({round(i * last / (n - 1)) for i in range(n)}) if n > 1 else [0]
+        return [text[s : s + size] for s in starts]
+
+    def _best_window(self, model: ClassifierModel, text: str) -> tuple[float, str]:
+        from genai_guard.detect._features import MAX_CHARS  # noqa: PLC0415 - needs numpy
+
+        return max(
+            ((model.attack_probability(w), w) for w in self._windows(text, MAX_CHARS)),
+            key=lambda s: s[0],
+        )
+
+    def scores(self, text: str) -> tuple[float, tuple[float, ...]]:
+        """Attack probability and class distribution of ``text`` alone (highest window)."""
+        model = self._model.get()
+        p, window = self._best_window(model, text)
+        return p, model.class_distribution(window)
+
+    def check(self, text: str, ctx: Context) -> Outcome:
+        """Score the text and its views; report the classes above ``floor``."""
+        model = self._model.get()
+        p, window = self._best_window(model, text)
+        best_view: str | None = None
+        views = ctx.views[: self.max_views]
+        for view in views:
+            pv, wv = self._best_window(model, view.text)
+            if pv > p:
+                p, window, best_view = pv, wv, view.id
+        if p < self.floor:
+            return Outcome()
+        q = model.class_distribution(window)
+        top = max(q)
+        meta: Mapping[str, Any] = {
+            "attack": round(p, 4),
+            "classes": {
+                c.value: round(p * v / top, 4) for c, v in zip(CLASS_CATEGORIES, q, strict=True)
+            },
+            "views_scored": len(views),
+            "views_skipped": len(ctx.views) - len(views),
+        }
+        findings: list[Finding] = []
+        for cat, share in zip(CLASS_CATEGORIES, q, strict=True):
+            score = p * share / top
+            if score >= self.floor:
+                findings.append(
+                    finding(
+                        f"attack.{cat.value}.classifier",
+                        cat,
+                        score,
+                        view=best_view,
+                        message=f"learned classifier: {cat.value.replace('_', ' ')} "
+                        f"score {score:.2f}",
+                        metadata=meta,
+                    )
+                )
+        findings.sort(key=lambda f: -f.score)
+        return Outcome(findings=tuple(findings))

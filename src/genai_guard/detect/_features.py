@@ -1,0 +1,280 @@
+r"""Feature extraction of the shipped attack classifier (imports numpy; load lazily).
+
+Training and inference call the same function, so the model sees exactly the features it was
+trained on. Every hash is deterministic (``zlib.crc32`` and fixed integer mixing, never Python's
+salted ``hash()``), so a text gives the same features in every process.
+
+Features of one text (lowercased, NFKC-folded, zero-width/format characters removed):
+
+* hashed word unigrams and bigrams (``\w+`` tokens);
+* hashed character 3-, 4- and 5-grams;
+* a few dense structural signals: length, share of non-alphanumeric characters, character entropy,
+  share of upper case, second-person address, sentence-initial imperatives aimed at the model,
+  role markers and chat-template tokens, long encoded-looking runs.
+
+The model reads each hashed block as the mean weight of its bucket occurrences, so that a long text
+does not get a larger score just by being long. Pure functions; thread-safe.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "BLOCK_NAMES",
+    "DENSE_NAMES",
+    "HASH_BITS",
+    "MAX_CHARS",
+    "N_BLOCKS",
+    "N_POOLED",
+    "Features",
+    "canonical",
+    "extract",
+    "pool",
+]
+
+HASH_BITS = 18
+"""The hashed space has ``2 ** HASH_BITS`` buckets."""
+
+MAX_CHARS = 4096
+"""Characters of a text used for features; longer texts are scored in windows by the detector."""
+
+MAX_WORDS = 1024
+
+BLOCK_NAMES = ("word1", "word2", "char3", "char4", "char5")
+N_BLOCKS = len(BLOCK_NAMES)
+TOP_K = 6
+N_POOLED = 2 * N_BLOCKS
+"""Pooled values per text: each block's mean of its ``TOP_K`` largest, then smallest, weights."""
+
+_MASK = np.uint64((1 << 64) - 1)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(64 - HASH_BITS)
+_P = np.uint64(1_000_003)
+_SALT_CHAR = {3: np.uint64(0x51ED27), 4: np.uint64(0xA1B2C3D4), 5: np.uint64(0x7F4A7C15)}
+_SALT_BIGRAM = np.uint64(0x2545F4914F6CDD1D)
+
+# Linear patterns only: single character classes, no nested quantifiers.
+_WORD = re.compile(r"\w+")
+_NON_WORD = re.compile(r"[\w\s]+")  # removing these leaves the punctuation and symbols
+_SENTENCE_START = re.compile(r"(?:^|[.!?\n])[^\w.!?\n]*(\w+)")
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061,
+     0x2062, 0x2063, 0x2064, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+)  # fmt: skip
+_ROLE_TOKENS = (
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|system|>",
+    "<|user|>",
+    "<|assistant|>",
+    "<|endoftext|>",
+    "<|eot_id|>",
+    "<|start_header_id|>",
+    "[inst]",
+    "[/inst]",
+    "<<sys>>",
+    "<</sys>>",
+    "### instruction",
+    "### system",
+    "### response",
+    "\nsystem:",
+    "\nassistant:",
+    "\nuser:",
+    "\nhuman:",
+    "[system]",
+    "(system)",
+    "</system>",
+    "<system>",
+)
+_IMPERATIVES = frozenset(
+    [
+        "ignore",
+        "disregard",
+        "forget",
+        "override",
+        "bypass",
+        "pretend",
+        "act",
+        "roleplay",
+        "imagine",
+        "respond",
+        "reply",
+        "answer",
+        "reveal",
+        "print",
+        "output",
+        "repeat",
+        "say",
+        "write",
+        "tell",
+        "show",
+        "give",
+        "list",
+        "display",
+        "leak",
+        "dump",
+        "expose",
+        "execute",
+        "run",
+        "stop",
+        "obey",
+        "follow",
+        "translate",
+        "from",
+        "do",
+        "don't",
+        "never",
+        "always",
+        "start",
+        "begin",
+        "continue",
+        "enter",
+        "switch",
+        "enable",
+        "disable",
+    ]
+)
+_YOU = frozenset(["you", "your", "you're", "yourself", "you'll", "you've", "ur", "u"])
+
+DENSE_NAMES = (
+    "log_length",
+    "non_alnum_share",
+    "entropy",
+    "upper_share",
+    "you_share",
+    "imperative_starts",
+    "role_markers",
+    "long_runs",
+    "digit_share",
+    "newline_share",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """The features of one text.
+
+    Attributes:
+        blocks: Hashed buckets of each block (one per occurrence): word unigrams, word
+            bigrams, character 3-, 4- and 5-grams (an empty array when the text is too short).
+        dense: The structural signals, each scaled to about ``[0, 1]``.
+    """
+
+    blocks: tuple[npt.NDArray[np.int64], ...]
+    dense: npt.NDArray[np.float32]
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]).translate(_INVISIBLE)
+
+
+def canonical(text: str) -> str:
+    """Lowercased, NFKC-folded text without invisible format characters."""
+    return _folded(text).lower()[:MAX_CHARS]
+
+
+def _bucket(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    return ((h * _MIX) >> _SHIFT).astype(np.int64)
+
+
+def _char_hashes(codes: npt.NDArray[np.uint64]) -> list[npt.NDArray[np.int64]]:
+    out = []
+    n = codes.shape[0]
+    for k in (3, 4, 5):
+        if n < k:
+            out.append(np.zeros(0, dtype=np.int64))
+            continue
+        h = np.zeros(n - k + 1, dtype=np.uint64)
+        for j in range(k):
+            h = h * _P + codes[j : n - k + 1 + j]
+        out.append(_bucket(h ^ _SALT_CHAR[k]))
+    return out
+
+
+def _entropy(codes: npt.NDArray[np.uint64]) -> float:
+    if codes.shape[0] == 0:
+        return 0.0
+    counts = np.bincount((codes & np.uint64(0xFFF)).astype(np.int64))
+    counts = counts[counts > 0]
+    p = counts / codes.shape[0]
+    return float(-(p * np.log2(p)).sum())
+
+
+def _longest_token_share(words: list[str]) -> float:
+    long_runs = sum(1 for w in words if len(w) >= 24)
+    return min(1.0, long_runs / 3.0)
+
+
+def pool(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -> Any:
+    """Pooled weights of one text, shape ``(N_POOLED, k)`` for ``weights`` of shape ``(D, k)``.
+
+    Row ``j`` is block ``j``'s mean of its ``TOP_K`` largest weights (per column), row
+    ``N_BLOCKS + j`` the mean of its ``TOP_K`` smallest; 0 when the block is empty. Max-like
+    pooling: an attack phrase inside a long benign document still shows, where a mean over all
+    n-grams would dilute it; the min side keeps the evidence that a text is ordinary.
+    """
+    out = np.zeros((N_POOLED, weights.shape[1]))
+    for j, b in enumerate(blocks):
+        n = b.shape[0]
+        if n:
+            v = weights[b]
+            if n > TOP_K:
+                part = np.partition(v, (TOP_K - 1, n - TOP_K), axis=0)
+                out[j] = part[n - TOP_K :].mean(axis=0)
+                out[N_BLOCKS + j] = part[:TOP_K].mean(axis=0)
+            else:
+                out[j] = out[N_BLOCKS + j] = v.mean(axis=0)
+    return out
+
+
+def extract(text: str) -> Features:
+    """Features of ``text`` (at most ``MAX_CHARS`` characters of it are used)."""
+    folded = _folded(text)
+    raw = folded[:MAX_CHARS]
+    canon = raw.lower()
+    words = _WORD.findall(canon)[:MAX_WORDS]
+    empty = np.zeros(0, dtype=np.int64)
+    uni, bi = empty, empty
+    if words:
+        wh = np.fromiter(
+            (zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words)
+        )
+        uni = _bucket(wh)
+        if len(words) > 1:
+            bi = _bucket((wh[:-1] * _P + wh[1:]) ^ _SALT_BIGRAM)
+    padded = f" {canon} "
+    codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    blocks = (uni, bi, *_char_hashes(codes))
+    n = max(1, len(canon))
+    alnum = n - len(_NON_WORD.sub("", canon)) if canon else 0
+    upper = sum(map(str.isupper, raw))
+    nw = max(1, len(words))
+    you = sum(1 for w in words if w in _YOU)
+    starts = sum(1 for w in _SENTENCE_START.findall(canon) if w in _IMPERATIVES)
+    roles = sum(canon.count(tok) for tok in _ROLE_TOKENS)
+    digits = sum(map(str.isdigit, canon))
+    dense = np.array(
+        [
+            math.log1p(len(folded)) / 10.0,
+            1.0 - alnum / n,
+            _entropy(codes) / 8.0,
+            upper / max(1, len(raw)),
+            min(1.0, 10.0 * you / nw),
+            min(1.0, starts / 3.0),
+            min(1.0, roles / 2.0),
+            _longest_token_share(words),
+            digits / n,
+            min(1.0, 20.0 * canon.count("\n") / n),
+        ],
+        dtype=np.float32,
+    )
+    return Features(blocks=blocks, dense=dense)
