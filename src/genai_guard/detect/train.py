@@ -109,7 +109,7 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
 
 # -- features and fitting -----------------------------------------------------------------------
 
-ALPHA = 0.1  # Laplace smoothing, in units of family-weighted documents
+ALPHA = 0.01  # Laplace smoothing, in units of family-weighted documents
 SYNTHETIC_BOOST = 20.0
 DROPPED_DENSE = (
     "log_length",
@@ -442,8 +442,8 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "## Features and why",
         "",
         "The text is NFKC-folded, stripped of zero-width and bidi format characters and "
-        "lowercased; at most 4096 characters are read per window (longer texts are scored in up "
-        "to four windows spread over the text; the highest window counts).",
+        "lowercased; at most 4096 characters are read per window (longer texts are scored in "
+        "`max_windows` windows spread over the text, two by default; the highest counts).",
         "",
         "* Hashed word unigrams and bigrams (2^18 buckets, `zlib.crc32` and fixed integer mixing, "
         "never Python's salted `hash()`): the phrasing of instructions (`ignore ... previous`, "
@@ -563,8 +563,9 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "training signal is self-written.",
         "* Mostly English. Other languages, heavy paraphrase, and attacks that only make sense "
         "against a particular system prompt are often missed.",
-        "* Only the first and last parts of a very long text are read (four 4096-character "
-        "windows); a short injection in the middle of a long document can be diluted.",
+        "* Only the first and last parts of a very long text are read (by default two "
+        "4096-character windows, head and tail; `max_windows` raises it); an injection in the "
+        "middle of a long document can be missed.",
         "* Obfuscation beyond NFKC, zero-width removal and leetspeak (homoglyphs, base64) relies "
         "on the sanitizer stages running first and producing views.",
         '* Benign prompts that use jailbreak-style framing (role-play, "act as") score higher '
