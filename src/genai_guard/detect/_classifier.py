@@ -196,7 +196,7 @@ class AttackClassifierDetector:
         name: str = "attack_classifier",
         floor: float = 0.05,
         max_views: int = 8,
-        max_windows: int = 4,
+        max_windows: int = 2,
         weights: str | Path | None = None,
         sha256: str | None = None,
     ) -> None:

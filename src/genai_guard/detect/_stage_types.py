@@ -63,7 +63,7 @@ class AttackClassifierOptions(BaseModel):
 
     floor: float = Field(0.05, ge=0.0, le=1.0, description="Lowest class score reported.")
     max_views: int = Field(8, ge=0, description="Decoded views scored at most.")
-    max_windows: int = Field(4, ge=1, description="Windows of a long text scored at most.")
+    max_windows: int = Field(2, ge=1, description="Windows of a long text scored at most.")
 
 
 class TransformerOptions(BaseModel):

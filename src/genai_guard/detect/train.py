@@ -109,16 +109,9 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
 
 # -- features and fitting -----------------------------------------------------------------------
 
-ALPHA = 0.1  # Laplace smoothing, in units of family-weighted documents
+ALPHA = 0.01  # Laplace smoothing, in units of family-weighted documents
 SYNTHETIC_BOOST = 20.0
-DROPPED_DENSE = (
-    "log_length",
-    "newline_share",
-    "digit_share",
-    "upper_share",
-    "entropy",
-    "non_alnum_share",
-)
+DROPPED_DENSE = ("newline_share", "digit_share", "upper_share", "entropy", "non_alnum_share")
 CLIP = 2.0  # bound on any single bucket's log-ratio, so no one n-gram decides alone
 
 
@@ -244,8 +237,8 @@ def train(rows: Sequence[Row], *, l2: float = 1e-2) -> Model:
         for c in range(len(CLASSES)):
             x_cls[held, c] = _block_means(sub, r[:, 1 + c])[:, : F.N_BLOCKS].mean(axis=1)
     dense = d.dense.copy()
-    # Length separated the corpus's sources (short attack sets, long role prompts) rather than
-    # attacks from benign text; it stays in the feature vector with its weight forced to zero.
+    # Style signals separated the corpus's sources rather than attacks from benign text; they
+    # stay in the feature vector with their weights forced to zero.
     for name in DROPPED_DENSE:
         dense[:, F.DENSE_NAMES.index(name)] = 0.0
     x = np.concatenate([x_blocks, dense], axis=1)
@@ -442,8 +435,8 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "## Features and why",
         "",
         "The text is NFKC-folded, stripped of zero-width and bidi format characters and "
-        "lowercased; at most 4096 characters are read per window (longer texts are scored in up "
-        "to four windows spread over the text; the highest window counts).",
+        "lowercased; at most 4096 characters are read per window (longer texts are scored in "
+        "`max_windows` windows spread over the text, two by default; the highest counts).",
         "",
         "* Hashed word unigrams and bigrams (2^18 buckets, `zlib.crc32` and fixed integer mixing, "
         "never Python's salted `hash()`): the phrasing of instructions (`ignore ... previous`, "
@@ -457,9 +450,10 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "encoded-looking runs.",
         "* Style signals are computed but get weight zero ("
         + ", ".join(f"`{n}`" for n in DROPPED_DENSE)
-        + "): in experiments they separated the corpus's sources (short attack sets, long role "
-        "prompts, e-mail layout) rather than attacks from benign text, and dropping them raised "
-        "the held-out AUC (0.85 to 0.89).",
+        + "): in experiments they separated the corpus's sources (e-mail layout, digits, "
+        "case) rather than attacks from benign text, and dropping them raised the held-out AUC. "
+        "Length is kept: top-k pooling grows with the number of n-grams, and the length "
+        "feature lets the model correct for that.",
         "",
         "## Model",
         "",
@@ -563,8 +557,9 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "training signal is self-written.",
         "* Mostly English. Other languages, heavy paraphrase, and attacks that only make sense "
         "against a particular system prompt are often missed.",
-        "* Only the first and last parts of a very long text are read (four 4096-character "
-        "windows); a short injection in the middle of a long document can be diluted.",
+        "* Only the first and last parts of a very long text are read (by default two "
+        "4096-character windows, head and tail; `max_windows` raises it); an injection in the "
+        "middle of a long document can be missed.",
         "* Obfuscation beyond NFKC, zero-width removal and leetspeak (homoglyphs, base64) relies "
         "on the sanitizer stages running first and producing views.",
         '* Benign prompts that use jailbreak-style framing (role-play, "act as") score higher '
