@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_BATCH", "AsyncGuardedStream", "GuardedStream", "StreamCore"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH = 128
+DEFAULT_BATCH = 64
 """Default minimum number of unscanned characters before the scanners run (latency vs cost)."""
 
 _DIRECTION = "output"
