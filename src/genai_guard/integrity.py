@@ -35,6 +35,7 @@ __all__ = [
     "decision_digest",
     "sha256_file",
     "sign_response",
+    "verify_bytes",
     "verify_file",
     "verify_manifest",
     "verify_response",
@@ -70,16 +71,37 @@ def verify_file(path: str | Path, expected_sha256: str) -> None:
         IntegrityError: the file is missing, unreadable or different.
         ValueError: ``expected_sha256`` is not 64 hex digits.
     """
-    want = expected_sha256.strip().lower()
-    if not _HEX64.fullmatch(want):
-        raise ValueError("expected_sha256 must be 64 hex digits")
+    want = _expected(expected_sha256)
     try:
         got = sha256_file(path)
     except OSError as exc:
         raise IntegrityError(f"{Path(path).name}: cannot read ({type(exc).__name__})") from exc
+    _compare(got, want, Path(path).name)
+
+
+def verify_bytes(data: bytes, expected_sha256: str, *, name: str) -> str:
+    """Check bytes already read (so what is checked is what gets used); return their digest.
+
+    Raises:
+        IntegrityError: the SHA-256 of ``data`` differs.
+        ValueError: ``expected_sha256`` is not 64 hex digits.
+    """
+    got = hashlib.sha256(data).hexdigest()
+    _compare(got, _expected(expected_sha256), name)
+    return got
+
+
+def _expected(expected_sha256: str) -> str:
+    want = expected_sha256.strip().lower()
+    if not _HEX64.fullmatch(want):
+        raise ValueError("expected_sha256 must be 64 hex digits")
+    return want
+
+
+def _compare(got: str, want: str, name: str) -> None:
     if not hmac.compare_digest(got, want):
         raise IntegrityError(
-            f"{Path(path).name}: SHA-256 mismatch (expected {want[:12]}..., got {got[:12]}...)"
+            f"{name}: SHA-256 mismatch (expected {want[:12]}..., got {got[:12]}...); refusing it"
         )
 
 

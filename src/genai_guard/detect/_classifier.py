@@ -5,7 +5,6 @@ numpy is imported lazily, when the weights are first needed; importing this modu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from genai_guard._results import Action, Category, Finding, Outcome
 from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
+from genai_guard.integrity import verify_bytes
 from genai_guard.taxonomy import finding
 
 if TYPE_CHECKING:
@@ -117,12 +117,10 @@ def load_model(path: Path | None = None, *, sha256: str | None = None) -> Classi
         blob = weights_path.read_bytes()
     except OSError as exc:
         raise ResourceUnavailable(f"attack classifier weights not found: {weights_path}") from exc
-    digest = hashlib.sha256(blob).hexdigest()
-    if digest != sha256.lower():
-        raise IntegrityError(
-            f"attack classifier weights {weights_path.name} failed the SHA-256 check "
-            f"(expected {sha256[:12]}…, got {digest[:12]}…); refusing to load them"
-        )
+    try:
+        digest = verify_bytes(blob, sha256, name=f"attack classifier weights {weights_path.name}")
+    except ValueError as exc:
+        raise IntegrityError("attack classifier manifest holds no valid SHA-256") from exc
     import io  # noqa: PLC0415
 
     try:
