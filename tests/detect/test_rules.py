@@ -220,6 +220,15 @@ def test_unknown_atlas_id_is_rejected() -> None:
         compile_rules([_minimal_rule(atlas=["AML.T9999"])])
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("owasp", ["LLM11:2025"], "OWASP"), ("stride", ["Gossip"], "STRIDE")],
+)
+def test_unknown_owasp_or_stride_is_rejected(field: str, value: list[str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        compile_rules([_minimal_rule(**{field: value})])
+
+
 def test_broken_pattern_is_rejected() -> None:
     with pytest.raises(ConfigurationError, match="compile"):
         compile_rules([_minimal_rule(patterns=["(unclosed"])])

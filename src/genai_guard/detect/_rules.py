@@ -18,7 +18,15 @@ from typing import Any, Literal
 
 import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from genai_guard._results import Category
 from genai_guard.errors import ConfigurationError
@@ -186,6 +194,13 @@ class RuleExamples(BaseModel):
     negative: list[str] = Field(min_length=2)
 
 
+_KNOWN_IDS: dict[str, tuple[Any, str]] = {
+    "stride": (STRIDE, "STRIDE class(es)"),
+    "owasp": (OWASP_LLM_2025, "OWASP LLM 2025 id(s)"),
+    "atlas": (ATLAS, "ATLAS id(s)"),
+}
+
+
 class RuleSpec(BaseModel):
     """One rule as written in a rule file or a policy.
 
@@ -233,28 +248,13 @@ class RuleSpec(BaseModel):
                 raise ValueError(f"trigger {t!r} must be a non-empty lowercase literal")
         return v
 
-    @field_validator("stride")
+    @field_validator("stride", "owasp", "atlas")
     @classmethod
-    def _stride(cls, v: list[str]) -> list[str]:
-        bad = [s for s in v if s not in STRIDE]
+    def _known_ids(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        known, what = _KNOWN_IDS[info.field_name or ""]
+        bad = [s for s in v if s not in known]
         if bad:
-            raise ValueError(f"unknown STRIDE class(es) {bad}")
-        return v
-
-    @field_validator("owasp")
-    @classmethod
-    def _owasp(cls, v: list[str]) -> list[str]:
-        bad = [s for s in v if s not in OWASP_LLM_2025]
-        if bad:
-            raise ValueError(f"unknown OWASP LLM 2025 id(s) {bad}")
-        return v
-
-    @field_validator("atlas")
-    @classmethod
-    def _atlas(cls, v: list[str]) -> list[str]:
-        bad = [s for s in v if s not in ATLAS]
-        if bad:
-            raise ValueError(f"unknown ATLAS id(s) {bad}")
+            raise ValueError(f"unknown {what} {bad}")
         return v
 
     @model_validator(mode="after")
