@@ -1,21 +1,24 @@
-"""The pure part of the pipeline: what a step's outcome means, and how results fold into a decision.
+"""The engine: what a step's outcome means, and the one loop that folds steps into a decision.
 
-No I/O, no clocks, no stage calls: the sync and async drivers in ``pipeline`` call stages and time
-them, and hand everything else to this module, so both drivers share one set of semantics.
+The loop (``decide``) is a generator that never calls a stage: it yields ``(step, text, ctx)``
+requests and is answered with outcomes (or exceptions) by a thin driver, ``answer_sync`` or
+``answer_async``. ``Pipeline`` checks and the streaming core share it, so every path has one set of
+semantics: order, modify feeds forward, most severe wins, fail closed, fail fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from genai_guard._results import Action, Decision, Outcome, StageResult, View
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError, StageError
 
-__all__ = ["OnError", "Run", "judge"]
+__all__ = ["Decide", "OnError", "Run", "StepLike", "answer_async", "answer_sync", "decide", "judge"]
 
 OnError = Literal["block", "allow", "raise"]
 
@@ -100,3 +103,125 @@ def check_threshold(name: str, value: float | None) -> None:
     """Constructor-time validation of a threshold."""
     if value is not None and not 0.0 <= value <= 1.0:
         raise ConfigurationError(f"{name} must be within [0, 1], got {value!r}")
+
+
+class StepLike(Protocol):
+    """What the engine needs of a ``pipeline.Step`` (structural, so imports point down)."""
+
+    @property
+    def stage(self) -> Any:
+        """The stage."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """The step id."""
+        ...
+
+    @property
+    def on_fail(self) -> Action:
+        """Action when a finding reaches the threshold."""
+        ...
+
+    @property
+    def on_error(self) -> OnError:
+        """What a stage exception does."""
+        ...
+
+    @property
+    def is_sync(self) -> bool:
+        """The stage has ``check``."""
+        ...
+
+    @property
+    def is_async(self) -> bool:
+        """The stage has ``acheck``."""
+        ...
+
+    def action_for(self, outcome: Outcome) -> Action:
+        """The step's action for an outcome."""
+        ...
+
+
+# A request for one stage outcome: (step, text, ctx); the driver answers with an Outcome or throws.
+Request = tuple[StepLike, str, Context]
+Decide = Generator[Request, Outcome, Decision]
+
+_NO_OUTCOMES: Mapping[str, Outcome] = MappingProxyType({})
+_NO_ERRORS: Mapping[str, Exception] = MappingProxyType({})
+_NO_TIMES: Mapping[str, int] = MappingProxyType({})
+
+
+def decide(
+    steps: tuple[StepLike, ...],
+    text: str,
+    ctx: Context,
+    *,
+    direction: str,
+    fail_fast: bool,
+    known: Mapping[str, Outcome] = _NO_OUTCOMES,
+    errors: Mapping[str, Exception] = _NO_ERRORS,
+    elapsed: Mapping[str, int] = _NO_TIMES,
+) -> Decide:
+    """Fold ``steps`` over ``text`` into a decision, asking the driver for each stage outcome.
+
+    ``known``, ``errors`` and ``elapsed`` hold what streaming scanners already produced on
+    ``text``; they stand in for a stage call only while the run's text is still ``text`` (no
+    earlier step rewrote it).
+    """
+    run = Run(text, ctx)
+    clock = time.perf_counter_ns
+    for step in steps:
+        raw = run.text is text
+        if raw and step.name in errors:
+            run.record_error(step.name, errors[step.name], elapsed.get(step.name, 0), step.on_error)
+        else:
+            outcome = known.get(step.name) if raw else None
+            spent = elapsed.get(step.name, 0) if outcome is not None else 0
+            start = clock()
+            try:
+                if outcome is None:
+                    outcome = yield (step, run.text, run.ctx)
+            except Exception as exc:  # noqa: BLE001 - fail closed, recorded in the result
+                run.record_error(step.name, exc, clock() - start, step.on_error)
+            else:
+                spent += clock() - start
+                run.record(StageResult(step.name, step.action_for(outcome), outcome, spent))
+        if fail_fast and run.action is Action.BLOCK:
+            break
+    return run.decision(direction)
+
+
+def answer_sync(gen: Decide) -> Decision:
+    """Drive ``decide`` by calling each stage's ``check`` inline."""
+    try:
+        step, text, ctx = next(gen)
+        while True:
+            try:
+                outcome = step.stage.check(text, ctx)
+            except Exception as exc:  # noqa: BLE001 - handed to the engine (on_error)
+                step, text, ctx = gen.throw(exc)
+            else:
+                step, text, ctx = gen.send(outcome)
+    except StopIteration as stop:
+        result: Decision = stop.value
+        return result
+
+
+async def answer_async(gen: Decide) -> Decision:
+    """Drive ``decide``, awaiting ``acheck`` for async stages and calling sync stages inline."""
+    try:
+        step, text, ctx = next(gen)
+        while True:
+            try:
+                if step.is_async:
+                    outcome = await step.stage.acheck(text, ctx)
+                else:
+                    outcome = step.stage.check(text, ctx)
+            except Exception as exc:  # noqa: BLE001 - handed to the engine (on_error)
+                step, text, ctx = gen.throw(exc)
+            else:
+                step, text, ctx = gen.send(outcome)
+    except StopIteration as stop:
+        result: Decision = stop.value
+        return result

@@ -7,13 +7,21 @@ stops the run when ``fail_fast`` is set. A pipeline is immutable and thread-safe
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from genai_guard._engine import OnError, Run, check_threshold, judge
+from genai_guard._engine import (
+    Decide,
+    OnError,
+    Run,
+    answer_async,
+    answer_sync,
+    check_threshold,
+    decide,
+    judge,
+)
 from genai_guard._results import Action, Decision, Outcome
 from genai_guard.context import Context, Direction
 from genai_guard.errors import ConfigurationError, InputError
@@ -265,18 +273,7 @@ class Pipeline:
                 f"{direction.value} steps {list(self._async_only[direction])} are async-only; "
                 f"use acheck_{direction.value}()"
             )
-        clock = time.perf_counter_ns
-        for step in steps:
-            start = clock()
-            try:
-                outcome = step.stage.check(run.text, run.ctx)
-            except Exception as exc:  # noqa: BLE001 - fail closed, recorded in the result
-                run.record_error(step.name, exc, clock() - start, step.on_error)
-            else:
-                run.record(_result(step, outcome, clock() - start))
-            if self.fail_fast and run.action is Action.BLOCK:
-                break
-        return self._observed(run.decision(direction.value))
+        return self._observed(answer_sync(self._decide(steps, run, direction)))
 
     def _observed(self, decision: Decision) -> Decision:
         for observe in self.observers:
@@ -353,27 +350,10 @@ class Pipeline:
         return await self._arun(self.output_steps, run, Direction.OUTPUT)
 
     async def _arun(self, steps: tuple[Step, ...], run: Run, direction: Direction) -> Decision:
-        clock = time.perf_counter_ns
-        for step in steps:
-            start = clock()
-            try:
-                if step.is_async:
-                    outcome = await step.stage.acheck(run.text, run.ctx)
-                else:
-                    outcome = step.stage.check(run.text, run.ctx)
-            except Exception as exc:  # noqa: BLE001 - fail closed, recorded in the result
-                run.record_error(step.name, exc, clock() - start, step.on_error)
-            else:
-                run.record(_result(step, outcome, clock() - start))
-            if self.fail_fast and run.action is Action.BLOCK:
-                break
-        return self._observed(run.decision(direction.value))
+        return self._observed(await answer_async(self._decide(steps, run, direction)))
 
-
-def _result(step: Step, outcome: Outcome, elapsed: int) -> Any:
-    from genai_guard._results import StageResult  # noqa: PLC0415 - keep the hot path's names local
-
-    return StageResult(step.name, step.action_for(outcome), outcome, elapsed)
+    def _decide(self, steps: tuple[Step, ...], run: Run, direction: Direction) -> Decide:
+        return decide(steps, run.text, run.ctx, direction=direction.value, fail_fast=self.fail_fast)
 
 
 def _checked(text: str) -> str:
@@ -394,10 +374,5 @@ def _output_ctx(prompt: Decision | None, ctx: Context | None) -> Context:
     if prompt is not None and prompt.restorations:
         merged = dict(out.restorations)
         merged.update(prompt.restorations)
-        from types import MappingProxyType  # noqa: PLC0415
-
         out = out.evolve(restorations=MappingProxyType(merged))
     return out
-
-
-_ = Path  # re-exported type for policy sources in signatures of subclasses

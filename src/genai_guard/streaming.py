@@ -16,7 +16,7 @@ How it works (see ``docs/streaming.md``):
 * When the stream ends, the final ``Decision`` equals ``check_output`` on the whole text and is
   exposed as ``.decision`` on the stream object.
 
-The stream logic is written once, sans I/O, in ``StreamCore`` and the ``_decide`` generator; the
+The stream logic is written once, sans I/O, in ``StreamCore`` and the engine's ``decide`` loop; the
 drivers ``GuardedStream`` and ``AsyncGuardedStream`` only move deltas and call stages. This module
 does not import ``pipeline``: steps are accepted structurally.
 """
@@ -26,11 +26,11 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from types import TracebackType
-from typing import Any, NoReturn, Protocol
+from typing import Any, NoReturn
 
-from genai_guard._engine import OnError, Run
+from genai_guard._engine import Decide, Run, StepLike, answer_async, answer_sync, decide
 from genai_guard._results import Action, Decision, Outcome, StageResult
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError, GuardBlocked, StageError
@@ -46,115 +46,16 @@ DEFAULT_BATCH = 64
 _DIRECTION = "output"
 
 
-class _StepLike(Protocol):
-    """What the stream needs of a ``pipeline.Step`` (structural, to keep imports pointing down)."""
-
-    @property
-    def stage(self) -> Any: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def on_fail(self) -> Action: ...
-    @property
-    def on_error(self) -> OnError: ...
-    @property
-    def is_sync(self) -> bool: ...
-    @property
-    def is_async(self) -> bool: ...
-    def action_for(self, outcome: Outcome) -> Action: ...
-
-
-# A request for one stage outcome: (step, text, ctx); the driver answers with an Outcome or throws.
-_Request = tuple[_StepLike, str, Context]
-_Decide = Generator[_Request, Outcome, Decision]
-
-
 def _is_streaming(stage: Any) -> bool:
     """A stage scans streams unless it opts out with ``streamable = False`` (a rewrite mode)."""
     return isinstance(stage, StreamingStage) and bool(getattr(stage, "streamable", True))
-
-
-def _decide(
-    steps: tuple[_StepLike, ...],
-    text: str,
-    ctx: Context,
-    *,
-    fail_fast: bool,
-    known: dict[str, Outcome],
-    errors: dict[str, Exception],
-    elapsed: dict[str, int],
-) -> _Decide:
-    """The engine fold of ``Pipeline.check_output`` with some outcomes already known.
-
-    ``known`` holds the outcomes streaming scanners produced on ``text``; they stand in for
-    ``check`` only while the run's text is still the raw text (no earlier step rewrote it). Any
-    other outcome is requested from the driver by yielding ``(step, text, ctx)``.
-    """
-    run = Run(text, ctx)
-    clock = time.perf_counter_ns
-    for step in steps:
-        raw = run.text is text
-        if raw and step.name in errors:
-            run.record_error(step.name, errors[step.name], elapsed.get(step.name, 0), step.on_error)
-        else:
-            outcome = known.get(step.name) if raw else None
-            start = clock()
-            spent = elapsed.get(step.name, 0) if outcome is not None else 0
-            try:
-                if outcome is None:
-                    outcome = yield (step, run.text, run.ctx)
-            except StageError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - fail closed, recorded in the result
-                run.record_error(step.name, exc, clock() - start, step.on_error)
-            else:
-                spent += clock() - start
-                run.record(StageResult(step.name, step.action_for(outcome), outcome, spent))
-        if fail_fast and run.action is Action.BLOCK:
-            break
-    return run.decision(_DIRECTION)
-
-
-def _answer_sync(gen: _Decide) -> Decision:
-    """Drive a ``_decide`` generator by calling ``check`` inline."""
-    try:
-        step, text, ctx = next(gen)
-        while True:
-            try:
-                outcome = step.stage.check(text, ctx)
-            except Exception as exc:  # noqa: BLE001 - handed to the engine (on_error)
-                step, text, ctx = gen.throw(exc)
-            else:
-                step, text, ctx = gen.send(outcome)
-    except StopIteration as stop:
-        result: Decision = stop.value
-        return result
-
-
-async def _answer_async(gen: _Decide) -> Decision:
-    """Drive a ``_decide`` generator, awaiting ``acheck`` for async stages."""
-    try:
-        step, text, ctx = next(gen)
-        while True:
-            try:
-                if step.is_async:
-                    outcome = await step.stage.acheck(text, ctx)
-                else:
-                    outcome = step.stage.check(text, ctx)
-            except Exception as exc:  # noqa: BLE001 - handed to the engine (on_error)
-                step, text, ctx = gen.throw(exc)
-            else:
-                step, text, ctx = gen.send(outcome)
-    except StopIteration as stop:
-        result: Decision = stop.value
-        return result
 
 
 class StreamCore:
     """Sans-I/O state of one guarded stream. Not thread-safe; one per stream.
 
     The drivers call ``push(delta)`` for each delta and release what it returns; a scanner block
-    makes ``push`` return ``None`` and leaves a ``_Decide`` generator in ``pending`` for the driver
+    makes ``push`` return ``None`` and leaves a ``Decide`` generator in ``pending`` for the driver
     to answer (sync or async) and pass to ``blocked``. At the end, ``end()`` returns the generator
     of the final decision and ``release_final(decision)`` the text still held back.
 
@@ -188,7 +89,7 @@ class StreamCore:
 
     def __init__(
         self,
-        steps: tuple[_StepLike, ...],
+        steps: tuple[StepLike, ...],
         ctx: Context,
         *,
         fail_fast: bool,
@@ -209,7 +110,7 @@ class StreamCore:
         self._findings: dict[str, list[Any]] = {}
         self._errors: dict[str, Exception] = {}
         self._elapsed: dict[str, int] = {}
-        self._scanners: list[tuple[_StepLike, StreamScanner]] = []
+        self._scanners: list[tuple[StepLike, StreamScanner]] = []
         self._rewriters: list[StreamRewriter] = []
         self._hold_all = False
         self._tail = ""
@@ -243,7 +144,7 @@ class StreamCore:
         """True once a scanner has blocked (the driver then raises ``GuardBlocked``)."""
         return self._blocked
 
-    def push(self, delta: str) -> str | _Decide:
+    def push(self, delta: str) -> str | Decide:
         """Take one delta; return the text to release now, or a block's decision generator."""
         if not isinstance(delta, str):
             raise TypeError(f"stream deltas must be str, got {type(delta).__name__}")
@@ -255,7 +156,7 @@ class StreamCore:
             return ""
         return self._scan(final=False)
 
-    def _scan(self, *, final: bool) -> str | _Decide:
+    def _scan(self, *, final: bool) -> str | Decide:
         piece = "".join(self._chunks)
         self._chunks.clear()
         self._pending_len = 0
@@ -312,16 +213,10 @@ class StreamCore:
             text = rewriter.feed(text)
         return text
 
-    def _block_decision(self) -> _Decide:
+    def _block_decision(self) -> Decide:
         """The decision of ``check_output`` on all text received so far (every stage rerun)."""
-        return _decide(
-            self._steps,
-            self._joined(),
-            self._ctx,
-            fail_fast=self._fail_fast,
-            known={},
-            errors={},
-            elapsed={},
+        return decide(
+            self._steps, self._joined(), self._ctx, direction=_DIRECTION, fail_fast=self._fail_fast
         )
 
     def scanner_decision(self) -> Decision:
@@ -344,7 +239,7 @@ class StreamCore:
             decision = self.scanner_decision()
         return GuardBlocked(decision)
 
-    def end(self) -> _Decide:
+    def end(self) -> Decide:
         """The upstream is exhausted: scan the rest, finish scanners, return the final decision.
 
         The returned generator asks the driver for the outcomes of steps without a streaming form.
@@ -358,10 +253,11 @@ class StreamCore:
         if not isinstance(result, str):
             return result
         known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
-        return _decide(
+        return decide(
             self._steps,
             self._joined(),
             self._ctx,
+            direction=_DIRECTION,
             fail_fast=self._fail_fast,
             known=known,
             errors=self._errors,
@@ -422,16 +318,16 @@ class GuardedStream(Iterator[str]):
                 return out
         raise StopIteration
 
-    def _block(self, gen: _Decide) -> NoReturn:
+    def _block(self, gen: Decide) -> NoReturn:
         self._done = True
         self.close()
-        error = self._core.blocked(_answer_sync(gen))
+        error = self._core.blocked(answer_sync(gen))
         self.decision = error.decision
         raise error
 
     def _end(self) -> str:
         gen = self._core.end()
-        decision = _answer_sync(gen)
+        decision = answer_sync(gen)
         if not decision.blocked and self._core.pending_block:
             decision = self._core.blocked(decision).decision
         self.decision = decision
@@ -498,16 +394,16 @@ class AsyncGuardedStream(AsyncIterator[str]):
                 return out
         raise StopAsyncIteration
 
-    async def _block(self, gen: _Decide) -> NoReturn:
+    async def _block(self, gen: Decide) -> NoReturn:
         self._done = True
         await self.aclose()
-        error = self._core.blocked(await _answer_async(gen))
+        error = self._core.blocked(await answer_async(gen))
         self.decision = error.decision
         raise error
 
     async def _end(self) -> str:
         gen = self._core.end()
-        decision = await _answer_async(gen)
+        decision = await answer_async(gen)
         if not decision.blocked and self._core.pending_block:
             decision = self._core.blocked(decision).decision
         self.decision = decision
