@@ -59,6 +59,21 @@ def time_each(
     return percentiles_us(samples)
 
 
+def best_of(fn: Callable[[str], object], texts: list[str], repeats: int = 3) -> dict[str, float]:
+    """Per-prompt minimum of ``repeats`` runs: less sensitive to a busy, shared machine."""
+    clock = time.perf_counter_ns
+    samples = []
+    for text in texts:
+        best = None
+        for _ in range(repeats):
+            start = clock()
+            fn(text)
+            elapsed = clock() - start
+            best = elapsed if best is None else min(best, elapsed)
+        samples.append(best or 0)
+    return percentiles_us(samples)
+
+
 def report(title: str, rows: dict[str, Any]) -> None:
     """Print one benchmark's figures as a small table and a JSON line."""
     print(f"\n## {title}")

@@ -194,3 +194,33 @@ def test_import_does_not_load_numpy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_detector_window_is_the_feature_window() -> None:
+    from genai_guard.detect import _classifier, _features
+
+    assert _features.MAX_CHARS == _classifier._WINDOW
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300))
+def test_fast_pooling_equals_general_pooling(text: str) -> None:
+    """The inference-only pooling paths give the values of the general ``pool``."""
+    import numpy as np
+
+    from genai_guard.detect import _features
+
+    model = load_model()
+    blocks = _features.extract(text).blocks
+    full = _features.pool(blocks, model.ratios)
+    np.testing.assert_allclose(_features.pool_column(blocks, model.attack_ratios), full[:, 0])
+    top = _features.pool_top(blocks, model.class_ratios_t)
+    np.testing.assert_allclose(top, full[: _features.N_BLOCKS, 1:], rtol=1e-6)
+
+
+def test_score_matches_its_parts(detector: AttackClassifierDetector) -> None:
+    model = detector.load()
+    p, q = model.score(ATTACK)
+    assert p == model.attack_probability(ATTACK)
+    assert q == model.class_distribution(ATTACK)
+    assert abs(sum(q) - 1.0) < 1e-9

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,12 +34,16 @@ CLASS_CATEGORIES = (
     Category.INFRASTRUCTURE_ATTACK,
 )
 WEIGHTS_NAME = "attack_classifier.npz"
+_WINDOW = 4096  # characters per scored window: ``_features.MAX_CHARS`` (checked by a test)
 MANIFEST_NAME = "attack_classifier.json"
 
 
 @dataclass(frozen=True, slots=True)
 class ClassifierModel:
-    """Loaded, verified weights. Immutable; thread-safe.
+    """Loaded, verified weights and the feature function they were trained with. Immutable.
+
+    Thread-safe. ``load_model`` builds it and binds the numpy-side functions once, so scoring
+    imports nothing.
 
     Attributes:
         sha256: Digest of the weights file.
@@ -47,6 +52,9 @@ class ClassifierModel:
         attack_b: Bias of the attack head.
         class_w: ``(4, 4)`` weights of the class softmax.
         class_b: Bias of the class softmax.
+        attack_ratios: Column 0 of ``ratios``, as a contiguous 1-D array.
+        class_ratios_t: Columns 1-4 of ``ratios`` transposed, shape ``(4, 2**HASH_BITS)``.
+        features: The feature function (``_features.extract``).
     """
 
     sha256: str
@@ -55,36 +63,41 @@ class ClassifierModel:
     attack_b: float
     class_w: Any
     class_b: Any
-    attack_ratios: Any = None
+    attack_ratios: Any
+    class_ratios_t: Any
+    features: Callable[[str], Any]
+    _pool: Callable[[Any, Any], Any] = field(repr=False)
+    _pool_top: Callable[[Any, Any], Any] = field(repr=False)
+    _exp: Callable[[Any], Any] = field(repr=False)
+    _n_pooled: int = field(repr=False)
 
-    def attack_probability(self, text: str) -> float:
-        """Attack probability of one window of ``text`` (the class columns are not touched)."""
-        import numpy as np  # noqa: PLC0415 - heavy, lazily imported
+    def attack_of(self, feats: Any) -> float:
+        """Attack probability of one window, from its ``features``."""
+        pooled = self._pool(feats.blocks, self.attack_ratios)
+        n = self._n_pooled
+        z = float(pooled @ self.attack_w[:n] + feats.dense @ self.attack_w[n:]) + self.attack_b
+        return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
 
-        from genai_guard.detect import _features as F  # noqa: PLC0415 - needs numpy
-
-        feats = F.extract(text)
-        pooled = F.pool(feats.blocks, self.attack_ratios)[:, 0]
-        z = float(pooled @ self.attack_w[: F.N_POOLED] + feats.dense @ self.attack_w[F.N_POOLED :])
-        z += self.attack_b
-        return float(1.0 / (1.0 + np.exp(-z))) if z > -30 else 0.0
-
-    def class_distribution(self, text: str) -> tuple[float, ...]:
-        """Distribution over the four attack classes, given that ``text`` is an attack."""
-        import numpy as np  # noqa: PLC0415 - heavy, lazily imported
-
-        from genai_guard.detect import _features as F  # noqa: PLC0415 - needs numpy
-
-        feats = F.extract(text)
-        cls_in = F.pool(feats.blocks, self.ratios[:, 1:])[: F.N_BLOCKS].mean(axis=0)
-        logits = cls_in @ self.class_w + self.class_b
-        q = np.exp(logits - logits.max())
+    def classes_of(self, feats: Any) -> tuple[float, ...]:
+        """Distribution over the four attack classes, given that the window is an attack."""
+        logits = self._pool_top(feats.blocks, self.class_ratios_t).mean(axis=0) @ self.class_w
+        logits = logits + self.class_b
+        q = self._exp(logits - logits.max())
         q /= q.sum()
         return tuple(float(v) for v in q)
 
+    def attack_probability(self, text: str) -> float:
+        """Attack probability of one window of ``text``."""
+        return self.attack_of(self.features(text))
+
+    def class_distribution(self, text: str) -> tuple[float, ...]:
+        """Distribution over the four attack classes, given that ``text`` is an attack."""
+        return self.classes_of(self.features(text))
+
     def score(self, text: str) -> tuple[float, tuple[float, ...]]:
         """Attack probability of ``text`` and the class distribution given an attack."""
-        return self.attack_probability(text), self.class_distribution(text)
+        feats = self.features(text)
+        return self.attack_of(feats), self.classes_of(feats)
 
 
 def _default_paths() -> tuple[Path, Path]:
@@ -123,17 +136,25 @@ def load_model(path: Path | None = None, *, sha256: str | None = None) -> Classi
         raise IntegrityError("attack classifier manifest holds no valid SHA-256") from exc
     import io  # noqa: PLC0415
 
+    from genai_guard.detect import _features  # noqa: PLC0415 - imports numpy
+
     try:
         with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
             ratios = npz["ratios"].astype(np.float32)
             return ClassifierModel(
                 sha256=digest,
                 ratios=ratios,
-                attack_ratios=np.ascontiguousarray(ratios[:, :1]),
+                attack_ratios=np.ascontiguousarray(ratios[:, 0]),
+                class_ratios_t=np.ascontiguousarray(ratios[:, 1:].T),
                 attack_w=npz["attack_w"].astype(np.float64),
                 attack_b=float(npz["attack_b"][0]),
                 class_w=npz["class_w"].astype(np.float64),
                 class_b=npz["class_b"].astype(np.float64),
+                features=_features.extract,
+                _pool=_features.pool_column,
+                _pool_top=_features.pool_top,
+                _exp=np.exp,
+                _n_pooled=_features.N_POOLED,
             )
     except (KeyError, ValueError, OSError) as exc:
         raise IntegrityError("attack classifier weights are malformed") from exc
@@ -227,33 +248,35 @@ class AttackClassifierDetector:
         starts = sorted({round(i * last / (n - 1)) for i in range(n)}) if n > 1 else [0]
         return [text[s : s + size] for s in starts]
 
-    def _best_window(self, model: ClassifierModel, text: str) -> tuple[float, str]:
-        from genai_guard.detect._features import MAX_CHARS  # noqa: PLC0415 - needs numpy
-
-        return max(
-            ((model.attack_probability(w), w) for w in self._windows(text, MAX_CHARS)),
-            key=lambda s: s[0],
-        )
+    def _best_window(self, model: ClassifierModel, text: str) -> tuple[float, Any]:
+        """Highest attack probability over the windows of ``text``, with that window's features."""
+        best_p, best_f = -1.0, None
+        for w in self._windows(text, _WINDOW):
+            feats = model.features(w)
+            p = model.attack_of(feats)
+            if p > best_p:
+                best_p, best_f = p, feats
+        return best_p, best_f
 
     def scores(self, text: str) -> tuple[float, tuple[float, ...]]:
         """Attack probability and class distribution of ``text`` alone (highest window)."""
         model = self._model.get()
-        p, window = self._best_window(model, text)
-        return p, model.class_distribution(window)
+        p, feats = self._best_window(model, text)
+        return p, model.classes_of(feats)
 
     def check(self, text: str, ctx: Context) -> Outcome:
         """Score the text and its views; report the classes above ``floor``."""
         model = self._model.get()
-        p, window = self._best_window(model, text)
+        p, feats = self._best_window(model, text)
         best_view: str | None = None
         views = ctx.views[: self.max_views]
         for view in views:
-            pv, wv = self._best_window(model, view.text)
+            pv, fv = self._best_window(model, view.text)
             if pv > p:
-                p, window, best_view = pv, wv, view.id
+                p, feats, best_view = pv, fv, view.id
         if p < self.floor:
             return Outcome()
-        q = model.class_distribution(window)
+        q = model.classes_of(feats)
         top = max(q)
         meta: Mapping[str, Any] = {
             "attack": round(p, 4),

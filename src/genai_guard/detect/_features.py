@@ -8,9 +8,9 @@ Features of one text (lowercased, NFKC-folded, zero-width/format characters remo
 
 * hashed word unigrams and bigrams (``\w+`` tokens);
 * hashed character 3-, 4- and 5-grams;
-* a few dense structural signals: length, share of non-alphanumeric characters, character entropy,
-  share of upper case, second-person address, sentence-initial imperatives aimed at the model,
-  role markers and chat-template tokens, long encoded-looking runs.
+* a few dense structural signals: length, second-person address, sentence-initial imperatives
+  aimed at the model, role markers and chat-template tokens, long encoded-looking runs (the style
+  signals of ``UNUSED_DENSE`` keep their slots at zero).
 
 The model reads each hashed block as the mean weight of its bucket occurrences, so that a long text
 does not get a larger score just by being long. Pure functions; thread-safe.
@@ -18,6 +18,7 @@ does not get a larger score just by being long. Pure functions; thread-safe.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -35,10 +36,13 @@ __all__ = [
     "MAX_CHARS",
     "N_BLOCKS",
     "N_POOLED",
+    "UNUSED_DENSE",
     "Features",
     "canonical",
     "extract",
     "pool",
+    "pool_column",
+    "pool_top",
 ]
 
 HASH_BITS = 18
@@ -64,12 +68,11 @@ _SALT_BIGRAM = np.uint64(0x2545F4914F6CDD1D)
 
 # Linear patterns only: single character classes, no nested quantifiers.
 _WORD = re.compile(r"\w+")
-_NON_WORD = re.compile(r"[\w\s]+")  # removing these leaves the punctuation and symbols
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n])[^\w.!?\n]*(\w+)")
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061,
-     0x2062, 0x2063, 0x2064, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
-)  # fmt: skip
+# One character class (linear); a regex scan is far cheaper than ``str.translate`` with a dict.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069]"
+)
 _ROLE_TOKENS = (
     "<|im_start|>",
     "<|im_end|>",
@@ -158,6 +161,19 @@ DENSE_NAMES = (
     "newline_share",
 )
 
+UNUSED_DENSE = ("newline_share", "digit_share", "upper_share", "entropy", "non_alnum_share")
+"""Style signals kept in the vector (so the weights file keeps its shape) but never computed.
+
+They separated the corpus's sources (e-mail layout, digits, case) rather than attacks from benign
+text, so training fixes their weights at zero; computing them would only cost time.
+"""
+
+
+_I_LENGTH, _I_YOU, _I_STARTS, _I_ROLES, _I_RUNS = (
+    DENSE_NAMES.index(n)
+    for n in ("log_length", "you_share", "imperative_starts", "role_markers", "long_runs")
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Features:
@@ -173,8 +189,14 @@ class Features:
     dense: npt.NDArray[np.float32]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_hash(word: str) -> int:
+    """CRC-32 of a word; cached, since most words of a text are common words seen before."""
+    return zlib.crc32(word.encode("utf-8"))
+
+
 def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]).translate(_INVISIBLE)
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]))
 
 
 def canonical(text: str) -> str:
@@ -200,16 +222,9 @@ def _char_hashes(codes: npt.NDArray[np.uint64]) -> list[npt.NDArray[np.int64]]:
     return out
 
 
-def _entropy(codes: npt.NDArray[np.uint64]) -> float:
-    if codes.shape[0] == 0:
-        return 0.0
-    counts = np.bincount((codes & np.uint64(0xFFF)).astype(np.int64))
-    counts = counts[counts > 0]
-    p = counts / codes.shape[0]
-    return float(-(p * np.log2(p)).sum())
-
-
 def _longest_token_share(words: list[str]) -> float:
+    if not words or max(map(len, words)) < 24:
+        return 0.0
     long_runs = sum(1 for w in words if len(w) >= 24)
     return min(1.0, long_runs / 3.0)
 
@@ -237,45 +252,63 @@ def pool(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -
     return out
 
 
+def pool_column(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -> Any:
+    """``pool`` for one weight column given as a 1-D array: shape ``(N_POOLED,)``, same values."""
+    out = np.zeros(N_POOLED)
+    for j, b in enumerate(blocks):
+        n = b.shape[0]
+        if n:
+            v = weights[b]
+            if n > TOP_K:
+                part = np.partition(v, (TOP_K - 1, n - TOP_K))
+                out[j] = part[n - TOP_K :].sum() / TOP_K
+                out[N_BLOCKS + j] = part[:TOP_K].sum() / TOP_K
+            else:
+                out[j] = out[N_BLOCKS + j] = v.sum() / n
+    return out
+
+
+def pool_top(blocks: tuple[npt.NDArray[np.int64], ...], weights_t: npt.NDArray[Any]) -> Any:
+    """The top side of ``pool`` (its first ``N_BLOCKS`` rows), at about half the cost.
+
+    ``weights_t`` is the weight matrix transposed, shape ``(k, D)`` and C-contiguous, so each
+    column's values are partitioned in contiguous memory. Returns shape ``(N_BLOCKS, k)``.
+    """
+    out = np.zeros((N_BLOCKS, weights_t.shape[0]))
+    for j, b in enumerate(blocks):
+        n = b.shape[0]
+        if n:
+            v = weights_t[:, b]
+            if n > TOP_K:
+                out[j] = np.partition(v, n - TOP_K, axis=1)[:, n - TOP_K :].sum(axis=1) / TOP_K
+            else:
+                out[j] = v.sum(axis=1) / n
+    return out
+
+
 def extract(text: str) -> Features:
     """Features of ``text`` (at most ``MAX_CHARS`` characters of it are used)."""
     folded = _folded(text)
-    raw = folded[:MAX_CHARS]
-    canon = raw.lower()
+    canon = folded[:MAX_CHARS].lower()
     words = _WORD.findall(canon)[:MAX_WORDS]
     empty = np.zeros(0, dtype=np.int64)
     uni, bi = empty, empty
     if words:
-        wh = np.fromiter(
-            (zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words)
-        )
+        wh = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
         uni = _bucket(wh)
         if len(words) > 1:
             bi = _bucket((wh[:-1] * _P + wh[1:]) ^ _SALT_BIGRAM)
     padded = f" {canon} "
     codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     blocks = (uni, bi, *_char_hashes(codes))
-    n = max(1, len(canon))
-    alnum = n - len(_NON_WORD.sub("", canon)) if canon else 0
-    upper = sum(map(str.isupper, raw))
     nw = max(1, len(words))
-    you = sum(1 for w in words if w in _YOU)
+    you = sum(map(_YOU.__contains__, words))
     starts = sum(1 for w in _SENTENCE_START.findall(canon) if w in _IMPERATIVES)
     roles = sum(canon.count(tok) for tok in _ROLE_TOKENS)
-    digits = sum(map(str.isdigit, canon))
-    dense = np.array(
-        [
-            math.log1p(len(folded)) / 10.0,
-            1.0 - alnum / n,
-            _entropy(codes) / 8.0,
-            upper / max(1, len(raw)),
-            min(1.0, 10.0 * you / nw),
-            min(1.0, starts / 3.0),
-            min(1.0, roles / 2.0),
-            _longest_token_share(words),
-            digits / n,
-            min(1.0, 20.0 * canon.count("\n") / n),
-        ],
-        dtype=np.float32,
-    )
+    dense = np.zeros(len(DENSE_NAMES), dtype=np.float32)
+    dense[_I_LENGTH] = math.log1p(len(folded)) / 10.0
+    dense[_I_YOU] = min(1.0, 10.0 * you / nw)
+    dense[_I_STARTS] = min(1.0, starts / 3.0)
+    dense[_I_ROLES] = min(1.0, roles / 2.0)
+    dense[_I_RUNS] = _longest_token_share(words)
     return Features(blocks=blocks, dense=dense)

@@ -111,7 +111,7 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
 
 ALPHA = 0.01  # Laplace smoothing, in units of family-weighted documents
 SYNTHETIC_BOOST = 20.0
-DROPPED_DENSE = ("newline_share", "digit_share", "upper_share", "entropy", "non_alnum_share")
+DROPPED_DENSE = F.UNUSED_DENSE
 CLIP = 2.0  # bound on any single bucket's log-ratio, so no one n-gram decides alone
 
 
@@ -448,7 +448,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "at the model (`ignore`, `pretend`, `reveal`, `print`, ...), role markers and "
         "chat-template tokens (`<|im_start|>`, `[INST]`, `### Instruction`), long "
         "encoded-looking runs.",
-        "* Style signals are computed but get weight zero ("
+        "* Style signals keep their slots in the feature vector at zero and are not computed ("
         + ", ".join(f"`{n}`" for n in DROPPED_DENSE)
         + "): in experiments they separated the corpus's sources (e-mail layout, digits, "
         "case) rather than attacks from benign text, and dropping them raised the held-out AUC. "
