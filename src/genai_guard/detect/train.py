@@ -312,6 +312,7 @@ def validate(data: Path) -> dict[str, Any]:
         "fpr": float((p[~attack] >= t).mean()),
         **per_file(test_rows, p, t),
     }
+    report["with_rules"] = with_rules(test_rows, p)
     for fixed in (0.5, 0.7, 0.8, 0.9):
         report[f"at_{fixed}"] = {
             "recall": float((p[attack] >= fixed).mean()),
@@ -319,6 +320,41 @@ def validate(data: Path) -> dict[str, Any]:
             **per_file(test_rows, p, fixed),
         }
     return report
+
+
+RULES_FLAG = 0.5  # the default policy flags rule scores from here (policies/default.yaml)
+
+
+def with_rules(rows: Sequence[Row], p: npt.NDArray[np.float64]) -> dict[str, Any]:
+    """The default policy's combination on ``rows``.
+
+    A row is caught when the rules reach ``RULES_FLAG`` or the classifier reaches a threshold.
+    Figures at several thresholds and at the lowest one that keeps the combined false-positive
+    rate at or under 1 %.
+    """
+    from genai_guard.context import Context  # noqa: PLC0415 - only this report needs the rules
+    from genai_guard.detect._attack_rules import AttackRulesDetector  # noqa: PLC0415
+
+    rules = AttackRulesDetector()
+    ctx = Context()
+    r = np.array(
+        [max((f.score for f in rules.check(x.text, ctx).findings), default=0.0) for x in rows]
+    )
+    attack = np.array([x.attack for x in rows])
+    by_rules = r >= RULES_FLAG
+
+    def at(t: float) -> dict[str, Any]:
+        hit = by_rules | (p >= t)
+        recall, fpr = float(hit[attack].mean()), float(hit[~attack].mean())
+        return {"threshold": t, "recall": recall, "fpr": fpr}
+
+    out = {"rules_alone": at(2.0), "at_0.5": at(0.5), "at_0.8": at(0.8)}
+    # The combined false-positive rate falls as the threshold rises: take the first that fits.
+    cands = sorted({0.0} | {float(np.nextafter(v, 1.0)) for v in p[~attack]})
+    best = next((t for t in cands if at(t)["fpr"] <= 0.01), None)
+    if best is not None:
+        out["at_1pct_fpr"] = at(best)
+    return out
 
 
 def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
@@ -504,6 +540,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
     ]
     val = report.get("validation")
     if val:
+        rules_alone = val.get("with_rules", {}).get("rules_alone", {}).get("recall")
         lines += [
             "## Validation by source",
             "",
@@ -513,6 +550,16 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
             f"* Threshold for <= 1 % false positives on the held-out benign files: "
             f"{val['threshold_at_1pct_fpr']:.3f}; recall there {_pct(val['recall'])}, "
             f"false-positive rate {_pct(val['fpr'])}.",
+            "",
+            "Combined as in the default policy (a row counts as caught when the rules reach "
+            f"{RULES_FLAG} or the classifier reaches the threshold), same files: "
+            + "; ".join(
+                f"{name.replace('_', ' ')}: threshold {v['threshold']:.3f}, recall "
+                f"{_pct(v['recall'])}, false-positive rate {_pct(v['fpr'])}"
+                for name, v in val.get("with_rules", {}).items()
+                if name != "rules_alone"
+            )
+            + f" (rules alone: recall {_pct(rules_alone)}).",
             "",
             "| file | label | n | rate at the 1 % FPR threshold | rate at 0.5 | rate at 0.7 |",
             "|---|---|---:|---:|---:|---:|",
