@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 # are compared with. The stdlib engine is enough for it and has no per-call timeout overhead.
 _WORDS = re.compile(r"[a-z0-9]+")
 _MAX_WINDOWS = 32
+# A leading literal is matched at its first occurrences one by one; past this many, one search
+# with the literal's variant of the pattern visits the rest inside ``regex``.
+_MAX_MATCHES = 4
 # Words of a text that talks about attacks (a security article, a question about detectors).
 _DISCUSSION = re.compile(
     r"\b(?:prompt[- ]injections?|jailbreak(?:s|ing)?|injection\s+attacks?|attackers?|adversarial"
@@ -69,18 +72,74 @@ def combine_scores(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _trigger_positions(rule: CompiledRule, low: str, words: set[str]) -> list[int]:
-    """Where the rule's triggers occur in ``low``; stops early past ``_MAX_WINDOWS``."""
+# English letters from the most to the least frequent: a literal is first tested for its rarest
+# character, a single-character search that is many times faster than a substring search.
+_LETTER_ORDER = " etaoinsrhldcumfpgwybvkxjqz"
+
+
+def _rarest_char(literal: str) -> str:
+    """The character of ``literal`` least likely to occur in a text (a cheap presence test)."""
+
+    def rank(c: str) -> int:
+        if not c.isascii():
+            return 0
+        if c.isdigit():
+            return 60
+        i = _LETTER_ORDER.find(c)
+        if i >= 0:
+            return 100 - i  # space 100, e 99, ..., z 74
+        return 80 if c in ".,'-:()" else 1
+
+    return min(literal, key=rank)
+
+
+class _Finder:
+    """Occurrences of literals in one lowercased part, found once and shared by every rule.
+
+    Every rule and pattern asks the same finder, so a literal (a trigger or a pattern's leading
+    literal) is looked for at most once per text however many rules use it. A literal whose
+    rarest character is absent is known absent after a single-character search.
+    """
+
+    __slots__ = ("done", "low", "rare", "seen")
+
+    def __init__(self, low: str, rare: Mapping[str, str]) -> None:
+        self.low = low
+        self.rare = rare
+        self.seen: dict[str, list[int]] = {}
+        self.done: set[str] = set()
+
+    def first(self, lit: str, n: int) -> list[int]:
+        """At least the first ``n`` positions of ``lit`` (all of them when there are fewer)."""
+        ps = self.seen.get(lit)
+        low = self.low
+        if ps is None:
+            ps = self.seen[lit] = []
+            c = self.rare.get(lit)
+            i = -1 if c is not None and c not in low else low.find(lit)
+        elif len(ps) >= n or lit in self.done:
+            return ps
+        else:
+            i = low.find(lit, ps[-1] + 1)
+        while i >= 0:
+            ps.append(i)
+            if len(ps) >= n:
+                return ps
+            i = low.find(lit, i + 1)
+        self.done.add(lit)
+        return ps
+
+
+def _trigger_positions(rule: CompiledRule, finder: _Finder, words: set[str]) -> list[int]:
+    """Where the rule's triggers occur; stops early past ``_MAX_WINDOWS``."""
     out: list[int] = []
     needles = [w for w in rule.word_triggers if w in words]
-    needles.extend(s for s in rule.substring_triggers if s in low)
+    needles.extend(s for s in rule.substring_triggers if finder.first(s, 1))
     for needle in needles:
-        i = low.find(needle)
-        while i >= 0:
-            out.append(i)
-            if len(out) > _MAX_WINDOWS:
-                return out
-            i = low.find(needle, i + 1)
+        room = _MAX_WINDOWS + 1 - len(out)
+        out.extend(finder.first(needle, room)[:room])
+        if len(out) > _MAX_WINDOWS:
+            return out
     return out
 
 
@@ -101,10 +160,18 @@ def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[i
     return out
 
 
+def _possible(requires: tuple[frozenset[str], ...], words: set[str]) -> bool:
+    """False when a word group a pattern needs has no word in ``words`` (it cannot match)."""
+    for group in requires:  # noqa: SIM110 - a plain loop is the fastest form on the hot path
+        if group.isdisjoint(words):
+            return False
+    return True
+
+
 def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost per call
     rule: CompiledRule,
     target: str,
-    low: str,
+    finder: _Finder,
     words: set[str],
     is_ascii: bool,
     lo: int,
@@ -113,24 +180,34 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
 ) -> tuple[Span, bool] | None:
     """First match of ``rule`` in ``target[lo:hi]``; a timeout is a hit (fail closed).
 
-    ``low`` is the lowercased part ``[lo, hi)`` of the text (part coordinates); ``target`` is the
-    string the patterns run on, whose offset ``lo`` is the part's start.
+    ``finder`` looks up literals in the lowercased part ``[lo, hi)`` of the text (part
+    coordinates); ``target`` is the string the patterns run on, whose offset ``lo`` is the part's
+    start.
     """
     try:
-        for pattern, word_lits, ascii_lits, other_lits in rule.anchored:
-            present = [w for w in word_lits if w in words]
-            present.extend(ascii_lits)
-            if other_lits and not is_ascii:
-                present.extend(other_lits)
+        for anchored in rule.anchored:
+            if not _possible(anchored.requires, words):
+                continue
+            present = [w for w in anchored.words if w in words]
+            present.extend(anchored.ascii_others)
+            if anchored.other_others and not is_ascii:
+                present.extend(anchored.other_others)
+            pattern = anchored.pattern
             for lit in present:
-                i = low.find(lit)
-                while i >= 0:
-                    m = pattern.match(target, lo + i, hi, timeout=timeout)
+                for k, i in enumerate(finder.first(lit, _MAX_MATCHES + 1)):
+                    start = lo + i
+                    if k == _MAX_MATCHES:
+                        # A frequent literal: one search visits the remaining occurrences.
+                        m = anchored.by_literal[lit].search(target, start, hi, timeout=timeout)
+                        if m is not None:
+                            return Span(m.start(), m.end()), False
+                        break
+                    m = pattern.match(target, start, hi, timeout=timeout)
                     if m is not None:
                         return Span(m.start(), m.end()), False
-                    i = low.find(lit, i + 1)
-        if rule.floating is not None:
-            for start, end in _windows(_trigger_positions(rule, low, words), rule.reach, lo, hi):
+        if rule.floating is not None and any(_possible(r, words) for r in rule.floating_requires):
+            positions = _trigger_positions(rule, finder, words)
+            for start, end in _windows(positions, rule.reach, lo, hi):
                 m = rule.floating.search(target, start, end, timeout=timeout)
                 if m is not None:
                     return Span(m.start(), m.end()), False
@@ -181,6 +258,7 @@ class AttackRulesDetector:
     __slots__ = (
         "_always",
         "_other_subs",
+        "_rare",
         "_sub_keys",
         "_subs_by_key",
         "_word_index",
@@ -253,9 +331,15 @@ class AttackRulesDetector:
             (k, frozenset(_WORDS.findall(k)), frozenset(v)) for k, v in other_subs.items()
         )
         self._always = tuple(always)
+        literals = set(ascii_subs) | set(other_subs)
+        for rule in self.rules:
+            for a in rule.anchored:
+                literals.update(a.ascii_others, a.other_others)
+        self._rare: Mapping[str, str] = {lit: _rarest_char(lit) for lit in literals if len(lit) > 1}
 
-    def _candidates(self, low: str, words: set[str]) -> list[int]:
-        """Indices of the rules whose triggers occur in ``low`` (``words`` are its words)."""
+    def _candidates(self, finder: _Finder, words: set[str]) -> list[int]:
+        """Indices of the rules whose triggers occur in the part (``words`` are its words)."""
+        low = finder.low
         found: set[int] = set(self._always)
         index = self._word_index
         for w in self._word_set.intersection(words):
@@ -264,14 +348,14 @@ class AttackRulesDetector:
         # triggers are filed under one of their words, so most are never looked at.
         for key in self._sub_keys.intersection(words):
             for s, tokens, idx in self._subs_by_key[key]:
-                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
+                if words.issuperset(tokens) and not found.issuperset(idx) and finder.first(s, 1):
                     found.update(idx)
         for s, _, idx in self._wordless_subs:
-            if not found.issuperset(idx) and s in low:
+            if not found.issuperset(idx) and finder.first(s, 1):
                 found.update(idx)
         if not low.isascii():
             for s, tokens, idx in self._other_subs:
-                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
+                if words.issuperset(tokens) and not found.issuperset(idx) and finder.first(s, 1):
                     found.update(idx)
         return sorted(found)
 
@@ -292,11 +376,12 @@ class AttackRulesDetector:
         timeout = self.timeout_s
         words = set(_WORDS.findall(low))
         is_ascii = low.isascii()
-        for i in self._candidates(low, words):
+        finder = _Finder(low, self._rare)
+        for i in self._candidates(finder, words):
             rule = rules[i]
             # Lowercase rules run over ``low`` (same length, so offsets agree) without IGNORECASE.
             target, shift = (low, lo) if rule.on_lowercase else (text, 0)
-            hit = _run_rule(rule, target, low, words, is_ascii, lo - shift, hi - shift, timeout)
+            hit = _run_rule(rule, target, finder, words, is_ascii, lo - shift, hi - shift, timeout)
             if hit is not None:
                 span = Span(hit[0].start + shift, hit[0].end + shift)
                 hits.append(_Hit(rule, span, view, hit[1]))
