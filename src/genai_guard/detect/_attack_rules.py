@@ -6,11 +6,13 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from genai_guard._results import Category, Finding, Outcome, Span
 from genai_guard.context import Context
+from genai_guard.detect._pattern_words import UNFOLDED, WordGate
 from genai_guard.detect._rules import (
     CompiledRule,
     RuleSpec,
@@ -101,13 +103,37 @@ class _Finder:
     rarest character is absent is known absent after a single-character search.
     """
 
-    __slots__ = ("done", "low", "rare", "seen")
+    __slots__ = ("_pairs", "done", "gated", "low", "rare", "seen", "tokens", "words")
 
     def __init__(self, low: str, rare: Mapping[str, str]) -> None:
         self.low = low
         self.rare = rare
         self.seen: dict[str, list[int]] = {}
         self.done: set[str] = set()
+        self.tokens: list[str] = _WORDS.findall(low)
+        self.words = set(self.tokens)
+        self._pairs: set[tuple[str, str]] | None = None
+        # A letter that matches an ASCII letter case-insensitively but is no token character
+        # would let a match hide from the tokens: such a text gets no word gate.
+        self.gated = low.isascii() or not any(c in low for c in UNFOLDED)
+
+    def possible(self, gate: WordGate) -> bool:
+        """False when ``gate`` proves that its pattern cannot match in this part."""
+        if not self.gated:
+            return True
+        words = self.words
+        for group in gate.groups:
+            if group.isdisjoint(words):
+                return False
+        if gate.pairs:
+            pairs = self._pairs
+            if pairs is None:  # built on first use: consecutive tokens
+                tokens = self.tokens
+                pairs = self._pairs = set(pairwise(tokens))
+            for pair_group in gate.pairs:
+                if pair_group.isdisjoint(pairs):
+                    return False
+        return True
 
     def first(self, lit: str, n: int) -> list[int]:
         """At least the first ``n`` positions of ``lit`` (all of them when there are fewer)."""
@@ -160,14 +186,6 @@ def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[i
     return out
 
 
-def _possible(requires: tuple[frozenset[str], ...], words: set[str]) -> bool:
-    """False when a word group a pattern needs has no word in ``words`` (it cannot match)."""
-    for group in requires:  # noqa: SIM110 - a plain loop is the fastest form on the hot path
-        if group.isdisjoint(words):
-            return False
-    return True
-
-
 def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost per call
     rule: CompiledRule,
     target: str,
@@ -186,7 +204,7 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
     """
     try:
         for anchored in rule.anchored:
-            if not _possible(anchored.requires, words):
+            if not finder.possible(anchored.gate):
                 continue
             present = [w for w in anchored.words if w in words]
             present.extend(anchored.ascii_others)
@@ -205,7 +223,7 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
                     m = pattern.match(target, start, hi, timeout=timeout)
                     if m is not None:
                         return Span(m.start(), m.end()), False
-        if rule.floating is not None and any(_possible(r, words) for r in rule.floating_requires):
+        if rule.floating is not None and any(finder.possible(g) for g in rule.floating_gates):
             positions = _trigger_positions(rule, finder, words)
             for start, end in _windows(positions, rule.reach, lo, hi):
                 m = rule.floating.search(target, start, end, timeout=timeout)
@@ -374,9 +392,9 @@ class AttackRulesDetector:
             low = "".join(c.lower()[:1] or c for c in part)
         rules = self.rules
         timeout = self.timeout_s
-        words = set(_WORDS.findall(low))
         is_ascii = low.isascii()
         finder = _Finder(low, self._rare)
+        words = finder.words
         for i in self._candidates(finder, words):
             rule = rules[i]
             # Lowercase rules run over ``low`` (same length, so offsets agree) without IGNORECASE.

@@ -1,31 +1,43 @@
-r"""Words a pattern cannot match without: a cheap, exact gate before any regex runs.
+r"""What a pattern cannot match without: a cheap, exact gate before any regex runs.
 
-``required_words(pattern)`` reads a pattern with the standard library's regex parser and returns
+``word_gate(pattern)`` reads a pattern with the standard library's regex parser and returns
 groups of lowercase words such that every match of the pattern contains, for each group, one of
-its words as a whole ``[a-z0-9]+`` token. The detector splits each text into such tokens once;
-a pattern one of whose groups shares no word with the text cannot match it and is skipped.
+its words as a whole ``[a-z0-9]+`` token, and groups of token pairs such that every match
+contains one pair of each group as two consecutive tokens (``if you`` in ``\bif\s+you\b``). The
+detector splits each text into such tokens once; a pattern one of whose groups shares nothing
+with the text's tokens (or pairs of consecutive tokens) cannot match it and is skipped.
 
 The analysis is a relaxation: whatever it does not understand (lookarounds, classes that can
 match a letter or a digit, optional parts) yields no requirement, so it may keep a pattern that
 cannot match, but never drops one that can. A literal run counts only when it is bounded on both
-sides by something that cannot be a letter or digit (``\s``, punctuation, ``\b``, start or end).
+sides by something that cannot be a letter or digit (``\s``, punctuation, ``\b``, start or end),
+and two tokens form a pair only when nothing but such separators can stand between them.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["required_words"]
+__all__ = ["UNFOLDED", "WordGate", "word_gate"]
 
 logger = logging.getLogger(__name__)
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _ASCII_ALNUM_RANGES = ((48, 57), (65, 90), (97, 122))
+# A pair group larger than this is left out (it would cost more to check than it saves).
+_MAX_PAIRS = 256
 _KELVIN = 0x212A
 # Non-ASCII characters that match an ASCII letter under ``regex`` IGNORECASE (or lowercase to one).
 _FOLDS_TO_ASCII = frozenset({0x130, 0x131, 0x17F, _KELVIN})
+_FOLD_MAP = {0x130: "i", 0x131: "i", 0x17F: "s", _KELVIN: "k"}
+# Characters that match an ASCII letter case-insensitively but stay non-ASCII when lowercased:
+# a text containing one may hold a match whose letters are no token, so it gets no gate.
+UNFOLDED = ("\u017f", "\u0131")
+# At most this many spellings of one token are tracked (``summari[sz]e``, ``responses?``).
+_MAX_SPELLINGS = 64
 
 
 class _Ops:
@@ -44,6 +56,7 @@ class _Ops:
         self.RANGE = c.RANGE
         self.CATEGORY = c.CATEGORY
         self.repeats = frozenset({c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT})
+        self.ASSERT = c.ASSERT
         self.lookarounds = frozenset({c.ASSERT, c.ASSERT_NOT})
         self.boundaries = frozenset(
             {c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_STRING, c.AT_END, c.AT_END_STRING}
@@ -57,6 +70,11 @@ def _alnum(code: int) -> bool:
     """True if the character may match a letter or digit of ``[a-z0-9]`` in the lowercased text."""
     ch = chr(code)
     return ch in _ALNUM or ch.lower() in _ALNUM or code in _FOLDS_TO_ASCII
+
+
+def _fold(code: int) -> str:
+    """The ``[a-z0-9]`` character a pattern character matches in the lowercased text."""
+    return _FOLD_MAP.get(code) or chr(code).lower()
 
 
 class _Analysis:
@@ -109,81 +127,195 @@ class _Analysis:
             return all(a.data and self._edge(a.data[side][0], a.data[side][1], side) for a in av[1])
         return False
 
-    def sequence(
-        self, items: list[Any], left: bool, right: bool
-    ) -> tuple[list[frozenset[str]], bool]:
-        """Requirements of a sequence, and whether it ends on a token boundary.
+    def pieces(self, items: list[Any]) -> frozenset[str] | None:
+        """The strings of letters and digits ``items`` can match, if few; else ``None``.
 
-        ``left``/``right``: whether the character before/after the sequence is known to be no
-        token character.
+        ``""`` is among them when the items can match nothing (an optional part).
         """
         o = self.o
-        reqs: list[frozenset[str]] = []
-        run: list[str] = []
-        run_left = False
-        prev = left  # the character before the current item is no token character
-        for k, (op, av) in enumerate(items):
+        out = frozenset({""})
+        for op, av in items:
+            if op is o.LITERAL:
+                if not _alnum(av):
+                    return None
+                got: frozenset[str] | None = frozenset({_fold(av)})
+            elif op is o.IN:
+                got = self._class_pieces(av)
+            elif op is o.BRANCH:
+                alts = [self.pieces(list(a.data)) for a in av[1]]
+                got = None if any(a is None for a in alts) else frozenset().union(*alts)  # type: ignore[arg-type]
+            elif op is o.SUBPATTERN or op is o.ATOMIC_GROUP:
+                got = self.pieces(list((av[-1] if op is o.SUBPATTERN else av).data))
+            elif op in o.repeats and av[1] == 1:
+                inner = self.pieces(list(av[2].data))
+                got = None if inner is None else inner | {""} if av[0] == 0 else inner
+            else:
+                return None
+            if got is None:
+                return None
+            out = frozenset(a + b for a in out for b in got)
+            if len(out) > _MAX_SPELLINGS:
+                return None
+        return out
+
+    def _class_pieces(self, items: Any) -> frozenset[str] | None:
+        o = self.o
+        chars: set[str] = set()
+        for op, av in items:
             if op is o.LITERAL and _alnum(av):
-                if not run:
-                    run_left = prev
-                run.append(chr(av).lower())
-                prev = False
+                chars.add(_fold(av))
+            elif (
+                op is o.RANGE
+                and av[1] - av[0] < 16
+                and all(_alnum(c) for c in range(av[0], av[1] + 1))
+            ):
+                chars.update(_fold(c) for c in range(av[0], av[1] + 1))
+            else:
+                return None
+        return frozenset(chars)
+
+    def sequence(
+        self, items: list[Any], left: bool, right: bool, last: frozenset[str] | None
+    ) -> _Result:
+        """What every match of a sequence of items contains.
+
+        Args:
+            items: Parsed items.
+            left: The character before the sequence is known to be no token character.
+            right: The character after the sequence is known to be no token character.
+            last: The values the token just before the sequence may take, when only
+                separators stand between it and the sequence (``None`` if unknown).
+        """
+        o = self.o
+        out = _Result([], [], left, last)
+        run: frozenset[str] | None = frozenset()  # spellings of the token being read; None: any
+        run_left = False
+        for k, (op, av) in enumerate(items):
+            pcs = self.pieces([(op, av)]) if op is not o.AT else None
+            if pcs is not None and pcs != {""} and (run != frozenset() or "" not in pcs):
+                if run == frozenset():
+                    run_left = out.prev
+                    run = frozenset({""})
+                if run is not None:
+                    run = frozenset(a + b for a in run for b in pcs)
+                    if len(run) > _MAX_SPELLINGS:
+                        run = None
+                out.prev = False
                 continue
-            if run:
-                if run_left and self.starts(op, av):
-                    reqs.append(frozenset({"".join(run)}))
-                run = []
+            if run != frozenset():
+                self._token(out, run, run_left and self.starts(op, av))
+                run = frozenset()
             nxt = self.starts(*items[k + 1]) if k + 1 < len(items) else right
             if op is o.BRANCH:
-                outs = [self.sequence(list(a.data), prev, nxt) for a in av[1]]
-                if all(r for r, _ in outs):
-                    reqs.append(frozenset().union(*(r[0] for r, _ in outs)))
-                prev = all(e for _, e in outs)
+                outs = [self.sequence(list(a.data), out.prev, nxt, out.last) for a in av[1]]
+                if all(r.groups for r in outs):
+                    out.groups.append(frozenset().union(*(r.groups[0] for r in outs)))
+                if all(r.pairs for r in outs):
+                    pairs = frozenset().union(*(r.pairs[0] for r in outs))
+                    if len(pairs) <= _MAX_PAIRS:
+                        out.pairs.append(pairs)
+                out.prev = all(r.prev for r in outs)
+                out.last = _union([r.last for r in outs])
             elif op is o.SUBPATTERN or op is o.ATOMIC_GROUP:
-                r, prev = self.sequence(
-                    list((av[-1] if op is o.SUBPATTERN else av).data), prev, nxt
-                )
-                reqs.extend(r)
+                inner = list((av[-1] if op is o.SUBPATTERN else av).data)
+                r = self.sequence(inner, out.prev, nxt, out.last)
+                out.groups.extend(r.groups)
+                out.pairs.extend(r.pairs)
+                out.prev, out.last = r.prev, r.last
             elif op in o.repeats:
                 lo, hi, inner = av[0], av[1], list(av[2].data)
                 if not inner:
                     continue
-                if lo >= 1:
-                    once = hi == 1
-                    r, end = self.sequence(
-                        inner,
-                        prev and (once or self.ends(*inner[-1])),
-                        nxt and (once or self.starts(*inner[0])),
-                    )
-                    reqs.extend(r)
-                    prev = end
-                else:  # skipped or not: bounded only if both ways are
-                    prev = prev and self.ends(*inner[-1])
+                once = hi == 1
+                r = self.sequence(
+                    inner,
+                    out.prev and (once or self.ends(*inner[-1])),
+                    nxt and (once or self.starts(*inner[0])),
+                    out.last,
+                )
+                if lo >= 1:  # the first repetition is there: what it contains is required
+                    out.groups.extend(r.groups)
+                    out.pairs.extend(r.pairs)
+                    out.prev, out.last = r.prev, r.last
+                else:  # skipped or not: known only if known both ways
+                    out.prev = out.prev and self.ends(*inner[-1])
+                    out.last = _union([out.last, r.last])
             elif op is o.AT:
                 if av in o.boundaries:
-                    prev = True
+                    out.prev = True
+            elif op is o.ASSERT:  # a positive lookaround must match too
+                behind = av[0] < 0
+                r = self.sequence(list(av[1].data), False, nxt if behind else False, None)
+                out.groups.extend(r.groups)
+                out.pairs.extend(r.pairs)
+                if behind:  # it ends where the match goes on: what it ends with is adjacent
+                    out.prev = out.prev or r.prev
+                    if r.last is not None:
+                        out.last = r.last
             elif op in o.lookarounds:
-                pass  # zero-width: the position, hence ``prev``, does not change
+                pass  # negative: zero-width, the position (``prev``, ``last``) does not change
             else:
-                prev = self.ends(op, av)
-        if run:
-            if run_left and right:
-                reqs.append(frozenset({"".join(run)}))
-            prev = False
-        return reqs, prev
+                out.prev = self.ends(op, av)
+                if not out.prev:  # it may consume a token character: adjacency is lost
+                    out.last = None
+        if run != frozenset():
+            self._token(out, run, run_left and right)
+        return out
+
+    @staticmethod
+    def _token(out: _Result, run: frozenset[str] | None, bounded: bool) -> None:
+        """Record a token's spellings (``None``: unknown), a whole token only if ``bounded``."""
+        if not bounded or run is None or "" in run:
+            out.last = None
+            return
+        out.groups.append(run)
+        if out.last is not None and len(out.last) * len(run) <= _MAX_PAIRS:
+            out.pairs.append(frozenset((a, b) for a in out.last for b in run))
+        out.last = run
 
 
-def required_words(pattern: str) -> tuple[frozenset[str], ...]:
-    """Groups of words, one of each group being a token of every text ``pattern`` matches in.
+def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if any(s is None for s in sets):
+        return None
+    return frozenset().union(*(s for s in sets if s is not None))
 
-    Matching is taken to be case-insensitive. Returns ``()`` when nothing is known (or the
-    standard library parser cannot read the pattern).
+
+@dataclass(slots=True)
+class _Result:
+    groups: list[frozenset[str]]
+    pairs: list[frozenset[tuple[str, str]]]
+    prev: bool  # the character before the next item is no token character
+    last: frozenset[str] | None  # the values of the last whole token, separators since
+
+
+@dataclass(frozen=True, slots=True)
+class WordGate:
+    """What a pattern cannot match without, in terms of the text's tokens. Immutable.
+
+    Attributes:
+        groups: Word groups: every match contains, for each group, one of its words as a token.
+        pairs: Token-pair groups: every match contains, for each group, one of its pairs as two
+            consecutive tokens of the text (only non-token characters between them).
+    """
+
+    groups: tuple[frozenset[str], ...] = ()
+    pairs: tuple[frozenset[tuple[str, str]], ...] = ()
+
+
+def word_gate(pattern: str) -> WordGate:
+    """The word groups and token pairs every match of ``pattern`` contains.
+
+    Matching is taken to be case-insensitive. Returns an empty gate when nothing is known (or
+    the standard library parser cannot read the pattern).
     """
     try:
         ops = _Ops()
         parsed = ops.parse(pattern, 2)  # re.IGNORECASE
-        reqs, _ = _Analysis(ops).sequence(list(parsed.data), False, False)
+        r = _Analysis(ops).sequence(list(parsed.data), False, False, None)
     except Exception:  # noqa: BLE001 - a pattern the stdlib parser cannot read gets no gate
-        logger.debug("no word requirements for a pattern the stdlib parser cannot read")
-        return ()
-    return tuple(dict.fromkeys(r for r in reqs if r))
+        logger.debug("no word gate for a pattern the stdlib parser cannot read")
+        return WordGate()
+    return WordGate(
+        tuple(dict.fromkeys(g for g in r.groups if g)),
+        tuple(dict.fromkeys(p for p in r.pairs if p)),
+    )

@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from genai_guard._results import Category
-from genai_guard.detect._pattern_words import required_words
+from genai_guard.detect._pattern_words import WordGate, word_gate
 from genai_guard.errors import ConfigurationError
 from genai_guard.taxonomy import ATLAS, OWASP_LLM_2025, STRIDE, Threat
 
@@ -354,7 +354,7 @@ class AnchoredPattern:
         by_literal: For each literal, the pattern reduced to that literal's branches (see
             ``literal_variants``): one ``search`` with it visits every occurrence of the literal
             inside ``regex``, which beats many ``match`` calls when the literal is frequent.
-        requires: Word groups the pattern cannot match without (see ``required_words``).
+        gate: Word groups and token pairs the pattern cannot match without (``word_gate``).
     """
 
     pattern: regex.Pattern[str]
@@ -362,7 +362,7 @@ class AnchoredPattern:
     ascii_others: tuple[str, ...]
     other_others: tuple[str, ...]
     by_literal: Mapping[str, regex.Pattern[str]]
-    requires: tuple[frozenset[str], ...]
+    gate: WordGate
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +377,7 @@ class CompiledRule:
     patterns: tuple[regex.Pattern[str], ...]
     anchored: tuple[AnchoredPattern, ...]
     floating: regex.Pattern[str] | None
-    floating_requires: tuple[tuple[frozenset[str], ...], ...]
+    floating_gates: tuple[WordGate, ...]
     on_lowercase: bool
     word_triggers: frozenset[str]
     substring_triggers: tuple[str, ...]
@@ -476,7 +476,7 @@ def compile_rules(
                         ascii_others,
                         other_others,
                         {lit: regex.compile(v, flags) for lit, v in variants.items()},
-                        required_words(p),
+                        word_gate(p),
                     )
                 )
         floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
@@ -491,7 +491,7 @@ def compile_rules(
                 patterns=tuple(regex.compile(p, _FLAGS) for p in spec.patterns),
                 anchored=tuple(anchored),
                 floating=floating,
-                floating_requires=tuple(required_words(p) for p in rest),
+                floating_gates=tuple(word_gate(p) for p in rest),
                 on_lowercase=lower_ok,
                 word_triggers=words,
                 substring_triggers=subs,
