@@ -29,6 +29,17 @@ logger = logging.getLogger(__name__)
 # Linear (a single character class with +): splits lowercased text into the words the triggers
 # are compared with. The stdlib engine is enough for it and has no per-call timeout overhead.
 _WORDS = re.compile(r"[a-z0-9]+")
+# The same split, faster: UTF-8 bytes of anything but [a-z0-9] become spaces (every byte of a
+# multi-byte character is >= 0x80, so no part of one survives), then a plain ``split``.
+_TOKEN_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _tokens(low: str) -> list[str]:
+    """The ``[a-z0-9]+`` runs of ``low``, in order (``_WORDS.findall(low)``)."""
+    raw = low.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES)
+    return raw.decode("ascii").split()
+
+
 _MAX_WINDOWS = 32
 # A leading literal is matched at its first occurrences one by one; past this many, one search
 # with the literal's variant of the pattern visits the rest inside ``regex``.
@@ -110,7 +121,7 @@ class _Finder:
         self.rare = rare
         self.seen: dict[str, list[int]] = {}
         self.done: set[str] = set()
-        self.tokens: list[str] = _WORDS.findall(low)
+        self.tokens = _tokens(low)
         self.words = set(self.tokens)
         self._pairs: set[tuple[str, str]] | None = None
         # A letter that matches an ASCII letter case-insensitively but is no token character
@@ -124,6 +135,9 @@ class _Finder:
         words = self.words
         for group in gate.groups:
             if group.isdisjoint(words):
+                return False
+        for strings in gate.substrings:
+            if not any(self.first(s, 1) for s in strings):
                 return False
         if gate.pairs:
             pairs = self._pairs
@@ -223,12 +237,22 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
                     m = pattern.match(target, start, hi, timeout=timeout)
                     if m is not None:
                         return Span(m.start(), m.end()), False
-        if rule.floating is not None and any(finder.possible(g) for g in rule.floating_gates):
-            positions = _trigger_positions(rule, finder, words)
-            for start, end in _windows(positions, rule.reach, lo, hi):
-                m = rule.floating.search(target, start, end, timeout=timeout)
-                if m is not None:
-                    return Span(m.start(), m.end()), False
+        if rule.floating is not None:
+            each = rule.floating_each
+            live = [pattern for pattern, gate in each if finder.possible(gate)]
+            if live:
+                if len(live) == len(each):
+                    live = [rule.floating]  # one alternation scans a window once
+                positions = _trigger_positions(rule, finder, words)
+                for start, end in _windows(positions, rule.reach, lo, hi):
+                    # The leftmost match in the window, as the alternation would find it.
+                    best = None
+                    for pattern in live:
+                        m = pattern.search(target, start, end, timeout=timeout)
+                        if m is not None and (best is None or m.start() < best.start()):
+                            best = m
+                    if best is not None:
+                        return Span(best.start(), best.end()), False
     except TimeoutError:
         logger.warning("attack rule %s timed out; counted as a hit", rule.id)
         return Span(lo, hi), True
@@ -352,7 +376,9 @@ class AttackRulesDetector:
         literals = set(ascii_subs) | set(other_subs)
         for rule in self.rules:
             for a in rule.anchored:
-                literals.update(a.ascii_others, a.other_others)
+                literals.update(a.ascii_others, a.other_others, *a.gate.substrings)
+            for _, gate in rule.floating_each:
+                literals.update(*gate.substrings)
         self._rare: Mapping[str, str] = {lit: _rarest_char(lit) for lit in literals if len(lit) > 1}
 
     def _candidates(self, finder: _Finder, words: set[str]) -> list[int]:

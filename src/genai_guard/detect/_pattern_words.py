@@ -66,6 +66,11 @@ class _Ops:
         )
 
 
+def _alt(a: Any) -> list[Any]:
+    """The items of a branch alternative (a parsed subpattern, or a list from ``distribute``)."""
+    return a if isinstance(a, list) else list(a.data)
+
+
 def _alnum(code: int) -> bool:
     """True if the character may match a letter or digit of ``[a-z0-9]`` in the lowercased text."""
     ch = chr(code)
@@ -124,8 +129,42 @@ class _Analysis:
             inner = (av[-1] if op is o.SUBPATTERN else av).data
             return bool(inner) and self._edge(inner[side][0], inner[side][1], side)
         if op is o.BRANCH:
-            return all(a.data and self._edge(a.data[side][0], a.data[side][1], side) for a in av[1])
+            alts = [_alt(a) for a in av[1]]
+            return all(a and self._edge(a[side][0], a[side][1], side) for a in alts)
         return False
+
+    def starts_rest(self, items: list[Any], k: int, right: bool) -> bool:
+        """Whether the character at the start of ``items[k:]`` is no token character."""
+        o = self.o
+        for op, av in items[k:]:
+            if op in o.repeats and av[0] == 0:
+                inner = av[2].data
+                if not inner or not self.starts(inner[0][0], inner[0][1]):
+                    return False
+                continue  # present: it starts with a separator; absent: look further
+            if op is o.AT:
+                if av in o.boundaries:
+                    return True
+                continue
+            if op in o.lookarounds:
+                continue
+            return self.starts(op, av)
+        return right
+
+    def distribute(self, items: list[Any]) -> list[Any]:
+        """``(?:a|b)s?`` read as ``(?:as?|bs?)``: a spelling suffix joins each alternative."""
+        o = self.o
+        out: list[Any] = []
+        k = 0
+        while k < len(items):
+            op, av = items[k]
+            if op is o.BRANCH and k + 1 < len(items) and self.pieces([items[k + 1]]) is not None:
+                out.append((op, (av[0], [[*_alt(a), items[k + 1]] for a in av[1]])))
+                k += 2
+                continue
+            out.append(items[k])
+            k += 1
+        return out
 
     def pieces(self, items: list[Any]) -> frozenset[str] | None:
         """The strings of letters and digits ``items`` can match, if few; else ``None``.
@@ -142,7 +181,7 @@ class _Analysis:
             elif op is o.IN:
                 got = self._class_pieces(av)
             elif op is o.BRANCH:
-                alts = [self.pieces(list(a.data)) for a in av[1]]
+                alts = [self.pieces(_alt(a)) for a in av[1]]
                 got = None if any(a is None for a in alts) else frozenset().union(*alts)  # type: ignore[arg-type]
             elif op is o.SUBPATTERN or op is o.ATOMIC_GROUP:
                 got = self.pieces(list((av[-1] if op is o.SUBPATTERN else av).data))
@@ -187,10 +226,17 @@ class _Analysis:
                 separators stand between it and the sequence (``None`` if unknown).
         """
         o = self.o
-        out = _Result([], [], left, last)
+        items = self.distribute(items)
+        out = _Result([], [], left, last, [])
         run: frozenset[str] | None = frozenset()  # spellings of the token being read; None: any
         run_left = False
+        chars: list[str] = []  # a run of ASCII literal characters
         for k, (op, av) in enumerate(items):
+            if op is o.LITERAL and av < 128:
+                chars.append(_fold(av))
+            elif chars:
+                _substring(out, chars)
+                chars = []
             pcs = self.pieces([(op, av)]) if op is not o.AT else None
             if pcs is not None and pcs != {""} and (run != frozenset() or "" not in pcs):
                 if run == frozenset():
@@ -203,13 +249,15 @@ class _Analysis:
                 out.prev = False
                 continue
             if run != frozenset():
-                self._token(out, run, run_left and self.starts(op, av))
+                self._token(out, run, run_left and self.starts_rest(items, k, right))
                 run = frozenset()
-            nxt = self.starts(*items[k + 1]) if k + 1 < len(items) else right
+            nxt = self.starts_rest(items, k + 1, right)
             if op is o.BRANCH:
-                outs = [self.sequence(list(a.data), out.prev, nxt, out.last) for a in av[1]]
+                outs = [self.sequence(_alt(a), out.prev, nxt, out.last) for a in av[1]]
                 if all(r.groups for r in outs):
                     out.groups.append(frozenset().union(*(r.groups[0] for r in outs)))
+                if all(r.substrings for r in outs):
+                    out.substrings.append(frozenset().union(*(r.substrings[0] for r in outs)))
                 if all(r.pairs for r in outs):
                     pairs = frozenset().union(*(r.pairs[0] for r in outs))
                     if len(pairs) <= _MAX_PAIRS:
@@ -219,8 +267,7 @@ class _Analysis:
             elif op is o.SUBPATTERN or op is o.ATOMIC_GROUP:
                 inner = list((av[-1] if op is o.SUBPATTERN else av).data)
                 r = self.sequence(inner, out.prev, nxt, out.last)
-                out.groups.extend(r.groups)
-                out.pairs.extend(r.pairs)
+                out.require(r)
                 out.prev, out.last = r.prev, r.last
             elif op in o.repeats:
                 lo, hi, inner = av[0], av[1], list(av[2].data)
@@ -234,8 +281,7 @@ class _Analysis:
                     out.last,
                 )
                 if lo >= 1:  # the first repetition is there: what it contains is required
-                    out.groups.extend(r.groups)
-                    out.pairs.extend(r.pairs)
+                    out.require(r)
                     out.prev, out.last = r.prev, r.last
                 else:  # skipped or not: known only if known both ways
                     out.prev = out.prev and self.ends(*inner[-1])
@@ -246,8 +292,7 @@ class _Analysis:
             elif op is o.ASSERT:  # a positive lookaround must match too
                 behind = av[0] < 0
                 r = self.sequence(list(av[1].data), False, nxt if behind else False, None)
-                out.groups.extend(r.groups)
-                out.pairs.extend(r.pairs)
+                out.require(r)
                 if behind:  # it ends where the match goes on: what it ends with is adjacent
                     out.prev = out.prev or r.prev
                     if r.last is not None:
@@ -260,6 +305,8 @@ class _Analysis:
                     out.last = None
         if run != frozenset():
             self._token(out, run, run_left and right)
+        if chars:
+            _substring(out, chars)
         return out
 
     @staticmethod
@@ -280,12 +327,26 @@ def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
     return frozenset().union(*(s for s in sets if s is not None))
 
 
+def _substring(out: _Result, chars: list[str]) -> None:
+    """Record a literal that holds a character other than a letter or digit (``](``, ``<|``)."""
+    text = "".join(chars)
+    if any(c not in _ALNUM for c in text):
+        out.substrings.append(frozenset({text}))
+
+
 @dataclass(slots=True)
 class _Result:
     groups: list[frozenset[str]]
     pairs: list[frozenset[tuple[str, str]]]
     prev: bool  # the character before the next item is no token character
     last: frozenset[str] | None  # the values of the last whole token, separators since
+    substrings: list[frozenset[str]]
+
+    def require(self, other: _Result) -> None:
+        """Add what ``other`` (a part every match goes through) requires."""
+        self.groups.extend(other.groups)
+        self.pairs.extend(other.pairs)
+        self.substrings.extend(other.substrings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,10 +357,13 @@ class WordGate:
         groups: Word groups: every match contains, for each group, one of its words as a token.
         pairs: Token-pair groups: every match contains, for each group, one of its pairs as two
             consecutive tokens of the text (only non-token characters between them).
+        substrings: Literal groups: every match contains, for each group, one of its strings
+            (ASCII, lowercase, each with a character other than a letter or digit).
     """
 
     groups: tuple[frozenset[str], ...] = ()
     pairs: tuple[frozenset[tuple[str, str]], ...] = ()
+    substrings: tuple[frozenset[str], ...] = ()
 
 
 def word_gate(pattern: str) -> WordGate:
@@ -318,4 +382,5 @@ def word_gate(pattern: str) -> WordGate:
     return WordGate(
         tuple(dict.fromkeys(g for g in r.groups if g)),
         tuple(dict.fromkeys(p for p in r.pairs if p)),
+        tuple(dict.fromkeys(g for g in r.substrings if g)),
     )

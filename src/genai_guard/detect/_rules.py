@@ -377,7 +377,7 @@ class CompiledRule:
     patterns: tuple[regex.Pattern[str], ...]
     anchored: tuple[AnchoredPattern, ...]
     floating: regex.Pattern[str] | None
-    floating_gates: tuple[WordGate, ...]
+    floating_each: tuple[tuple[regex.Pattern[str], WordGate], ...]
     on_lowercase: bool
     word_triggers: frozenset[str]
     substring_triggers: tuple[str, ...]
@@ -491,7 +491,7 @@ def compile_rules(
                 patterns=tuple(regex.compile(p, _FLAGS) for p in spec.patterns),
                 anchored=tuple(anchored),
                 floating=floating,
-                floating_gates=tuple(word_gate(p) for p in rest),
+                floating_each=tuple((regex.compile(p, flags), word_gate(p)) for p in rest),
                 on_lowercase=lower_ok,
                 word_triggers=words,
                 substring_triggers=subs,
