@@ -414,8 +414,10 @@ class AttackRulesDetector:
     def _scan_part(self, text: str, lo: int, hi: int, view: str | None, hits: list[_Hit]) -> None:
         part = text[lo:hi]
         low = part.lower()
-        if len(low) != len(part):  # a few characters change length when lowercased
-            low = "".join(c.lower()[:1] or c for c in part)
+        if len(low) != len(part):
+            # Only U+0130 (dotted capital I) lowercases to two characters; keep the first, "i",
+            # so that offsets in ``low`` and ``part`` agree.
+            low = part.replace("\u0130", "i").lower()
         rules = self.rules
         timeout = self.timeout_s
         is_ascii = low.isascii()
