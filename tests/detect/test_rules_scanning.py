@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -40,7 +41,7 @@ def _gate_passes(gate: WordGate, text: str) -> bool:
     low = text.lower()
     tokens = _WORDS.findall(low)
     words = set(tokens)
-    pairs = set(zip(tokens, tokens[1:], strict=False))
+    pairs = set(pairwise(tokens))
     return (
         all(not g.isdisjoint(words) for g in gate.groups)
         and all(not p.isdisjoint(pairs) for p in gate.pairs)
