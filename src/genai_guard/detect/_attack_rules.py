@@ -272,9 +272,13 @@ class AttackRulesDetector:
 
     Every rule runs over the checked text and over every ``ctx.views`` item (decoded payloads from
     the sanitizers). A rule runs only when one of its trigger literals occurs in the lowercased
-    text (one word split, a set intersection and a few substring tests per text), and then only
-    within ``reach`` characters of each trigger occurrence, so ordinary prompts run few regexes
-    over short spans and long texts cost time in proportion to their triggers. At most
+    text (one word split, a set intersection and a few substring tests per text). Each pattern is
+    first checked against its word gate (words, consecutive word pairs and punctuation literals
+    that every match contains, see ``word_gate``), which rules out most patterns of a long benign
+    text without running them. A literal-led pattern is then matched only where its leading
+    literals occur (one ``search`` of the literal's branches past a few occurrences); any other
+    pattern is searched within ``reach`` characters of each trigger occurrence. Literals and
+    triggers are looked up once per text for all rules. At most
     ``max_scan_chars`` characters (head and tail halves) of a text are scanned; the outcome's
     ``data`` reports truncation. Each match runs with a ``regex`` timeout; a rule that times out
     counts as a hit (fail closed) and its finding says so in ``metadata``.
