@@ -471,11 +471,15 @@ class AttackRulesDetector:
                 meta["timeout"] = True
             elif self.quoted_discount < 1.0:
                 src = sources[h.view]
-                if h.view not in discussed:
-                    discussed[h.view] = _DISCUSSION.search(src.lower()) is not None
-                if discussed[h.view] and _quoted(src, h.span):
-                    weight *= self.quoted_discount
-                    meta["quoted"] = True
+                # Whether the text talks about attacks matters only for a quoted hit.
+                if _quoted(src, h.span):
+                    talks = discussed.get(h.view)
+                    if talks is None:
+                        talks = _DISCUSSION.search(src.lower()) is not None
+                        discussed[h.view] = talks
+                    if talks:
+                        weight *= self.quoted_discount
+                        meta["quoted"] = True
             findings.append(
                 finding(
                     h.rule.id,
