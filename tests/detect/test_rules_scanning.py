@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector, builtin_rule_specs
-from genai_guard.detect._attack_rules import _WORDS, _Finder, _tokens
+from genai_guard.detect._attack_rules import _WORDS, _Finder, _literal_groups, _tokens
 from genai_guard.detect._pattern_words import WordGate, word_gate
 from genai_guard.detect._rules import CompiledRule, leading_literals, literal_variants
 
@@ -197,3 +197,23 @@ def test_text_with_a_dotted_capital_i_keeps_offsets() -> None:
     spans = [f.span for f in findings if f.span is not None]
     assert spans
     assert all(text[s.start : s.end].strip() for s in spans)
+
+
+_GROUPED = ["system:", "note:", "admin:", "a:", "<sys", "<admin", "[x", "[system"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_GROUPED, " ", "x", "sys", ":", "<", "[", "\n", "system"]),
+        min_size=100,
+        max_size=900,
+    ).map(lambda pieces: "".join(pieces).ljust(2100))  # long enough for grouped scanning
+)
+def test_grouped_literals_are_found_like_single_ones(text: str) -> None:
+    groups = _literal_groups(_GROUPED)
+    assert groups  # the literals do share characters
+    together = _Finder(text, {}, groups)
+    alone = _Finder(text, {})
+    for lit in _GROUPED:
+        assert together.first(lit, 10_000) == alone.first(lit, 10_000)

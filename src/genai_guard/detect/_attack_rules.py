@@ -41,6 +41,10 @@ def _tokens(low: str) -> list[str]:
 
 
 _MAX_WINDOWS = 32
+# Literals that share a punctuation character are found together in one pass over its
+# occurrences, unless it occurs more often than this in the part.
+_MAX_GROUP_SCAN = 256
+_GROUP_FROM = 2048
 # A leading literal is matched at its first occurrences one by one; past this many, one search
 # with the literal's variant of the pattern visits the rest inside ``regex``.
 _MAX_MATCHES = 4
@@ -114,11 +118,15 @@ class _Finder:
     rarest character is absent is known absent after a single-character search.
     """
 
-    __slots__ = ("_pairs", "done", "gated", "low", "rare", "seen", "tokens", "words")
+    __slots__ = ("_pairs", "done", "gated", "groups", "low", "rare", "seen", "tokens", "words")
 
-    def __init__(self, low: str, rare: Mapping[str, str]) -> None:
+    def __init__(
+        self, low: str, rare: Mapping[str, str], groups: Mapping[str, _Group] | None = None
+    ) -> None:
         self.low = low
         self.rare = rare
+        # In a short text a substring search is cheap: literals are grouped in long ones only.
+        self.groups: Mapping[str, _Group] = (groups or {}) if len(low) >= _GROUP_FROM else {}
         self.seen: dict[str, list[int]] = {}
         self.done: set[str] = set()
         self.tokens = _tokens(low)
@@ -154,6 +162,9 @@ class _Finder:
         ps = self.seen.get(lit)
         low = self.low
         if ps is None:
+            group = self.groups.get(lit)
+            if group is not None and self._find_group(group):
+                return self.seen[lit]
             ps = self.seen[lit] = []
             c = self.rare.get(lit)
             i = -1 if c is not None and c not in low else low.find(lit)
@@ -169,12 +180,67 @@ class _Finder:
         self.done.add(lit)
         return ps
 
+    def _find_group(self, group: _Group) -> bool:
+        """Find every literal of ``group`` in one pass over the occurrences of its character.
+
+        All of them end (or start) with the same punctuation character; each occurrence of it
+        is tested against all of them at once (``str.endswith`` with a tuple). False, and
+        nothing recorded, when the character is too frequent for that to pay.
+        """
+        char, literals, at_end = group
+        low = self.low
+        hits: list[int] = []
+        j = low.find(char)
+        while j >= 0:
+            hits.append(j)
+            if len(hits) > _MAX_GROUP_SCAN:
+                return False
+            j = low.find(char, j + 1)
+        found: dict[str, list[int]] = {lit: [] for lit in literals}
+        for j in hits:
+            if at_end:
+                if low.endswith(literals, 0, j + 1):
+                    for lit in literals:
+                        if low.endswith(lit, 0, j + 1):
+                            found[lit].append(j + 1 - len(lit))
+            elif low.startswith(literals, j):
+                for lit in literals:
+                    if low.startswith(lit, j):
+                        found[lit].append(j)
+        for lit, ps in found.items():
+            if lit not in self.seen:
+                self.seen[lit] = ps
+                self.done.add(lit)
+        return True
+
+
+# A literal group: its shared punctuation character, its literals, whether they end with it.
+_Group = tuple[str, tuple[str, ...], bool]
+
+
+def _literal_groups(literals: Iterable[str]) -> dict[str, _Group]:
+    """Literals that share a last (else first) punctuation character, grouped by it."""
+    by_key: dict[tuple[str, bool], list[str]] = {}
+    for lit in sorted(literals):
+        if len(lit) < 2 or not lit.isascii():
+            continue
+        if not lit[-1].isalnum() and not lit[-1].isspace():
+            by_key.setdefault((lit[-1], True), []).append(lit)
+        elif not lit[0].isalnum() and not lit[0].isspace():
+            by_key.setdefault((lit[0], False), []).append(lit)
+    out: dict[str, _Group] = {}
+    for (char, at_end), lits in by_key.items():
+        if len(lits) > 1:
+            for lit in lits:
+                out[lit] = (char, tuple(lits), at_end)
+    return out
+
 
 def _trigger_positions(rule: CompiledRule, finder: _Finder, words: set[str]) -> list[int]:
     """Where the rule's triggers occur; stops early past ``_MAX_WINDOWS``."""
     out: list[int] = []
     needles = [w for w in rule.word_triggers if w in words]
-    needles.extend(s for s in rule.substring_triggers if finder.first(s, 1))
+    needles.extend(rule.substring_triggers)  # absent ones add nothing
     for needle in needles:
         room = _MAX_WINDOWS + 1 - len(out)
         out.extend(finder.first(needle, room)[:room])
@@ -303,6 +369,7 @@ class AttackRulesDetector:
 
     __slots__ = (
         "_always",
+        "_groups",
         "_other_subs",
         "_rare",
         "_sub_keys",
@@ -384,6 +451,7 @@ class AttackRulesDetector:
             for _, gate in rule.floating_each:
                 literals.update(*gate.substrings)
         self._rare: Mapping[str, str] = {lit: _rarest_char(lit) for lit in literals if len(lit) > 1}
+        self._groups = _literal_groups(literals)
 
     def _candidates(self, finder: _Finder, words: set[str]) -> list[int]:
         """Indices of the rules whose triggers occur in the part (``words`` are its words)."""
@@ -425,7 +493,7 @@ class AttackRulesDetector:
         rules = self.rules
         timeout = self.timeout_s
         is_ascii = low.isascii()
-        finder = _Finder(low, self._rare)
+        finder = _Finder(low, self._rare, self._groups)
         words = finder.words
         for i in self._candidates(finder, words):
             rule = rules[i]
