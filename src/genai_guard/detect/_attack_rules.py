@@ -42,8 +42,8 @@ def _tokens(low: str) -> list[str]:
 
 _MAX_WINDOWS = 32
 # Literals that share a punctuation character are found together in one pass over its
-# occurrences, unless it occurs more often than this in the part.
-_MAX_GROUP_SCAN = 256
+# occurrences, unless it occurs more than this many times per literal of the group.
+_GROUP_SCAN_PER_LITERAL = 16
 _GROUP_FROM = 2048
 # A leading literal is matched at its first occurrences one by one; past this many, one search
 # with the literal's variant of the pattern visits the rest inside ``regex``.
@@ -190,10 +190,13 @@ class _Finder:
         char, literals, at_end = group
         low = self.low
         hits: list[int] = []
+        # One test per occurrence against one substring search per literal: past this many
+        # occurrences the searches are cheaper.
+        most = _GROUP_SCAN_PER_LITERAL * len(literals)
         j = low.find(char)
         while j >= 0:
             hits.append(j)
-            if len(hits) > _MAX_GROUP_SCAN:
+            if len(hits) > most:
                 return False
             j = low.find(char, j + 1)
         found: dict[str, list[int]] = {lit: [] for lit in literals}
@@ -219,14 +222,18 @@ _Group = tuple[str, tuple[str, ...], bool]
 
 
 def _literal_groups(literals: Iterable[str]) -> dict[str, _Group]:
-    """Literals that share a last (else first) punctuation character, grouped by it."""
+    """Literals that share a last (else first) punctuation character, grouped by it.
+
+    Characters frequent in ordinary text (``.``, ``,``, ``-``, quotes, markdown marks) make poor
+    anchors and are not used.
+    """
     by_key: dict[tuple[str, bool], list[str]] = {}
     for lit in sorted(literals):
         if len(lit) < 2 or not lit.isascii():
             continue
-        if not lit[-1].isalnum() and not lit[-1].isspace():
+        if _anchor_char(lit[-1]):
             by_key.setdefault((lit[-1], True), []).append(lit)
-        elif not lit[0].isalnum() and not lit[0].isspace():
+        elif _anchor_char(lit[0]):
             by_key.setdefault((lit[0], False), []).append(lit)
     out: dict[str, _Group] = {}
     for (char, at_end), lits in by_key.items():
@@ -234,6 +241,13 @@ def _literal_groups(literals: Iterable[str]) -> dict[str, _Group]:
             for lit in lits:
                 out[lit] = (char, tuple(lits), at_end)
     return out
+
+
+def _anchor_char(c: str) -> bool:
+    return not c.isalnum() and not c.isspace() and c not in _FREQUENT_PUNCTUATION
+
+
+_FREQUENT_PUNCTUATION = frozenset(".,-'\"*#_`")
 
 
 def _trigger_positions(rule: CompiledRule, finder: _Finder, words: set[str]) -> list[int]:
