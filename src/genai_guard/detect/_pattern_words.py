@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -366,15 +368,41 @@ class WordGate:
     substrings: tuple[frozenset[str], ...] = ()
 
 
+_QUANTIFIER = re.compile(r"\d*(?:,\d*)?\}")
+_POSIX_CLASS = re.compile(r"\[:\^?[a-z]+:\]")
+
+
+def _regex_only(pattern: str) -> bool:
+    """Whether ``pattern`` may use ``regex`` syntax the standard library parser would misread.
+
+    That is fuzzy constraints (``(?:x){e<=1}``, which the stdlib reads as literal braces) and
+    POSIX classes (``[[:alpha:]]``): an unescaped ``{`` that opens no counted repeat, or ``[:``.
+    """
+    if _POSIX_CLASS.search(pattern):
+        return True
+    i = pattern.find("{")
+    while i >= 0:
+        slashes = len(pattern[:i]) - len(pattern[:i].rstrip("\\"))
+        if slashes % 2 == 0 and _QUANTIFIER.match(pattern, i + 1) is None:
+            return True
+        i = pattern.find("{", i + 1)
+    return False
+
+
 def word_gate(pattern: str) -> WordGate:
     """The word groups and token pairs every match of ``pattern`` contains.
 
-    Matching is taken to be case-insensitive. Returns an empty gate when nothing is known (or
-    the standard library parser cannot read the pattern).
+    Matching is taken to be case-insensitive. Returns an empty gate when nothing is known: the
+    standard library parser cannot read the pattern, warns about it, or the pattern uses
+    ``regex``-only syntax that parser would misread.
     """
+    if _regex_only(pattern):
+        return WordGate()
     try:
         ops = _Ops()
-        parsed = ops.parse(pattern, 2)  # re.IGNORECASE
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parsed = ops.parse(pattern, 2)  # re.IGNORECASE
         r = _Analysis(ops).sequence(list(parsed.data), False, False, None)
     except Exception:  # noqa: BLE001 - a pattern the stdlib parser cannot read gets no gate
         logger.debug("no word gate for a pattern the stdlib parser cannot read")
