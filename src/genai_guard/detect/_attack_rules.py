@@ -6,11 +6,13 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from genai_guard._results import Category, Finding, Outcome, Span
 from genai_guard.context import Context
+from genai_guard.detect._pattern_words import UNFOLDED, WordGate
 from genai_guard.detect._rules import (
     CompiledRule,
     RuleSpec,
@@ -27,7 +29,25 @@ logger = logging.getLogger(__name__)
 # Linear (a single character class with +): splits lowercased text into the words the triggers
 # are compared with. The stdlib engine is enough for it and has no per-call timeout overhead.
 _WORDS = re.compile(r"[a-z0-9]+")
+# The same split, faster: UTF-8 bytes of anything but [a-z0-9] become spaces (every byte of a
+# multi-byte character is >= 0x80, so no part of one survives), then a plain ``split``.
+_TOKEN_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _tokens(low: str) -> list[str]:
+    """The ``[a-z0-9]+`` runs of ``low``, in order (``_WORDS.findall(low)``)."""
+    raw = low.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES)
+    return raw.decode("ascii").split()
+
+
 _MAX_WINDOWS = 32
+# Literals that share a punctuation character are found together in one pass over its
+# occurrences, unless it occurs more than this many times per literal of the group.
+_GROUP_SCAN_PER_LITERAL = 16
+_GROUP_FROM = 2048
+# A leading literal is matched at its first occurrences one by one; past this many, one search
+# with the literal's variant of the pattern visits the rest inside ``regex``.
+_MAX_MATCHES = 4
 # Words of a text that talks about attacks (a security article, a question about detectors).
 _DISCUSSION = re.compile(
     r"\b(?:prompt[- ]injections?|jailbreak(?:s|ing)?|injection\s+attacks?|attackers?|adversarial"
@@ -69,18 +89,177 @@ def combine_scores(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _trigger_positions(rule: CompiledRule, low: str, words: set[str]) -> list[int]:
-    """Where the rule's triggers occur in ``low``; stops early past ``_MAX_WINDOWS``."""
+# English letters from the most to the least frequent: a literal is first tested for its rarest
+# character, a single-character search that is many times faster than a substring search.
+_LETTER_ORDER = " etaoinsrhldcumfpgwybvkxjqz"
+
+
+def _rarest_char(literal: str) -> str:
+    """The character of ``literal`` least likely to occur in a text (a cheap presence test)."""
+
+    def rank(c: str) -> int:
+        if not c.isascii():
+            return 0
+        if c.isdigit():
+            return 60
+        i = _LETTER_ORDER.find(c)
+        if i >= 0:
+            return 100 - i  # space 100, e 99, ..., z 74
+        return 80 if c in ".,'-:()" else 1
+
+    return min(literal, key=rank)
+
+
+class _Finder:
+    """Occurrences of literals in one lowercased part, found once and shared by every rule.
+
+    Every rule and pattern asks the same finder, so a literal (a trigger or a pattern's leading
+    literal) is looked for at most once per text however many rules use it. A literal whose
+    rarest character is absent is known absent after a single-character search.
+    """
+
+    __slots__ = ("_pairs", "done", "gated", "groups", "low", "rare", "seen", "tokens", "words")
+
+    def __init__(
+        self, low: str, rare: Mapping[str, str], groups: Mapping[str, _Group] | None = None
+    ) -> None:
+        self.low = low
+        self.rare = rare
+        # In a short text a substring search is cheap: literals are grouped in long ones only.
+        self.groups: Mapping[str, _Group] = (groups or {}) if len(low) >= _GROUP_FROM else {}
+        self.seen: dict[str, list[int]] = {}
+        self.done: set[str] = set()
+        self.tokens = _tokens(low)
+        self.words = set(self.tokens)
+        self._pairs: set[tuple[str, str]] | None = None
+        # A letter that matches an ASCII letter case-insensitively but is no token character
+        # would let a match hide from the tokens: such a text gets no word gate.
+        self.gated = low.isascii() or not any(c in low for c in UNFOLDED)
+
+    def possible(self, gate: WordGate) -> bool:
+        """False when ``gate`` proves that its pattern cannot match in this part."""
+        if not self.gated:
+            return True
+        words = self.words
+        for group in gate.groups:
+            if group.isdisjoint(words):
+                return False
+        for strings in gate.substrings:
+            if not any(self.first(s, 1) for s in strings):
+                return False
+        if gate.pairs:
+            pairs = self._pairs
+            if pairs is None:  # built on first use: consecutive tokens
+                tokens = self.tokens
+                pairs = self._pairs = set(pairwise(tokens))
+            for pair_group in gate.pairs:
+                if pair_group.isdisjoint(pairs):
+                    return False
+        return True
+
+    def first(self, lit: str, n: int) -> list[int]:
+        """At least the first ``n`` positions of ``lit`` (all of them when there are fewer)."""
+        ps = self.seen.get(lit)
+        low = self.low
+        if ps is None:
+            group = self.groups.get(lit)
+            if group is not None and self._find_group(group):
+                return self.seen[lit]
+            ps = self.seen[lit] = []
+            c = self.rare.get(lit)
+            i = -1 if c is not None and c not in low else low.find(lit)
+        elif len(ps) >= n or lit in self.done:
+            return ps
+        else:
+            i = low.find(lit, ps[-1] + 1)
+        while i >= 0:
+            ps.append(i)
+            if len(ps) >= n:
+                return ps
+            i = low.find(lit, i + 1)
+        self.done.add(lit)
+        return ps
+
+    def _find_group(self, group: _Group) -> bool:
+        """Find every literal of ``group`` in one pass over the occurrences of its character.
+
+        All of them end (or start) with the same punctuation character; each occurrence of it
+        is tested against all of them at once (``str.endswith`` with a tuple). False, and
+        nothing recorded, when the character is too frequent for that to pay.
+        """
+        char, literals, at_end = group
+        low = self.low
+        hits: list[int] = []
+        # One test per occurrence against one substring search per literal: past this many
+        # occurrences the searches are cheaper.
+        most = _GROUP_SCAN_PER_LITERAL * len(literals)
+        j = low.find(char)
+        while j >= 0:
+            hits.append(j)
+            if len(hits) > most:
+                return False
+            j = low.find(char, j + 1)
+        found: dict[str, list[int]] = {lit: [] for lit in literals}
+        for j in hits:
+            if at_end:
+                if low.endswith(literals, 0, j + 1):
+                    for lit in literals:
+                        if low.endswith(lit, 0, j + 1):
+                            found[lit].append(j + 1 - len(lit))
+            elif low.startswith(literals, j):
+                for lit in literals:
+                    if low.startswith(lit, j):
+                        found[lit].append(j)
+        for lit, ps in found.items():
+            if lit not in self.seen:
+                self.seen[lit] = ps
+                self.done.add(lit)
+        return True
+
+
+# A literal group: its shared punctuation character, its literals, whether they end with it.
+_Group = tuple[str, tuple[str, ...], bool]
+
+
+def _literal_groups(literals: Iterable[str]) -> dict[str, _Group]:
+    """Literals that share a last (else first) punctuation character, grouped by it.
+
+    Characters frequent in ordinary text (``.``, ``,``, ``-``, quotes, markdown marks) make poor
+    anchors and are not used.
+    """
+    by_key: dict[tuple[str, bool], list[str]] = {}
+    for lit in sorted(literals):
+        if len(lit) < 2 or not lit.isascii():
+            continue
+        if _anchor_char(lit[-1]):
+            by_key.setdefault((lit[-1], True), []).append(lit)
+        elif _anchor_char(lit[0]):
+            by_key.setdefault((lit[0], False), []).append(lit)
+    out: dict[str, _Group] = {}
+    for (char, at_end), lits in by_key.items():
+        if len(lits) > 1:
+            for lit in lits:
+                out[lit] = (char, tuple(lits), at_end)
+    return out
+
+
+def _anchor_char(c: str) -> bool:
+    return not c.isalnum() and not c.isspace() and c not in _FREQUENT_PUNCTUATION
+
+
+_FREQUENT_PUNCTUATION = frozenset(".,-'\"*#_`")
+
+
+def _trigger_positions(rule: CompiledRule, finder: _Finder, words: set[str]) -> list[int]:
+    """Where the rule's triggers occur; stops early past ``_MAX_WINDOWS``."""
     out: list[int] = []
     needles = [w for w in rule.word_triggers if w in words]
-    needles.extend(s for s in rule.substring_triggers if s in low)
+    needles.extend(rule.substring_triggers)  # absent ones add nothing
     for needle in needles:
-        i = low.find(needle)
-        while i >= 0:
-            out.append(i)
-            if len(out) > _MAX_WINDOWS:
-                return out
-            i = low.find(needle, i + 1)
+        room = _MAX_WINDOWS + 1 - len(out)
+        out.extend(finder.first(needle, room)[:room])
+        if len(out) > _MAX_WINDOWS:
+            return out
     return out
 
 
@@ -104,7 +283,7 @@ def _windows(positions: list[int], reach: int, lo: int, hi: int) -> list[tuple[i
 def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost per call
     rule: CompiledRule,
     target: str,
-    low: str,
+    finder: _Finder,
     words: set[str],
     is_ascii: bool,
     lo: int,
@@ -113,27 +292,47 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
 ) -> tuple[Span, bool] | None:
     """First match of ``rule`` in ``target[lo:hi]``; a timeout is a hit (fail closed).
 
-    ``low`` is the lowercased part ``[lo, hi)`` of the text (part coordinates); ``target`` is the
-    string the patterns run on, whose offset ``lo`` is the part's start.
+    ``finder`` looks up literals in the lowercased part ``[lo, hi)`` of the text (part
+    coordinates); ``target`` is the string the patterns run on, whose offset ``lo`` is the part's
+    start.
     """
     try:
-        for pattern, word_lits, ascii_lits, other_lits in rule.anchored:
-            present = [w for w in word_lits if w in words]
-            present.extend(ascii_lits)
-            if other_lits and not is_ascii:
-                present.extend(other_lits)
+        for anchored in rule.anchored:
+            if not finder.possible(anchored.gate):
+                continue
+            present = [w for w in anchored.words if w in words]
+            present.extend(anchored.ascii_others)
+            if anchored.other_others and not is_ascii:
+                present.extend(anchored.other_others)
+            pattern = anchored.pattern
             for lit in present:
-                i = low.find(lit)
-                while i >= 0:
-                    m = pattern.match(target, lo + i, hi, timeout=timeout)
+                for k, i in enumerate(finder.first(lit, _MAX_MATCHES + 1)):
+                    start = lo + i
+                    if k == _MAX_MATCHES:
+                        # A frequent literal: one search visits the remaining occurrences.
+                        m = anchored.by_literal[lit].search(target, start, hi, timeout=timeout)
+                        if m is not None:
+                            return Span(m.start(), m.end()), False
+                        break
+                    m = pattern.match(target, start, hi, timeout=timeout)
                     if m is not None:
                         return Span(m.start(), m.end()), False
-                    i = low.find(lit, i + 1)
         if rule.floating is not None:
-            for start, end in _windows(_trigger_positions(rule, low, words), rule.reach, lo, hi):
-                m = rule.floating.search(target, start, end, timeout=timeout)
-                if m is not None:
-                    return Span(m.start(), m.end()), False
+            each = rule.floating_each
+            live = [pattern for pattern, gate in each if finder.possible(gate)]
+            if live:
+                if len(live) == len(each):
+                    live = [rule.floating]  # one alternation scans a window once
+                positions = _trigger_positions(rule, finder, words)
+                for start, end in _windows(positions, rule.reach, lo, hi):
+                    # The leftmost match in the window, as the alternation would find it.
+                    best = None
+                    for pattern in live:
+                        m = pattern.search(target, start, end, timeout=timeout)
+                        if m is not None and (best is None or m.start() < best.start()):
+                            best = m
+                    if best is not None:
+                        return Span(best.start(), best.end()), False
     except TimeoutError:
         logger.warning("attack rule %s timed out; counted as a hit", rule.id)
         return Span(lo, hi), True
@@ -153,9 +352,13 @@ class AttackRulesDetector:
 
     Every rule runs over the checked text and over every ``ctx.views`` item (decoded payloads from
     the sanitizers). A rule runs only when one of its trigger literals occurs in the lowercased
-    text (one word split, a set intersection and a few substring tests per text), and then only
-    within ``reach`` characters of each trigger occurrence, so ordinary prompts run few regexes
-    over short spans and long texts cost time in proportion to their triggers. At most
+    text (one word split, a set intersection and a few substring tests per text). Each pattern is
+    first checked against its word gate (words, consecutive word pairs and punctuation literals
+    that every match contains, see ``word_gate``), which rules out most patterns of a long benign
+    text without running them. A literal-led pattern is then matched only where its leading
+    literals occur (one ``search`` of the literal's branches past a few occurrences); any other
+    pattern is searched within ``reach`` characters of each trigger occurrence. Literals and
+    triggers are looked up once per text for all rules. At most
     ``max_scan_chars`` characters (head and tail halves) of a text are scanned; the outcome's
     ``data`` reports truncation. Each match runs with a ``regex`` timeout; a rule that times out
     counts as a hit (fail closed) and its finding says so in ``metadata``.
@@ -180,7 +383,9 @@ class AttackRulesDetector:
 
     __slots__ = (
         "_always",
+        "_groups",
         "_other_subs",
+        "_rare",
         "_sub_keys",
         "_subs_by_key",
         "_word_index",
@@ -253,9 +458,18 @@ class AttackRulesDetector:
             (k, frozenset(_WORDS.findall(k)), frozenset(v)) for k, v in other_subs.items()
         )
         self._always = tuple(always)
+        literals = set(ascii_subs) | set(other_subs)
+        for rule in self.rules:
+            for a in rule.anchored:
+                literals.update(a.ascii_others, a.other_others, *a.gate.substrings)
+            for _, gate in rule.floating_each:
+                literals.update(*gate.substrings)
+        self._rare: Mapping[str, str] = {lit: _rarest_char(lit) for lit in literals if len(lit) > 1}
+        self._groups = _literal_groups(literals)
 
-    def _candidates(self, low: str, words: set[str]) -> list[int]:
-        """Indices of the rules whose triggers occur in ``low`` (``words`` are its words)."""
+    def _candidates(self, finder: _Finder, words: set[str]) -> list[int]:
+        """Indices of the rules whose triggers occur in the part (``words`` are its words)."""
+        low = finder.low
         found: set[int] = set(self._always)
         index = self._word_index
         for w in self._word_set.intersection(words):
@@ -264,14 +478,14 @@ class AttackRulesDetector:
         # triggers are filed under one of their words, so most are never looked at.
         for key in self._sub_keys.intersection(words):
             for s, tokens, idx in self._subs_by_key[key]:
-                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
+                if words.issuperset(tokens) and not found.issuperset(idx) and finder.first(s, 1):
                     found.update(idx)
         for s, _, idx in self._wordless_subs:
-            if not found.issuperset(idx) and s in low:
+            if not found.issuperset(idx) and finder.first(s, 1):
                 found.update(idx)
         if not low.isascii():
             for s, tokens, idx in self._other_subs:
-                if words.issuperset(tokens) and not found.issuperset(idx) and s in low:
+                if words.issuperset(tokens) and not found.issuperset(idx) and finder.first(s, 1):
                     found.update(idx)
         return sorted(found)
 
@@ -286,17 +500,20 @@ class AttackRulesDetector:
     def _scan_part(self, text: str, lo: int, hi: int, view: str | None, hits: list[_Hit]) -> None:
         part = text[lo:hi]
         low = part.lower()
-        if len(low) != len(part):  # a few characters change length when lowercased
-            low = "".join(c.lower()[:1] or c for c in part)
+        if len(low) != len(part):
+            # Only U+0130 (dotted capital I) lowercases to two characters; keep the first, "i",
+            # so that offsets in ``low`` and ``part`` agree.
+            low = part.replace("\u0130", "i").lower()
         rules = self.rules
         timeout = self.timeout_s
-        words = set(_WORDS.findall(low))
         is_ascii = low.isascii()
-        for i in self._candidates(low, words):
+        finder = _Finder(low, self._rare, self._groups)
+        words = finder.words
+        for i in self._candidates(finder, words):
             rule = rules[i]
             # Lowercase rules run over ``low`` (same length, so offsets agree) without IGNORECASE.
             target, shift = (low, lo) if rule.on_lowercase else (text, 0)
-            hit = _run_rule(rule, target, low, words, is_ascii, lo - shift, hi - shift, timeout)
+            hit = _run_rule(rule, target, finder, words, is_ascii, lo - shift, hi - shift, timeout)
             if hit is not None:
                 span = Span(hit[0].start + shift, hit[0].end + shift)
                 hits.append(_Hit(rule, span, view, hit[1]))
@@ -336,11 +553,15 @@ class AttackRulesDetector:
                 meta["timeout"] = True
             elif self.quoted_discount < 1.0:
                 src = sources[h.view]
-                if h.view not in discussed:
-                    discussed[h.view] = _DISCUSSION.search(src.lower()) is not None
-                if discussed[h.view] and _quoted(src, h.span):
-                    weight *= self.quoted_discount
-                    meta["quoted"] = True
+                # Whether the text talks about attacks matters only for a quoted hit.
+                if _quoted(src, h.span):
+                    talks = discussed.get(h.view)
+                    if talks is None:
+                        talks = _DISCUSSION.search(src.lower()) is not None
+                        discussed[h.view] = talks
+                    if talks:
+                        weight *= self.quoted_discount
+                        meta["quoted"] = True
             findings.append(
                 finding(
                     h.rule.id,
