@@ -9,6 +9,7 @@ package data, read when a detector is built, never at import time.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -429,6 +430,63 @@ def _threat(spec: RuleSpec) -> Threat | None:
     return Threat(tuple(spec.stride), tuple(spec.owasp), tuple(spec.atlas))
 
 
+@functools.lru_cache(maxsize=4096)
+def _compile_cached(spec_json: str) -> CompiledRule:
+    """Compiled form of one rule, shared by every detector in the process.
+
+    Compiling the built-in rules (with their per-literal variants and word gates) takes most of a
+    second; a ``CompiledRule`` is immutable, so detectors built from the same rule reuse it.
+    """
+    return _compile_one(RuleSpec.model_validate_json(spec_json))
+
+
+def _compile_one(spec: RuleSpec) -> CompiledRule:
+    words = frozenset(t for t in spec.triggers if _WORD_TRIGGER.fullmatch(t))
+    # One alternation per rule scans a span once. Without uppercase letters it can run
+    # case-sensitively over the lowercased text, which is markedly faster than IGNORECASE.
+    lower_ok = all(_lowercase_only(p) for p in spec.patterns)
+    flags = regex.VERSION0 if lower_ok else _FLAGS
+    anchored: list[AnchoredPattern] = []
+    rest: list[str] = []
+    for p in spec.patterns:
+        lits = leading_literals(p)
+        if lits is None:
+            rest.append(p)
+        else:
+            words_, others = lits
+            ascii_others = tuple(o for o in others if o.isascii())
+            other_others = tuple(o for o in others if not o.isascii())
+            variants = literal_variants(p) or {}
+            anchored.append(
+                AnchoredPattern(
+                    regex.compile(p, flags),
+                    words_,
+                    ascii_others,
+                    other_others,
+                    {lit: regex.compile(v, flags) for lit, v in variants.items()},
+                    word_gate(p),
+                )
+            )
+    floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
+    subs = tuple(t for t in spec.triggers if t not in words)
+    return CompiledRule(
+        id=spec.id,
+        family=spec.family,
+        category=Category(spec.category),
+        weight=spec.weight,
+        description=spec.description,
+        patterns=tuple(regex.compile(p, _FLAGS) for p in spec.patterns),
+        anchored=tuple(anchored),
+        floating=floating,
+        floating_each=tuple((regex.compile(p, flags), word_gate(p)) for p in rest),
+        on_lowercase=lower_ok,
+        word_triggers=words,
+        substring_triggers=subs,
+        reach=spec.reach,
+        threat=_threat(spec),
+    )
+
+
 def compile_rules(
     specs: Iterable[RuleSpec | Mapping[str, Any]], *, disabled: Sequence[str] = ()
 ) -> tuple[CompiledRule, ...]:
@@ -453,51 +511,6 @@ def compile_rules(
         seen.add(spec.id)
         if any(spec.id == d or spec.id.startswith(d + ".") for d in disabled):
             continue
-        words = frozenset(t for t in spec.triggers if _WORD_TRIGGER.fullmatch(t))
-        # One alternation per rule scans a span once. Without uppercase letters it can run
-        # case-sensitively over the lowercased text, which is markedly faster than IGNORECASE.
-        lower_ok = all(_lowercase_only(p) for p in spec.patterns)
-        flags = regex.VERSION0 if lower_ok else _FLAGS
-        anchored: list[AnchoredPattern] = []
-        rest: list[str] = []
-        for p in spec.patterns:
-            lits = leading_literals(p)
-            if lits is None:
-                rest.append(p)
-            else:
-                words_, others = lits
-                ascii_others = tuple(o for o in others if o.isascii())
-                other_others = tuple(o for o in others if not o.isascii())
-                variants = literal_variants(p) or {}
-                anchored.append(
-                    AnchoredPattern(
-                        regex.compile(p, flags),
-                        words_,
-                        ascii_others,
-                        other_others,
-                        {lit: regex.compile(v, flags) for lit, v in variants.items()},
-                        word_gate(p),
-                    )
-                )
-        floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
-        subs = tuple(t for t in spec.triggers if t not in words)
-        out.append(
-            CompiledRule(
-                id=spec.id,
-                family=spec.family,
-                category=Category(spec.category),
-                weight=spec.weight,
-                description=spec.description,
-                patterns=tuple(regex.compile(p, _FLAGS) for p in spec.patterns),
-                anchored=tuple(anchored),
-                floating=floating,
-                floating_each=tuple((regex.compile(p, flags), word_gate(p)) for p in rest),
-                on_lowercase=lower_ok,
-                word_triggers=words,
-                substring_triggers=subs,
-                reach=spec.reach,
-                threat=_threat(spec),
-            )
-        )
+        out.append(_compile_cached(spec.model_dump_json()))
     logger.debug("compiled %d attack rules", len(out))
     return tuple(out)
