@@ -13,26 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import percentiles_us, report, shared_texts, time_each
+from _timing import best_of, report, shared_texts, time_each
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector
 from genai_guard.pipeline import Pipeline
-
-
-def _best_of(fn: Callable[[str], object], texts: list[str], repeats: int = 3) -> dict[str, float]:
-    """Per-prompt minimum of ``repeats`` runs: less sensitive to a busy, shared machine."""
-    clock = time.perf_counter_ns
-    samples = []
-    for text in texts:
-        best = None
-        for _ in range(repeats):
-            start = clock()
-            fn(text)
-            elapsed = clock() - start
-            best = elapsed if best is None else min(best, elapsed)
-        samples.append(best or 0)
-    return percentiles_us(samples)
 
 
 def main() -> None:
@@ -53,8 +38,8 @@ def main() -> None:
             "build_ms": build_ms,
             "prompts": len(texts),
             "detector_us": time_each(lambda t: detector.check(t, ctx), texts),
-            "detector_best_of_3_us": _best_of(lambda t: detector.check(t, ctx), texts),
-            "detector_8k_cap_best_of_3_us": _best_of(lambda t: capped.check(t, ctx), texts),
+            "detector_best_of_3_us": best_of(lambda t: detector.check(t, ctx), texts),
+            "detector_8k_cap_best_of_3_us": best_of(lambda t: capped.check(t, ctx), texts),
             "default_pipeline_us": time_each(pipeline.check_input, texts),
         },
     )
