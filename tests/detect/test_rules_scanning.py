@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector, builtin_rule_specs
-from genai_guard.detect._attack_rules import _WORDS, _Finder, _literal_groups, _tokens
+from genai_guard.detect._attack_rules import _Finder, _literal_groups, _tokens
 from genai_guard.detect._pattern_words import WordGate, word_gate
 from genai_guard.detect._rules import CompiledRule, leading_literals, literal_variants
 
@@ -19,6 +19,8 @@ CTX = Context()
 DETECTOR = AttackRulesDetector(quoted_discount=1.0)
 SPECS = builtin_rule_specs()
 _IC = regex.IGNORECASE | regex.VERSION0
+# The reference split the detector's fast tokenizer must reproduce.
+_WORDS = re.compile(r"[a-z0-9]+")
 
 # Building blocks that reach deep into the shipped patterns: every rule's positive examples (cut
 # into pieces), its triggers, separators and a few hard words.

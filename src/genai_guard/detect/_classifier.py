@@ -34,7 +34,6 @@ CLASS_CATEGORIES = (
     Category.INFRASTRUCTURE_ATTACK,
 )
 WEIGHTS_NAME = "attack_classifier.npz"
-_WINDOW = 4096  # characters per scored window: ``_features.MAX_CHARS`` (checked by a test)
 MANIFEST_NAME = "attack_classifier.json"
 
 
@@ -55,6 +54,7 @@ class ClassifierModel:
         attack_ratios: Column 0 of ``ratios``, as a contiguous 1-D array.
         class_ratios_t: Columns 1-4 of ``ratios`` transposed, shape ``(4, 2**HASH_BITS)``.
         features: The feature function (``_features.extract``).
+        window: Characters of text one ``features`` call reads (``_features.MAX_CHARS``).
     """
 
     sha256: str
@@ -66,9 +66,9 @@ class ClassifierModel:
     attack_ratios: Any
     class_ratios_t: Any
     features: Callable[[str], Any]
+    window: int
     _pool: Callable[[Any, Any], Any] = field(repr=False)
     _pool_top: Callable[[Any, Any], Any] = field(repr=False)
-    _exp: Callable[[Any], Any] = field(repr=False)
     _n_pooled: int = field(repr=False)
 
     def attack_of(self, feats: Any) -> float:
@@ -80,11 +80,12 @@ class ClassifierModel:
 
     def classes_of(self, feats: Any) -> tuple[float, ...]:
         """Distribution over the four attack classes, given that the window is an attack."""
-        logits = self._pool_top(feats.blocks, self.class_ratios_t).mean(axis=0) @ self.class_w
-        logits = logits + self.class_b
-        q = self._exp(logits - logits.max())
-        q /= q.sum()
-        return tuple(float(v) for v in q)
+        pooled = self._pool_top(feats.blocks, self.class_ratios_t).mean(axis=0)
+        logits = [float(v) for v in pooled @ self.class_w + self.class_b]
+        top = max(logits)
+        q = [math.exp(v - top) for v in logits]
+        total = sum(q)
+        return tuple(v / total for v in q)
 
     def attack_probability(self, text: str) -> float:
         """Attack probability of one window of ``text``."""
@@ -151,9 +152,9 @@ def load_model(path: Path | None = None, *, sha256: str | None = None) -> Classi
                 class_w=npz["class_w"].astype(np.float64),
                 class_b=npz["class_b"].astype(np.float64),
                 features=_features.extract,
-                _pool=_features.pool_column,
+                window=_features.MAX_CHARS,
+                _pool=_features.pool,
                 _pool_top=_features.pool_top,
-                _exp=np.exp,
                 _n_pooled=_features.N_POOLED,
             )
     except (KeyError, ValueError, OSError) as exc:
@@ -251,7 +252,7 @@ class AttackClassifierDetector:
     def _best_window(self, model: ClassifierModel, text: str) -> tuple[float, Any]:
         """Highest attack probability over the windows of ``text``, with that window's features."""
         best_p, best_f = -1.0, None
-        for w in self._windows(text, _WINDOW):
+        for w in self._windows(text, model.window):
             feats = model.features(w)
             p = model.attack_of(feats)
             if p > best_p:

@@ -41,7 +41,6 @@ __all__ = [
     "canonical",
     "extract",
     "pool",
-    "pool_column",
     "pool_top",
 ]
 
@@ -230,35 +229,19 @@ def _longest_token_share(words: list[str]) -> float:
 
 
 def pool(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -> Any:
-    """Pooled weights of one text, shape ``(N_POOLED, k)`` for ``weights`` of shape ``(D, k)``.
+    """Pooled weights of one text, shape ``(N_POOLED,)``, for a 1-D array of bucket weights.
 
-    Row ``j`` is block ``j``'s mean of its ``TOP_K`` largest weights (per column), row
-    ``N_BLOCKS + j`` the mean of its ``TOP_K`` smallest; 0 when the block is empty. Max-like
-    pooling: an attack phrase inside a long benign document still shows, where a mean over all
-    n-grams would dilute it; the min side keeps the evidence that a text is ordinary.
+    Value ``j`` is block ``j``'s mean of its ``TOP_K`` largest weights, value ``N_BLOCKS + j``
+    the mean of its ``TOP_K`` smallest; 0 when the block is empty. Max-like pooling: an attack
+    phrase inside a long benign document still shows, where a mean over all n-grams would dilute
+    it; the min side keeps the evidence that a text is ordinary.
     """
-    out = np.zeros((N_POOLED, weights.shape[1]))
-    for j, b in enumerate(blocks):
-        n = b.shape[0]
-        if n:
-            v = weights[b]
-            # sum / k rather than mean(): the same value without numpy's Python-level overhead.
-            if n > TOP_K:
-                part = np.partition(v, (TOP_K - 1, n - TOP_K), axis=0)
-                out[j] = part[n - TOP_K :].sum(axis=0) / TOP_K
-                out[N_BLOCKS + j] = part[:TOP_K].sum(axis=0) / TOP_K
-            else:
-                out[j] = out[N_BLOCKS + j] = v.sum(axis=0) / n
-    return out
-
-
-def pool_column(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -> Any:
-    """``pool`` for one weight column given as a 1-D array: shape ``(N_POOLED,)``, same values."""
     out = np.zeros(N_POOLED)
     for j, b in enumerate(blocks):
         n = b.shape[0]
         if n:
             v = weights[b]
+            # sum / k rather than mean(): the same value without numpy's Python-level overhead.
             if n > TOP_K:
                 part = np.partition(v, (TOP_K - 1, n - TOP_K))
                 out[j] = part[n - TOP_K :].sum() / TOP_K
@@ -269,7 +252,7 @@ def pool_column(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[
 
 
 def pool_top(blocks: tuple[npt.NDArray[np.int64], ...], weights_t: npt.NDArray[Any]) -> Any:
-    """The top side of ``pool`` (its first ``N_BLOCKS`` rows), at about half the cost.
+    """The top side of ``pool`` (its first ``N_BLOCKS`` values) for ``k`` weight columns at once.
 
     ``weights_t`` is the weight matrix transposed, shape ``(k, D)`` and C-contiguous, so each
     column's values are partitioned in contiguous memory. Returns shape ``(N_BLOCKS, k)``.

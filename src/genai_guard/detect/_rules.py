@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -68,8 +68,12 @@ _QUANT = frozenset("?*+{")
 _LITERAL_ESCAPES = frozenset("./-'\"#:=<>!@%&,;~`")
 
 
-def _skip_group(p: str, i: int) -> int:
-    """Index just after the group that opens at ``p[i] == '('``; -1 if unbalanced."""
+def _structural(p: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """The group structure of ``p`` from index ``i`` on, for the pattern readers below.
+
+    Yields each ``(``, ``)`` and ``|`` that is neither escaped nor inside a character class, with
+    its group depth (for ``)``, the depth it closes back to).
+    """
     depth = 0
     in_class = False
     while i < len(p):
@@ -82,40 +86,27 @@ def _skip_group(p: str, i: int) -> int:
         elif c == "[":
             in_class = True
         elif c == "(":
+            yield i, c, depth
             depth += 1
         elif c == ")":
             depth -= 1
-            if depth == 0:
-                return i + 1
+            yield i, c, depth
+        elif c == "|":
+            yield i, c, depth
         i += 1
-    return -1
+
+
+def _skip_group(p: str, i: int) -> int:
+    """Index just after the group that opens at ``p[i] == '('``; -1 if unbalanced."""
+    return next((j + 1 for j, c, depth in _structural(p, i) if c == ")" and depth == 0), -1)
 
 
 def _split_alternatives(body: str) -> list[str]:
-    out: list[str] = []
-    depth = 0
-    start = 0
-    i = 0
-    in_class = False
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(body[start:i])
-            start = i + 1
-        i += 1
-    out.append(body[start:])
-    return out
+    """The top-level alternatives of ``body``."""
+    cuts = [j for j, c, depth in _structural(body) if c == "|" and depth == 0]
+    starts = [0, *(j + 1 for j in cuts)]
+    ends = [*cuts, len(body)]
+    return [body[s:e] for s, e in zip(starts, ends, strict=True)]
 
 
 def _literal_prefix(alt: str) -> tuple[str, bool]:

@@ -111,7 +111,6 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
 
 ALPHA = 0.01  # Laplace smoothing, in units of family-weighted documents
 SYNTHETIC_BOOST = 20.0
-DROPPED_DENSE = F.UNUSED_DENSE
 CLIP = 2.0  # bound on any single bucket's log-ratio, so no one n-gram decides alone
 
 
@@ -162,7 +161,7 @@ def _block_means(d: Design, r: Any) -> Any:
     """Pooled log-ratios of each block of each text, shape ``(n, N_POOLED)``."""
     out = np.zeros((len(d.blocks), F.N_POOLED))
     for i, blocks in enumerate(d.blocks):
-        out[i] = F.pool(blocks, r[:, None])[:, 0]
+        out[i] = F.pool(blocks, r)
     return out
 
 
@@ -239,7 +238,7 @@ def train(rows: Sequence[Row], *, l2: float = 1e-2) -> Model:
     dense = d.dense.copy()
     # Style signals separated the corpus's sources rather than attacks from benign text; they
     # stay in the feature vector with their weights forced to zero.
-    for name in DROPPED_DENSE:
+    for name in F.UNUSED_DENSE:
         dense[:, F.DENSE_NAMES.index(name)] = 0.0
     x = np.concatenate([x_blocks, dense], axis=1)
     w_att, b_att = _fit_logistic(x, attack[:, None].astype(np.float64), w, softmax=False, l2=l2)
@@ -485,7 +484,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "chat-template tokens (`<|im_start|>`, `[INST]`, `### Instruction`), long "
         "encoded-looking runs.",
         "* Style signals keep their slots in the feature vector at zero and are not computed ("
-        + ", ".join(f"`{n}`" for n in DROPPED_DENSE)
+        + ", ".join(f"`{n}`" for n in F.UNUSED_DENSE)
         + "): in experiments they separated the corpus's sources (e-mail layout, digits, "
         "case) rather than attacks from benign text, and dropping them raised the held-out AUC. "
         "Length is kept: top-k pooling grows with the number of n-grams, and the length "
