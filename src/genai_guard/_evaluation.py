@@ -14,7 +14,7 @@ from typing import Any
 
 from genai_guard.errors import InputError
 
-__all__ = ["LabelledRow", "Scored", "read_labelled", "summarize"]
+__all__ = ["LabelledRow", "Scored", "read_labelled", "roc_auc", "summarize"]
 
 MAX_LINE_CHARS = 2_000_000
 
@@ -79,7 +79,7 @@ def _percentile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
 
 
-def _auc(pos: Sequence[float], neg: Sequence[float]) -> float | None:
+def roc_auc(pos: Sequence[float], neg: Sequence[float]) -> float | None:
     """Area under the ROC curve by the rank-sum (Mann-Whitney) statistic, ties counted half."""
     if not pos or not neg:
         return None
@@ -145,7 +145,7 @@ def summarize(scored: Sequence[Scored]) -> dict[str, Any]:
         "benign": {"n": len(benign), "flagged": fp, "fpr": _ratio(fp, len(benign))},
         "precision": precision,
         "f1": f1,
-        "auc": _auc(pos, neg),
+        "auc": roc_auc(pos, neg),
         "recall_at_1pct_fpr": _recall_at_fpr(pos, neg, 0.01),
         "by_category": {
             k: {"n": v["n"], "recall": v["detected"] / v["n"]}

@@ -116,16 +116,32 @@ CLIP = 2.0  # bound on any single bucket's log-ratio, so no one n-gram decides a
 
 @dataclass(frozen=True, slots=True)
 class Design:
-    """Features of a list of texts: per-block bucket lists and the dense block."""
+    """Features of a list of texts.
+
+    Per-block bucket lists, each text's distinct buckets (counted once per document) and the
+    dense block.
+    """
 
     blocks: list[tuple[npt.NDArray[np.int64], ...]]
     dense: npt.NDArray[np.float64]
+    present: list[npt.NDArray[np.int64]]
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> Design:
+        """The rows where ``keep`` is true."""
+        pick = [i for i, k in enumerate(keep) if k]
+        return Design(
+            [self.blocks[i] for i in pick], self.dense[keep], [self.present[i] for i in pick]
+        )
 
 
 def design(texts: Sequence[str]) -> Design:
     """Features of ``texts``."""
     feats = [F.extract(t) for t in texts]
-    return Design([f.blocks for f in feats], np.stack([f.dense for f in feats]).astype(np.float64))
+    return Design(
+        [f.blocks for f in feats],
+        np.stack([f.dense for f in feats]).astype(np.float64),
+        [np.unique(np.concatenate(f.blocks)) for f in feats],
+    )
 
 
 def _weights(rows: Sequence[Row]) -> npt.NDArray[np.float64]:
@@ -144,11 +160,9 @@ def _weights(rows: Sequence[Row]) -> npt.NDArray[np.float64]:
 def _doc_freq(d: Design, weight: npt.NDArray[np.float64], dim: int) -> Any:
     """Weighted number of documents containing each bucket."""
     out = np.zeros(dim)
-    for blocks, w in zip(d.blocks, weight, strict=True):
-        if w == 0.0:
-            continue
-        present = np.unique(np.concatenate(blocks))
-        out[present] += w
+    for present, w in zip(d.present, weight, strict=True):
+        if w != 0.0:
+            out[present] += w
     return out
 
 
@@ -194,7 +208,7 @@ def _fit_logistic(
     return w, b
 
 
-def train(rows: Sequence[Row], *, l2: float = 1e-2) -> Model:
+def train(rows: Sequence[Row], *, l2: float = 1e-2, features: Design | None = None) -> Model:
     """Fit the model on ``rows``; deterministic (no randomness is involved).
 
     Stage 1 (closed form): per-bucket log-count ratios, attack vs benign (column 0) and each
@@ -203,9 +217,10 @@ def train(rows: Sequence[Row], *, l2: float = 1e-2) -> Model:
     the attack probability; a softmax on the four class columns' overall means gives the class.
     Each ratio vector is trained on half of each family and stage 2 on the other half
     (cross-fitting), so stage 2 sees how the ratios behave on text they were not counted on.
+    ``features``, when given, is the design of ``rows`` computed beforehand.
     """
     dim = 1 << F.HASH_BITS
-    d = design([r.text for r in rows])
+    d = design([r.text for r in rows]) if features is None else features
     w = _weights(rows)
     attack = np.array([r.attack for r in rows])
     w[attack] *= w[~attack].sum() / max(w[attack].sum(), 1e-9)
@@ -231,7 +246,7 @@ def train(rows: Sequence[Row], *, l2: float = 1e-2) -> Model:
     for f in (0, 1):
         r = ratios(fold != f)
         held = fold == f
-        sub = Design([b for b, h in zip(d.blocks, held, strict=True) if h], d.dense[held])
+        sub = d.subset(held)
         x_blocks[held] = _block_means(sub, r[:, 0])
         for c in range(len(CLASSES)):
             x_cls[held, c] = _block_means(sub, r[:, 1 + c])[:, : F.N_BLOCKS].mean(axis=1)
@@ -260,9 +275,14 @@ def zlib_fold(text: str) -> int:
     return zlib.crc32(text.encode("utf-8")) & 1
 
 
-def predict(model: Model, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-    """Attack probability of each text (the same arithmetic as the detector, without views)."""
-    d = design(texts)
+def predict(
+    model: Model, texts: Sequence[str], *, features: Design | None = None
+) -> npt.NDArray[np.float64]:
+    """Attack probability of each text (the same arithmetic as the detector, without views).
+
+    ``features``, when given, is the design of ``texts`` computed beforehand.
+    """
+    d = design(texts) if features is None else features
     x = np.concatenate([_block_means(d, model.w_hash[:, 0].astype(np.float64)), d.dense], axis=1)
     z = x @ model.w_dense[:, 0].astype(np.float64) + model.bias[0]
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
@@ -372,6 +392,56 @@ def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
         }
         print(f"lofo {name}: {out[name]}", file=sys.stderr)
     return out
+
+
+def leave_pair_out(data: Path) -> dict[str, Any]:
+    """Separation of an unseen attack source from an unseen benign source.
+
+    For every pair (attack file, benign file) a model is trained without both files and scores
+    them: the ROC AUC of the pair, and the attack file's recall at the threshold that flags 1 %
+    of the benign file. This is the question a new deployment asks (new attacks, new ordinary
+    traffic), and unlike leave-one-file-out it needs no threshold fixed on other files.
+    """
+    from genai_guard._evaluation import roc_auc  # noqa: PLC0415 - only this report needs it
+
+    rows = _corpus_rows(data) + synthetic_rows()
+    d = design([r.text for r in rows])
+    files = np.array([r.file for r in rows])
+    corpus = sorted({r.file for r in rows if r.file != "synthetic"})
+    attack_files = [f for f in corpus if any(r.attack for r in rows if r.file == f)]
+    benign_files = [f for f in corpus if f not in attack_files]
+    pairs: dict[str, Any] = {}
+    for a in attack_files:
+        for b in benign_files:
+            keep = (files != a) & (files != b)
+            model = train(
+                [r for r, k in zip(rows, keep, strict=True) if k], features=d.subset(keep)
+            )
+            pa = predict(model, [], features=d.subset(files == a))
+            pb = predict(model, [], features=d.subset(files == b))
+            t = threshold_at_fpr(pb, 0.01)
+            pairs[f"{a} vs {b}"] = {
+                "auc": roc_auc(pa.tolist(), pb.tolist()),
+                "recall_at_1pct": float((pa >= t).mean()),
+            }
+            print(f"pair {a} vs {b}: {pairs[f'{a} vs {b}']}", file=sys.stderr)
+
+    def mean_of(name: str, key: str) -> float:
+        return float(np.mean([v[key] for k, v in pairs.items() if name in k.split(" vs ")]))
+
+    return {
+        "auc": float(np.mean([v["auc"] for v in pairs.values()])),
+        "recall_at_1pct": float(np.mean([v["recall_at_1pct"] for v in pairs.values()])),
+        "files": {
+            f: {
+                "label": "attack" if f in attack_files else "benign",
+                "auc": mean_of(f, "auc"),
+                "recall_at_1pct": mean_of(f, "recall_at_1pct"),
+            }
+            for f in corpus
+        },
+        "pairs": pairs,
+    }
 
 
 def _sha256(path: Path) -> str:
@@ -589,6 +659,26 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         for name, v in lofo_r["files"].items():
             lines.append(f"| `{name}` | {v['label']} | {v['n']} | {_pct(v['rate'])} |")
         lines.append("")
+    pair_r = report.get("pairs")
+    if pair_r:
+        lines += [
+            "## Unseen attack source against unseen benign source",
+            "",
+            "For every pair of one attack file and one benign file, a model trained without both "
+            "scores both: the ROC AUC of the pair, and the attack file's recall at the threshold "
+            "that flags 1 % of the benign file. This needs no threshold fixed beforehand and asks "
+            "what a new deployment asks. Means over "
+            f"{len(pair_r['pairs'])} pairs: AUC {pair_r['auc']:.3f}, recall at 1 % FPR "
+            f"{_pct(pair_r['recall_at_1pct'])}. Per file, the mean over the pairs it is in "
+            "(an AUC below 0.5 means the model ranks that file on the wrong side):",
+            "",
+            "| file | label | mean AUC | mean recall at 1 % FPR |",
+            "|---|---|---:|---:|",
+        ]
+        for name, v in pair_r["files"].items():
+            rec = _pct(v["recall_at_1pct"]) if v["label"] == "attack" else ""
+            lines.append(f"| `{name}` | {v['label']} | {v['auc']:.3f} | {rec} |")
+        lines.append("")
     lines += [
         "## Known limits",
         "",
@@ -626,7 +716,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(prog="python -m genai_guard.detect.train")
     ap.add_argument("data", nargs="?", default=str(DEFAULT_DATA), help="corpus directory")
-    ap.add_argument("--mode", choices=("validate", "lofo", "ship", "all", "card"), default="ship")
+    ap.add_argument(
+        "--mode", choices=("validate", "lofo", "pairs", "ship", "all", "card"), default="ship"
+    )
     ap.add_argument("--threshold", type=float, default=None, help="threshold for lofo reports")
     ap.add_argument("--report", default=None, help="write the JSON report here")
     args = ap.parse_args(argv)
@@ -648,6 +740,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if t is None:
             t = report.get("validation", {}).get("threshold_at_1pct_fpr", 0.5)
         report["lofo"] = {"threshold": t, "files": lofo(data, threshold=t)}
+    if args.mode in ("pairs", "all"):
+        report["pairs"] = leave_pair_out(data)
     if args.mode in ("ship", "all"):
         rows = _corpus_rows(data) + synthetic_rows()
         model = train(rows)
@@ -658,7 +752,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in report.items() if k != "lofo"}, indent=1)[:4000])
+    print(
+        json.dumps({k: v for k, v in report.items() if k not in ("lofo", "pairs")}, indent=1)[:4000]
+    )
     return 0
 
 
