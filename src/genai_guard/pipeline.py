@@ -295,7 +295,8 @@ class Pipeline:
         ``GuardBlocked`` with the decision ``check_output`` gives on the text received so far.
         After exhaustion, ``.decision`` on the returned stream equals ``check_output`` on the
         whole text. ``batch`` (default ``streaming.DEFAULT_BATCH``) is the minimum number of new
-        characters before the scanners run. See ``docs/streaming.md``.
+        characters before the scanners run. The pipeline's observers receive the final or
+        blocking decision (none when the consumer stops early). See ``docs/streaming.md``.
         """
         from genai_guard.streaming import DEFAULT_BATCH, GuardedStream, StreamCore  # noqa: PLC0415
 
@@ -310,7 +311,7 @@ class Pipeline:
             fail_fast=self.fail_fast,
             batch=DEFAULT_BATCH if batch is None else batch,
         )
-        return GuardedStream(core, deltas)
+        return GuardedStream(core, deltas, observe=self._observed)
 
     def astream_output(
         self,
@@ -333,7 +334,7 @@ class Pipeline:
             fail_fast=self.fail_fast,
             batch=DEFAULT_BATCH if batch is None else batch,
         )
-        return AsyncGuardedStream(core, deltas)
+        return AsyncGuardedStream(core, deltas, observe=self._observed)
 
     # -- async ------------------------------------------------------------------------------
 

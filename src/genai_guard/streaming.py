@@ -26,7 +26,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, NoReturn
 
@@ -294,8 +294,15 @@ class GuardedStream(Iterator[str]):
     Build it with ``Pipeline.stream_output``.
     """
 
-    def __init__(self, core: StreamCore, deltas: Iterable[str]) -> None:
+    def __init__(
+        self,
+        core: StreamCore,
+        deltas: Iterable[str],
+        *,
+        observe: Callable[[Decision], object] | None = None,
+    ) -> None:
         self._core = core
+        self._observe = observe
         self._upstream = deltas
         self._it = iter(deltas)
         self._done = False
@@ -322,7 +329,7 @@ class GuardedStream(Iterator[str]):
         self._done = True
         self.close()
         error = self._core.blocked(answer_sync(gen))
-        self.decision = error.decision
+        self._settle(error.decision)
         raise error
 
     def _end(self) -> str:
@@ -330,13 +337,19 @@ class GuardedStream(Iterator[str]):
         decision = answer_sync(gen)
         if not decision.blocked and self._core.pending_block:
             decision = self._core.blocked(decision).decision
-        self.decision = decision
+        self._settle(decision)
         if decision.blocked:
             self.close()
         out = self._core.release_final(decision)
         if not out:
             raise StopIteration
         return out
+
+    def _settle(self, decision: Decision) -> None:
+        """Record the stream's decision and hand it to the pipeline's observers."""
+        self.decision = decision
+        if self._observe is not None:
+            self._observe(decision)
 
     def close(self) -> None:
         """Stop the stream; close the upstream iterator and the upstream object (``close()``).
@@ -370,8 +383,15 @@ class AsyncGuardedStream(AsyncIterator[str]):
     upstream. Build it with ``Pipeline.astream_output``. Not safe to share between tasks.
     """
 
-    def __init__(self, core: StreamCore, deltas: AsyncIterable[str]) -> None:
+    def __init__(
+        self,
+        core: StreamCore,
+        deltas: AsyncIterable[str],
+        *,
+        observe: Callable[[Decision], object] | None = None,
+    ) -> None:
         self._core = core
+        self._observe = observe
         self._upstream = deltas
         self._it = aiter(deltas)
         self._done = False
@@ -398,7 +418,7 @@ class AsyncGuardedStream(AsyncIterator[str]):
         self._done = True
         await self.aclose()
         error = self._core.blocked(await answer_async(gen))
-        self.decision = error.decision
+        self._settle(error.decision)
         raise error
 
     async def _end(self) -> str:
@@ -406,13 +426,19 @@ class AsyncGuardedStream(AsyncIterator[str]):
         decision = await answer_async(gen)
         if not decision.blocked and self._core.pending_block:
             decision = self._core.blocked(decision).decision
-        self.decision = decision
+        self._settle(decision)
         if decision.blocked:
             await self.aclose()
         out = self._core.release_final(decision)
         if not out:
             raise StopAsyncIteration
         return out
+
+    def _settle(self, decision: Decision) -> None:
+        """Record the stream's decision and hand it to the pipeline's observers."""
+        self.decision = decision
+        if self._observe is not None:
+            self._observe(decision)
 
     async def aclose(self) -> None:
         """Stop the stream; close the upstream iterator and object (``aclose()`` or ``close()``).

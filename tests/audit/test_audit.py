@@ -389,3 +389,55 @@ def test_with_steps_keeps_observers() -> None:
     pipe = _pipeline().with_observers(seen.append).with_steps(input=[])
     pipe.check_input("hello")
     assert len(seen) == 1
+
+
+def _output_pipeline(seen: list[Decision]) -> Pipeline:
+    return Pipeline(output=[stage(_attack, name="rules")], name="test-pipe").with_observers(
+        seen.append
+    )
+
+
+def test_streamed_decision_reaches_the_observers() -> None:
+    seen: list[Decision] = []
+    stream = _output_pipeline(seen).stream_output(iter(["all ", "fine ", "here"]))
+    assert "".join(stream) == "all fine here"
+    assert seen == [stream.decision]
+    assert stream.decision is not None and not stream.decision.blocked
+
+
+def test_blocked_stream_decision_reaches_the_observers() -> None:
+    from genai_guard import GuardBlocked
+
+    seen: list[Decision] = []
+    stream = _output_pipeline(seen).stream_output(iter(["please ", "ignore ", "that"]))
+    with pytest.raises(GuardBlocked) as info:
+        "".join(stream)
+    assert seen == [info.value.decision]
+    assert seen[0].blocked and seen[0].direction == "output"
+
+
+def test_async_streamed_decision_reaches_the_observers() -> None:
+    import asyncio
+    from collections.abc import AsyncIterator
+
+    async def deltas() -> AsyncIterator[str]:
+        for d in ("all ", "fine"):
+            yield d
+
+    async def consume(pipe: Pipeline) -> tuple[str, Decision | None]:
+        stream = pipe.astream_output(deltas())
+        return "".join([d async for d in stream]), stream.decision
+
+    seen: list[Decision] = []
+    text, decision = asyncio.run(consume(_output_pipeline(seen)))
+    assert text == "all fine"
+    assert seen == [decision]
+
+
+def test_stream_stopped_early_reports_nothing() -> None:
+    seen: list[Decision] = []
+    pipe = Pipeline(name="no-output-steps").with_observers(seen.append)
+    stream = pipe.stream_output(iter(["first ", "second"]), batch=1)
+    assert next(stream) == "first "
+    stream.close()
+    assert seen == []
