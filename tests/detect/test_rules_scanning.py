@@ -151,6 +151,30 @@ def test_a_variant_matches_where_its_pattern_matches(text: str) -> None:
                     )
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXTS)
+def test_a_literal_gate_never_rules_out_a_match_at_its_literal(text: str) -> None:
+    low = text.lower()
+    for rule in _anchored_rules():
+        for a in rule.anchored:
+            for lit, gate in a.literal_gates.items():
+                if _gate_passes(gate, text):
+                    continue
+                for m in re.finditer(re.escape(lit), low):
+                    assert a.pattern.match(low, m.start()) is None, (rule.id, lit)
+
+
+def test_some_literals_have_their_own_gate() -> None:
+    gated = {lit for r in DETECTOR.rules for a in r.anchored for lit in a.literal_gates}
+    # A branch led by "large" needs "language" and "model" as well; one led by "ai" does not.
+    assert "large" in gated
+    for r in DETECTOR.rules:
+        for a in r.anchored:
+            for lit, gate in a.literal_gates.items():
+                assert gate.groups or gate.pairs or gate.substrings, lit
+                assert not set(gate.groups) & set(a.gate.groups), lit
+
+
 def _triggered(rule: CompiledRule, low: str) -> bool:
     words = set(_WORDS.findall(low))
     if not rule.word_triggers and not rule.substring_triggers:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -347,6 +347,9 @@ class AnchoredPattern:
             ``literal_variants``): one ``search`` with it visits every occurrence of the literal
             inside ``regex``, which beats many ``match`` calls when the literal is frequent.
         gate: Word groups and token pairs the pattern cannot match without (``word_gate``).
+        literal_gates: For a leading literal whose variant needs more than ``gate``, the
+            variant's gate: a text it rules out holds no match at any occurrence of the
+            literal, which is then not even looked for.
     """
 
     pattern: regex.Pattern[str]
@@ -355,6 +358,7 @@ class AnchoredPattern:
     other_others: tuple[str, ...]
     by_literal: Mapping[str, regex.Pattern[str]]
     gate: WordGate
+    literal_gates: Mapping[str, WordGate] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +435,21 @@ def _compile_cached(spec_json: str) -> CompiledRule:
     return _compile_one(RuleSpec.model_validate_json(spec_json))
 
 
+def _literal_gates(variants: Mapping[str, str], gate: WordGate) -> dict[str, WordGate]:
+    """The gates of the variants that require something the pattern's own ``gate`` does not."""
+    out: dict[str, WordGate] = {}
+    for lit, variant in variants.items():
+        g = word_gate(variant)
+        extra = WordGate(
+            tuple(x for x in g.groups if x not in gate.groups),
+            tuple(x for x in g.pairs if x not in gate.pairs),
+            tuple(x for x in g.substrings if x not in gate.substrings),
+        )
+        if extra != WordGate():
+            out[lit] = extra
+    return out
+
+
 def _compile_one(spec: RuleSpec) -> CompiledRule:
     words = frozenset(t for t in spec.triggers if _WORD_TRIGGER.fullmatch(t))
     # One alternation per rule scans a span once. Without uppercase letters it can run
@@ -448,6 +467,7 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
             ascii_others = tuple(o for o in others if o.isascii())
             other_others = tuple(o for o in others if not o.isascii())
             variants = literal_variants(p) or {}
+            gate = word_gate(p)
             anchored.append(
                 AnchoredPattern(
                     regex.compile(p, flags),
@@ -455,7 +475,8 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
                     ascii_others,
                     other_others,
                     {lit: regex.compile(v, flags) for lit, v in variants.items()},
-                    word_gate(p),
+                    gate,
+                    _literal_gates(variants, gate),
                 )
             )
     floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
