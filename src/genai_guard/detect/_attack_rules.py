@@ -360,7 +360,8 @@ class AttackRulesDetector:
     first checked against its word gate (words, consecutive word pairs and punctuation literals
     that every match contains, see ``word_gate``), which rules out most patterns of a long benign
     text without running them. A literal-led pattern is then matched only where its leading
-    literals occur (one ``search`` of the literal's branches past a few occurrences); any other
+    literals occur (one ``search`` of the literal's branches past a few occurrences), and a
+    literal whose own branches' gate rules the text out is not looked for; any other
     pattern is searched within ``reach`` characters of each trigger occurrence. Literals and
     triggers are looked up once per text for all rules. At most
     ``max_scan_chars`` characters (head and tail halves) of a text are scanned; the outcome's
