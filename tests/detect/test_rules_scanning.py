@@ -13,7 +13,13 @@ from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector, builtin_rule_specs
 from genai_guard.detect._attack_rules import _Finder, _literal_groups, _tokens
 from genai_guard.detect._pattern_words import WordGate, word_gate
-from genai_guard.detect._rules import CompiledRule, leading_literals, literal_variants
+from genai_guard.detect._rules import (
+    CompiledRule,
+    _lead,
+    _top_items,
+    leading_literals,
+    literal_variants,
+)
 
 CTX = Context()
 DETECTOR = AttackRulesDetector(quoted_discount=1.0)
@@ -149,6 +155,50 @@ def test_a_variant_matches_where_its_pattern_matches(text: str) -> None:
                     assert (a.pattern.match(low, m.start()) is None) == (
                         variant.match(low, m.start()) is None
                     )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXTS)
+def test_a_literal_gate_never_rules_out_a_match_at_its_literal(text: str) -> None:
+    low = text.lower()
+    for rule in _anchored_rules():
+        for a in rule.anchored:
+            for lit, gate in a.literal_gates.items():
+                if _gate_passes(gate, text):
+                    continue
+                for m in re.finditer(re.escape(lit), low):
+                    assert a.pattern.match(low, m.start()) is None, (rule.id, lit)
+
+
+def test_top_items_cut_a_pattern_into_whole_items() -> None:
+    assert _top_items(r"\s+(?:me\s+)?[^\n]{0,80}?\b(?:a|b)\w{1,3}+x") == [
+        r"\s+",
+        r"(?:me\s+)?",
+        r"[^\n]{0,80}?",
+        r"\b",
+        r"(?:a|b)",
+        r"\w{1,3}+",
+        "x",
+    ]
+    assert _top_items("a|b") is None
+    for rule in _anchored_rules():
+        for a in rule.anchored:
+            lead = _lead(a.pattern.pattern)
+            assert lead is not None
+            items = _top_items(lead[3])
+            assert items is not None
+            assert "".join(items) == lead[3]
+
+
+def test_some_literals_have_their_own_gate() -> None:
+    gated = {lit for r in DETECTOR.rules for a in r.anchored for lit in a.literal_gates}
+    # A branch led by "large" needs "language" and "model" as well; one led by "ai" does not.
+    assert "large" in gated
+    for r in DETECTOR.rules:
+        for a in r.anchored:
+            for lit, gate in a.literal_gates.items():
+                assert gate.groups or gate.pairs or gate.substrings, lit
+                assert not set(gate.groups) & set(a.gate.groups), lit
 
 
 def _triggered(rule: CompiledRule, low: str) -> bool:

@@ -303,16 +303,22 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
             if anchored.other_others and not is_ascii:
                 present.extend(anchored.other_others)
             pattern = anchored.pattern
+            literal_gates = anchored.literal_gates
             for lit in present:
+                lit_gate = literal_gates.get(lit)
+                if lit_gate is not None and not finder.possible(lit_gate):
+                    continue  # no match can start at this literal: not looked for
                 for k, i in enumerate(finder.first(lit, _MAX_MATCHES + 1)):
                     start = lo + i
+                    # The timeout is passed by position: keywords cost a parse per call.
                     if k == _MAX_MATCHES:
                         # A frequent literal: one search visits the remaining occurrences.
-                        m = anchored.by_literal[lit].search(target, start, hi, timeout=timeout)
+                        variant = anchored.by_literal[lit]
+                        m = variant.search(target, start, hi, None, False, timeout)
                         if m is not None:
                             return Span(m.start(), m.end()), False
                         break
-                    m = pattern.match(target, start, hi, timeout=timeout)
+                    m = pattern.match(target, start, hi, None, False, timeout)
                     if m is not None:
                         return Span(m.start(), m.end()), False
         if rule.floating is not None:
@@ -326,7 +332,7 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
                     # The leftmost match in the window, as the alternation would find it.
                     best = None
                     for pattern in live:
-                        m = pattern.search(target, start, end, timeout=timeout)
+                        m = pattern.search(target, start, end, None, False, timeout)
                         if m is not None and (best is None or m.start() < best.start()):
                             best = m
                     if best is not None:
@@ -354,7 +360,8 @@ class AttackRulesDetector:
     first checked against its word gate (words, consecutive word pairs and punctuation literals
     that every match contains, see ``word_gate``), which rules out most patterns of a long benign
     text without running them. A literal-led pattern is then matched only where its leading
-    literals occur (one ``search`` of the literal's branches past a few occurrences); any other
+    literals occur (one ``search`` of the literal's branches past a few occurrences), and a
+    literal whose own branches' gate rules the text out is not looked for; any other
     pattern is searched within ``reach`` characters of each trigger occurrence. Literals and
     triggers are looked up once per text for all rules. At most
     ``max_scan_chars`` characters (head and tail halves) of a text are scanned; the outcome's

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -347,6 +347,9 @@ class AnchoredPattern:
             ``literal_variants``): one ``search`` with it visits every occurrence of the literal
             inside ``regex``, which beats many ``match`` calls when the literal is frequent.
         gate: Word groups and token pairs the pattern cannot match without (``word_gate``).
+        literal_gates: For a leading literal whose variant needs more than ``gate``, the
+            variant's gate: a text it rules out holds no match at any occurrence of the
+            literal, which is then not even looked for.
     """
 
     pattern: regex.Pattern[str]
@@ -355,6 +358,7 @@ class AnchoredPattern:
     other_others: tuple[str, ...]
     by_literal: Mapping[str, regex.Pattern[str]]
     gate: WordGate
+    literal_gates: Mapping[str, WordGate] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +435,83 @@ def _compile_cached(spec_json: str) -> CompiledRule:
     return _compile_one(RuleSpec.model_validate_json(spec_json))
 
 
+_QUANTIFIER_BRACES = regex.compile(r"\{\d*(?:,\d*)?\}")
+
+
+def _top_items(p: str) -> list[str] | None:
+    """``p`` cut into its top-level items (an atom and its quantifier); ``None`` if unsure."""
+    out: list[str] = []
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            j = i + 2
+        elif c == "[":
+            j = i + 1
+            if p.startswith("^", j):
+                j += 1
+            if p.startswith("]", j):
+                j += 1
+            while j < len(p) and p[j] != "]":
+                j += 2 if p[j] == "\\" else 1
+            j += 1
+        elif c == "(":
+            j = _skip_group(p, i)
+        elif c in "|)":
+            return None
+        else:
+            j = i + 1
+        if j < 0 or j > len(p):
+            return None
+        if j < len(p) and p[j] in "?*+":
+            j += 1
+        elif j < len(p) and p[j] == "{":
+            m = _QUANTIFIER_BRACES.match(p, j)
+            if m is None:
+                return None
+            j = m.end()
+        if j > i + 1 and j < len(p) and p[j - 1] in "?*+}" and p[j] in "?+":
+            j += 1  # lazy or possessive
+        out.append(p[i:j])
+        i = j
+    return out
+
+
+# A literal's gate reads its branches and this many items of what follows the leading group:
+# the rest of the pattern is in the pattern's own gate, and reading it for every literal
+# would make building the detector markedly slower.
+_LITERAL_GATE_ITEMS = 3
+
+
+def _literal_gates(
+    pattern: str, variants: Mapping[str, str], gate: WordGate
+) -> dict[str, WordGate]:
+    """The gates of the variants that require something the pattern's own ``gate`` does not.
+
+    A variant's gate is that of its start: the prefix, the leading group with the literal's
+    branches and the first ``_LITERAL_GATE_ITEMS`` items after it. Every match of the variant
+    begins with a match of that start, so what the start requires, the variant requires.
+    """
+    lead = _lead(pattern)
+    items = _top_items(lead[3]) if lead is not None else None
+    head_len = len(lead[3]) if lead is not None else 0
+    cut = "".join(items[:_LITERAL_GATE_ITEMS]) if items is not None else None
+    out: dict[str, WordGate] = {}
+    for lit, variant in variants.items():
+        if variant == pattern:
+            continue  # a single branch: its gate is the pattern's
+        start = variant if cut is None else variant[: len(variant) - head_len] + cut
+        g = word_gate(start)
+        extra = WordGate(
+            tuple(x for x in g.groups if x not in gate.groups),
+            tuple(x for x in g.pairs if x not in gate.pairs),
+            tuple(x for x in g.substrings if x not in gate.substrings),
+        )
+        if extra != WordGate():
+            out[lit] = extra
+    return out
+
+
 def _compile_one(spec: RuleSpec) -> CompiledRule:
     words = frozenset(t for t in spec.triggers if _WORD_TRIGGER.fullmatch(t))
     # One alternation per rule scans a span once. Without uppercase letters it can run
@@ -448,6 +529,7 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
             ascii_others = tuple(o for o in others if o.isascii())
             other_others = tuple(o for o in others if not o.isascii())
             variants = literal_variants(p) or {}
+            gate = word_gate(p)
             anchored.append(
                 AnchoredPattern(
                     regex.compile(p, flags),
@@ -455,7 +537,8 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
                     ascii_others,
                     other_others,
                     {lit: regex.compile(v, flags) for lit, v in variants.items()},
-                    word_gate(p),
+                    gate,
+                    _literal_gates(p, variants, gate),
                 )
             )
     floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
