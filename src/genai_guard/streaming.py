@@ -283,7 +283,20 @@ class StreamCore:
         return "".join(out)
 
 
-class GuardedStream(Iterator[str]):
+class _Settles:
+    """The decision of a guarded stream, handed to the pipeline's observers once it is known."""
+
+    decision: Decision | None
+    _observe: Callable[[Decision], object] | None
+
+    def _settle(self, decision: Decision) -> None:
+        """Record the stream's decision and hand it to the pipeline's observers."""
+        self.decision = decision
+        if self._observe is not None:
+            self._observe(decision)
+
+
+class GuardedStream(_Settles, Iterator[str]):
     """A guarded sync stream of safe text; iterate it like the upstream.
 
     After the stream is exhausted, ``decision`` holds the final ``Decision`` (equal to
@@ -345,12 +358,6 @@ class GuardedStream(Iterator[str]):
             raise StopIteration
         return out
 
-    def _settle(self, decision: Decision) -> None:
-        """Record the stream's decision and hand it to the pipeline's observers."""
-        self.decision = decision
-        if self._observe is not None:
-            self._observe(decision)
-
     def close(self) -> None:
         """Stop the stream; close the upstream iterator and the upstream object (``close()``).
 
@@ -376,7 +383,7 @@ class GuardedStream(Iterator[str]):
         self.close()
 
 
-class AsyncGuardedStream(AsyncIterator[str]):
+class AsyncGuardedStream(_Settles, AsyncIterator[str]):
     """Async twin of ``GuardedStream`` over an async iterable of deltas.
 
     ``decision`` is set after exhaustion or a block; ``aclose()`` (or ``async with``) closes the
@@ -433,12 +440,6 @@ class AsyncGuardedStream(AsyncIterator[str]):
         if not out:
             raise StopAsyncIteration
         return out
-
-    def _settle(self, decision: Decision) -> None:
-        """Record the stream's decision and hand it to the pipeline's observers."""
-        self.decision = decision
-        if self._observe is not None:
-            self._observe(decision)
 
     async def aclose(self) -> None:
         """Stop the stream; close the upstream iterator and object (``aclose()`` or ``close()``).
