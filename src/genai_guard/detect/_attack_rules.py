@@ -43,6 +43,9 @@ _MAX_WINDOWS = 32
 # occurrences, unless it occurs more than this many times per literal of the group.
 _GROUP_SCAN_PER_LITERAL = 16
 _GROUP_FROM = 2048
+# From this length on a text's byte pairs are recorded (``pair_table``, a few microseconds):
+# each absent literal then costs a few table reads instead of a search of the whole text.
+_PAIR_TABLE_FROM = 1024
 # A leading literal is matched at its first occurrences one by one; past this many, one search
 # with the literal's variant of the pattern visits the rest inside ``regex``.
 _MAX_MATCHES = 4
@@ -116,13 +119,34 @@ class _Finder:
     rarest character is absent is known absent after a single-character search.
     """
 
-    __slots__ = ("_pairs", "done", "gated", "groups", "low", "rare", "seen", "tokens", "words")
+    __slots__ = (
+        "_pairs",
+        "codes",
+        "done",
+        "gated",
+        "groups",
+        "low",
+        "rare",
+        "seen",
+        "table",
+        "tokens",
+        "words",
+    )
 
     def __init__(
-        self, low: str, rare: Mapping[str, str], groups: Mapping[str, _Group] | None = None
+        self,
+        low: str,
+        rare: Mapping[str, str],
+        groups: Mapping[str, _Group] | None = None,
+        table: bytearray | None = None,
+        codes: Mapping[str, tuple[int, ...]] | None = None,
     ) -> None:
         self.low = low
         self.rare = rare
+        # The byte pairs of a long text (``pair_table``) and those of each literal: a literal
+        # with a pair the text lacks is absent, known without a search.
+        self.table = table
+        self.codes: Mapping[str, tuple[int, ...]] = codes or {}
         # In a short text a substring search is cheap: literals are grouped in long ones only.
         self.groups: Mapping[str, _Group] = (groups or {}) if len(low) >= _GROUP_FROM else {}
         self.seen: dict[str, list[int]] = {}
@@ -160,11 +184,21 @@ class _Finder:
         ps = self.seen.get(lit)
         low = self.low
         if ps is None:
+            table = self.table
+            codes = None
+            if table is not None:
+                codes = self.codes.get(lit)
+                if codes is not None:
+                    for code in codes:
+                        if not table[code]:
+                            ps = self.seen[lit] = []
+                            self.done.add(lit)
+                            return ps
             group = self.groups.get(lit)
             if group is not None and self._find_group(group):
                 return self.seen[lit]
             ps = self.seen[lit] = []
-            c = self.rare.get(lit)
+            c = self.rare.get(lit) if codes is None else None
             i = -1 if c is not None and c not in low else low.find(lit)
         elif len(ps) >= n or lit in self.done:
             return ps
@@ -388,8 +422,10 @@ class AttackRulesDetector:
 
     __slots__ = (
         "_always",
+        "_codes",
         "_groups",
         "_other_subs",
+        "_pair_table",
         "_rare",
         "_sub_keys",
         "_subs_by_key",
@@ -471,6 +507,12 @@ class AttackRulesDetector:
                 literals.update(*gate.substrings)
         self._rare: Mapping[str, str] = {lit: _rarest_char(lit) for lit in literals if len(lit) > 1}
         self._groups = _literal_groups(literals)
+        from genai_guard.detect import _byte_pairs  # noqa: PLC0415 - imports numpy
+
+        self._pair_table = _byte_pairs.pair_table
+        self._codes: Mapping[str, tuple[int, ...]] = {
+            lit: _byte_pairs.pair_codes(lit) for lit in literals if len(lit) > 1
+        }
 
     def _candidates(self, finder: _Finder, words: set[str]) -> list[int]:
         """Indices of the rules whose triggers occur in the part (``words`` are its words)."""
@@ -512,7 +554,8 @@ class AttackRulesDetector:
         rules = self.rules
         timeout = self.timeout_s
         is_ascii = low.isascii()
-        finder = _Finder(low, self._rare, self._groups)
+        table = self._pair_table(low) if len(low) >= _PAIR_TABLE_FROM else None
+        finder = _Finder(low, self._rare, self._groups, table, self._codes)
         words = finder.words
         for i in self._candidates(finder, words):
             rule = rules[i]

@@ -43,6 +43,7 @@ __all__ = [
     "RuleSpec",
     "builtin_rule_specs",
     "compile_rules",
+    "expand_leading",
     "leading_literals",
     "literal_variants",
     "load_rule_file",
@@ -160,11 +161,98 @@ def _lead(pattern: str) -> tuple[str, str, list[str], str] | None:
     return prefix, "", [p], ""
 
 
+def _assertions(p: str) -> int:
+    r"""Length of the ``\b`` and lookbehind groups ``p`` starts with (zero-width, at its start)."""
+    i = 0
+    while True:
+        if p.startswith("\\b", i):
+            i += 2
+        elif p.startswith(("(?<!", "(?<="), i):
+            end = _skip_group(p, i)
+            if end < 0:
+                return i
+            i = end
+        else:
+            return i
+
+
 def _alternative_literal(pattern: str, alt: str) -> tuple[str, bool]:
-    """The literal ``alt`` starts with and whether the detector may look it up as a whole word."""
-    bounded = alt.startswith("\\b") or pattern.startswith(("\\b", "(?<", "(?-i:\\b"))
-    lit, whole = _literal_prefix(alt[2:] if alt.startswith("\\b") else alt)
+    r"""The literal ``alt`` starts with and whether the detector may look it up as a whole word.
+
+    Leading ``\b`` and lookbehinds of ``alt`` are skipped: they are tested where the literal
+    starts, where the detector runs its anchored ``match``.
+    """
+    skip = _assertions(alt)
+    bounded = "\\b" in alt[:skip] or pattern.startswith(("\\b", "(?<", "(?-i:\\b"))
+    lit, whole = _literal_prefix(alt[skip:])
     return lit, whole and bounded
+
+
+# Constructs whose meaning changes when part of a pattern is written out twice.
+_NO_EXPANSION = regex.compile(r"\\[1-9]|\\g|\(\?(?:P|<[A-Za-z_]|'|\(|\||R|&|\d)")
+# At most this many alternatives come out of ``expand_leading``.
+_MAX_EXPANDED = 64
+
+
+def _expand(alt: str, room: int) -> list[str] | None:
+    """``alt`` as alternatives, tried in the same order, that each start with a literal."""
+    skip = _assertions(alt)
+    head, body = alt[:skip], alt[skip:]
+    if len(_literal_prefix(body)[0]) >= 2:
+        return [alt]
+    if not body.startswith("(?:"):
+        return None
+    end = _skip_group(body, 0)
+    if end < 0:
+        return None
+    inner, after = body[3 : end - 1], body[end:]
+    if after.startswith("?"):
+        after = after[1:]
+        if after.startswith(("?", "+")):
+            return None  # lazy or possessive
+        choices = [f"(?:{inner}){after}", after]  # greedy: with the group first, then without
+    elif after.startswith(("*", "+", "{")):
+        return None
+    else:
+        choices = [a + after for a in _split_alternatives(inner)]
+    out: list[str] = []
+    for choice in choices:
+        sub = _expand(head + choice, room - len(out))
+        if sub is None:
+            return None
+        out.extend(sub)
+        if len(out) > room:
+            return None
+    return out
+
+
+def expand_leading(pattern: str) -> str | None:
+    r"""``pattern`` rewritten so that every alternative of its leading group starts with a literal.
+
+    A leading group or optional group is written out into the alternatives around it:
+    ``\b(?:the\s+)?(?:above|prior)\s+x`` becomes ``\b(?:the\s+(?:above|prior)\s+x|above\s+x|
+    prior\s+x)``, modulo grouping. Alternatives are tried in the same order as before, so the
+    rewritten pattern matches exactly the same text at every position; the detector can then find
+    its leading literals instead of searching for it. ``None`` when there is nothing to gain or
+    the pattern holds a construct that writing part of it out twice would change
+    (backreferences, named groups, conditionals, recursion) or a quantified group in the way.
+    """
+    if leading_literals(pattern) is not None or _NO_EXPANSION.search(pattern):
+        return None
+    lead = _lead(pattern)
+    if lead is not None and lead[1] == "(?:":
+        prefix, _, alts, rest = lead
+    else:
+        skip = _assertions(pattern)
+        prefix, alts, rest = pattern[:skip], [pattern[skip:]], ""
+    out: list[str] = []
+    for alt in alts:
+        sub = _expand(alt, _MAX_EXPANDED - len(out))
+        if sub is None:
+            return None
+        out.extend(sub)
+    expanded = f"{prefix}(?:{'|'.join(out)}){rest}"
+    return expanded if leading_literals(expanded) is not None else None
 
 
 def leading_literals(
@@ -521,6 +609,9 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
     anchored: list[AnchoredPattern] = []
     rest: list[str] = []
     for p in spec.patterns:
+        # A pattern led by a group or an optional group is written out into literal-led
+        # alternatives when it can be (same matches), so that it is anchored too.
+        p = expand_leading(p) or p  # noqa: PLW2901 - the equivalent pattern replaces it
         lits = leading_literals(p)
         if lits is None:
             rest.append(p)
