@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import shared_texts
+from _timing import SHARED_DATA, shared_texts
 
 from genai_guard._results import Finding
 from genai_guard.context import Context
@@ -36,8 +36,12 @@ def _summary(findings: tuple[Finding, ...]) -> tuple[list[list[str]], dict[str, 
     return [list(h) for h in sorted(hits)], dict(sorted(scores.items()))
 
 
-def _dump(out: Path, *, pipeline: bool) -> None:
+def _dump(out: Path, *, pipeline: bool) -> int:
     texts = shared_texts()
+    if not texts:
+        # An empty dump would compare equal to another empty one and prove nothing.
+        print(f"no corpus at {SHARED_DATA} (set GENAI_GUARD_SHARED_DATA); nothing dumped")
+        return 1
     detector = AttackRulesDetector()
     pipe = Pipeline.from_policy("default") if pipeline else None
     ctx = Context()
@@ -56,6 +60,7 @@ def _dump(out: Path, *, pipeline: bool) -> None:
             hits, scores = _summary(findings)
             fh.write(json.dumps({"i": i, "hits": hits, "scores": scores}) + "\n")
     print(f"{len(texts)} rows -> {out}")
+    return 0
 
 
 def _diff(a: Path, b: Path) -> int:
@@ -84,8 +89,7 @@ def main() -> int:
         return _diff(*args.diff)
     if args.out is None:
         parser.error("give OUT or --diff A B")
-    _dump(args.out, pipeline=args.pipeline)
-    return 0
+    return _dump(args.out, pipeline=args.pipeline)
 
 
 if __name__ == "__main__":

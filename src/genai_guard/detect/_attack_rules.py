@@ -116,7 +116,8 @@ class _Finder:
 
     Every rule and pattern asks the same finder, so a literal (a trigger or a pattern's leading
     literal) is looked for at most once per text however many rules use it. A literal whose
-    rarest character is absent is known absent after a single-character search.
+    rarest character is absent is known absent after a single-character search; in a long text,
+    one with a byte pair the text lacks (``table``) is known absent without any search.
     """
 
     __slots__ = (
