@@ -132,35 +132,6 @@ def _literal_prefix(alt: str) -> tuple[str, bool]:
     return text, whole and _WORD_TRIGGER.fullmatch(text) is not None
 
 
-def _lead(pattern: str) -> tuple[str, str, list[str], str] | None:
-    r"""Split ``pattern`` into ``(prefix, opener, alternatives, rest)``.
-
-    ``prefix`` is the leading ``\b`` and lookbehinds, ``opener`` the ``(?:`` or ``(?-i:`` of a
-    leading group (empty when the pattern is not led by a group, then ``alternatives`` is the rest
-    of the pattern as one alternative) and ``rest`` what follows that group. ``None`` when the
-    leading group is quantified or unbalanced.
-    """
-    p = pattern
-    while True:
-        if p.startswith("\\b"):
-            p = p[2:]
-        elif p.startswith(("(?<!", "(?<=")):
-            end = _skip_group(p, 0)
-            if end < 0:
-                return None
-            p = p[end:]
-        else:
-            break
-    prefix = pattern[: len(pattern) - len(p)]
-    if p.startswith(("(?:", "(?-i:")):
-        end = _skip_group(p, 0)
-        if end < 0 or (end < len(p) and p[end] in _QUANT):
-            return None
-        colon = p.index(":") + 1
-        return prefix, p[:colon], _split_alternatives(p[colon : end - 1]), p[end:]
-    return prefix, "", [p], ""
-
-
 def _assertions(p: str) -> int:
     r"""Length of the ``\b`` and lookbehind groups ``p`` starts with (zero-width, at its start)."""
     i = 0
@@ -174,6 +145,25 @@ def _assertions(p: str) -> int:
             i = end
         else:
             return i
+
+
+def _lead(pattern: str) -> tuple[str, str, list[str], str] | None:
+    r"""Split ``pattern`` into ``(prefix, opener, alternatives, rest)``.
+
+    ``prefix`` is the leading ``\b`` and lookbehinds, ``opener`` the ``(?:`` or ``(?-i:`` of a
+    leading group (empty when the pattern is not led by a group, then ``alternatives`` is the rest
+    of the pattern as one alternative) and ``rest`` what follows that group. ``None`` when the
+    leading group is quantified or unbalanced.
+    """
+    skip = _assertions(pattern)
+    prefix, p = pattern[:skip], pattern[skip:]
+    if p.startswith(("(?:", "(?-i:")):
+        end = _skip_group(p, 0)
+        if end < 0 or (end < len(p) and p[end] in _QUANT):
+            return None
+        colon = p.index(":") + 1
+        return prefix, p[:colon], _split_alternatives(p[colon : end - 1]), p[end:]
+    return prefix, "", [p], ""
 
 
 def _alternative_literal(pattern: str, alt: str) -> tuple[str, bool]:
