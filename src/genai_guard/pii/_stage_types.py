@@ -12,20 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from genai_guard.context import Direction
 from genai_guard.errors import ConfigurationError
+from genai_guard.pii._detector import DEFAULT_PHONE_REGIONS
+from genai_guard.pii._recognizers import DEFAULT_ENTITIES
 from genai_guard.protocols import StageType
 
-_ENTITIES = [
-    "CREDIT_CARD",
-    "CRYPTO",
-    "DATE_TIME",
-    "EMAIL_ADDRESS",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "PHONE_NUMBER",
-    "URL",
-    "US_SSN",
-]
-_REGIONS = ["US", "GB", "DE", "FR", "IN", "CA", "BR", "AU"]
 _Op = Literal["placeholder", "redact", "partial", "hash", "encrypt"]
 
 
@@ -34,10 +24,10 @@ class PIIDetectOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    entities: list[str] = Field(default_factory=lambda: list(_ENTITIES))
+    entities: list[str] = Field(default_factory=lambda: list(DEFAULT_ENTITIES))
     score_threshold: float = Field(0.4, ge=0.0, le=1.0)
     engine: Literal["fast", "presidio"] = "fast"
-    phone_regions: list[str] = Field(default_factory=lambda: list(_REGIONS))
+    phone_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_PHONE_REGIONS))
     languages: list[str] = Field(default_factory=lambda: ["en"])
     spacy_model: str | None = Field(None, description="An installed spaCy pipeline for NER.")
     max_chars: int = Field(200_000, gt=0)
