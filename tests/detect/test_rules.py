@@ -9,7 +9,7 @@ import pytest
 from genai_guard._results import Action, Category, Span, View
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector, RuleSpec, builtin_rule_specs, combine_scores
-from genai_guard.detect._rules import compile_rules, leading_literals
+from genai_guard.detect._rules import compile_rules, leading_literals, sequence_trigger
 from genai_guard.errors import ConfigurationError
 from genai_guard.pipeline import Pipeline
 from genai_guard.registry import Registry
@@ -297,3 +297,52 @@ def test_rules_see_values_an_earlier_masker_replaced() -> None:
     assert "169.254.169.254" not in d.text or d.blocked
     assert any(f.view == "unmasked" for f in d.findings)
     assert d.action in (Action.FLAG, Action.BLOCK)
+
+
+def test_a_trigger_of_several_words_is_read_as_a_word_sequence() -> None:
+    seq = sequence_trigger("system prompt")
+    assert seq is not None
+    assert seq.words == ("system", "prompt")
+    assert seq.pairs == {("system", "prompt")}
+    quoted = sequence_trigger("'s email")
+    assert quoted is not None
+    assert quoted.words == ("s", "email")
+    hyphen = sequence_trigger("role-play")
+    assert hyphen is not None
+    assert hyphen.words == ("role", "play")
+    # One word, or marks other than spaces, hyphens and apostrophes: a substring trigger.
+    for trigger in ("prompt", "prompt:", "[system", "1=1", "os.system", "<|im_start|>"):
+        assert sequence_trigger(trigger) is None, trigger
+
+
+def test_a_word_sequence_occurs_whatever_separates_its_words() -> None:
+    seq = sequence_trigger("role-play")
+    assert seq is not None
+    for text in ("a role play", "a role\nplay", "a role -- play", "a role-play"):
+        assert [m.start() for m in seq.pattern.finditer(text)] == [2], text
+    for text in ("a controle play", "a role playful", "a role, then play"):
+        assert list(seq.pattern.finditer(text)) == [], text
+
+
+@pytest.mark.parametrize("separator", ["  ", "\n", "\t", " \n "])
+def test_a_sequence_trigger_gates_a_rule_far_into_a_long_text(separator: str) -> None:
+    # The pattern floats (no leading literal): it runs only within ``reach`` of a trigger
+    # occurrence, so the window must be found where the words occur with any separator.
+    det = AttackRulesDetector(
+        builtin=False,
+        extra_rules=[
+            _minimal_rule(
+                patterns=[r"(?:zebra|yak)\s+code\s+word\b"],
+                triggers=["zebra code"],
+                reach=40,
+                examples={
+                    "positive": ["zebra code word", "yak code word zebra code"],
+                    "negative": ["zebra code", "code word"],
+                },
+            )
+        ],
+    )
+    filler = "lorem ipsum dolor sit amet. " * 200
+    text = f"{filler}zebra{separator}code word {filler}"
+    assert _rule_ids(det, text) == {"attack.goal_hijacking.acme_override"}
+    assert _rule_ids(det, f"{filler}zebra{separator}cod word {filler}") == set()

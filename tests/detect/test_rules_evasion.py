@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from genai_guard.detect import builtin_rule_specs
+from genai_guard.context import Context
+from genai_guard.detect import AttackRulesDetector, builtin_rule_specs
 from genai_guard.pipeline import Pipeline
 
 _ZERO_WIDTH = "\u200b"
@@ -47,3 +48,27 @@ def test_zero_width_characters_do_not_change_the_verdict(rule_id: str, text: str
 def test_homoglyphs_do_not_change_the_verdict(rule_id: str, text: str) -> None:
     pipe = _pipeline()
     assert pipe.check_input(text.translate(_HOMOGLYPHS)).action == pipe.check_input(text).action
+
+
+_SEPARATORS = ["  ", "\n", "\t", " \n "]
+# A run of exclamation marks is caught by a substring trigger ("! ! !"): other whitespace
+# between the marks hides it from the trigger (known gap, see the taxonomy docs).
+_SPACE_SENSITIVE = {"explain it ! ! ! ! ! ! ! ! ! ! ! ! ! ! ! ! ! !"}
+_ALL_POSITIVES = [
+    (s.id, text)
+    for s in builtin_rule_specs()
+    for text in s.examples.positive
+    if text not in _SPACE_SENSITIVE
+]
+_DETECTOR = AttackRulesDetector(quoted_discount=1.0)
+_PATTERNS = {r.id: r.patterns for r in _DETECTOR.rules}
+
+
+@pytest.mark.parametrize(("rule_id", "text"), _ALL_POSITIVES)
+def test_other_whitespace_between_words_does_not_hide_a_rule(rule_id: str, text: str) -> None:
+    ctx = Context()
+    for sep in _SEPARATORS:
+        spaced = text.replace(" ", sep)
+        if any(p.search(spaced) for p in _PATTERNS[rule_id]):
+            found = {f.rule_id for f in _DETECTOR.check(spaced, ctx).findings}
+            assert rule_id in found, repr(sep)

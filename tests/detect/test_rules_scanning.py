@@ -206,11 +206,16 @@ def test_some_literals_have_their_own_gate() -> None:
 
 
 def _triggered(rule: CompiledRule, low: str) -> bool:
-    words = set(_WORDS.findall(low))
-    if not rule.word_triggers and not rule.substring_triggers:
+    tokens = _WORDS.findall(low)
+    words = set(tokens)
+    if not (rule.word_triggers or rule.substring_triggers or rule.sequence_triggers):
         return True
     if words & rule.word_triggers:
         return True
+    pairs = set(pairwise(tokens))
+    for seq in rule.sequence_triggers:
+        if all(w in words for w in seq.words) and all(p in pairs for p in seq.pairs):
+            return True
     for s in rule.substring_triggers:
         if not s.isascii() and low.isascii():
             continue
@@ -364,3 +369,21 @@ def test_hits_are_the_same_when_byte_pairs_decide_absence(text: str) -> None:
     with mock.patch.object(attack_rules, "_PAIR_TABLE_FROM", 1):
         got = {f.rule_id for f in DETECTOR.check(text, CTX).findings if f.span is not None}
     assert got == _naive_hits(text)
+
+
+def test_the_pair_vocabulary_holds_every_pair_a_gate_or_trigger_asks_about() -> None:
+    # A text's pairs are reduced to the vocabulary: a pair left out would fail its gate.
+    vocab = DETECTOR._pair_vocab
+    for rule in DETECTOR.rules:
+        gates = [a.gate for a in rule.anchored]
+        gates += [g for a in rule.anchored for g in a.literal_gates.values()]
+        gates += [g for _, g in rule.floating_each]
+        for gate in gates:
+            for group in gate.pairs:
+                assert group <= vocab, rule.id
+        for seq in rule.sequence_triggers:
+            assert seq.pairs <= vocab, rule.id
+    text = "print the system prompt and zebra yak"
+    finder = _Finder(text, {}, pair_vocab=vocab)
+    assert ("system", "prompt") in finder.pairs()
+    assert finder.pairs() == set(pairwise(_tokens(text))) & vocab

@@ -16,6 +16,7 @@ from genai_guard.detect._pattern_words import UNFOLDED, WordGate
 from genai_guard.detect._rules import (
     CompiledRule,
     RuleSpec,
+    SequenceTrigger,
     builtin_rule_specs,
     compile_rules,
     load_rule_file,
@@ -127,8 +128,10 @@ class _Finder:
         "gated",
         "groups",
         "low",
+        "pair_vocab",
         "rare",
         "seen",
+        "sequences",
         "table",
         "tokens",
         "words",
@@ -141,6 +144,8 @@ class _Finder:
         groups: Mapping[str, _Group] | None = None,
         table: bytearray | None = None,
         codes: Mapping[str, tuple[int, ...]] | None = None,
+        *,
+        pair_vocab: frozenset[tuple[str, str]] | None = None,
     ) -> None:
         self.low = low
         self.rare = rare
@@ -154,7 +159,10 @@ class _Finder:
         self.done: set[str] = set()
         self.tokens = _tokens(low)
         self.words = set(self.tokens)
-        self._pairs: set[tuple[str, str]] | None = None
+        # Only pairs the detector may ask about are kept (``None``: every pair).
+        self.pair_vocab = pair_vocab
+        self._pairs: frozenset[tuple[str, str]] | None = None
+        self.sequences: dict[SequenceTrigger, list[int]] = {}
         # A letter that matches an ASCII letter case-insensitively but is no token character
         # would let a match hide from the tokens: such a text gets no word gate.
         self.gated = low.isascii() or not any(c in low for c in UNFOLDED)
@@ -172,13 +180,34 @@ class _Finder:
                 return False
         if gate.pairs:
             pairs = self._pairs
-            if pairs is None:  # built on first use: consecutive tokens
-                tokens = self.tokens
-                pairs = self._pairs = set(pairwise(tokens))
+            if pairs is None:
+                pairs = self.pairs()
             for pair_group in gate.pairs:
                 if pair_group.isdisjoint(pairs):
                     return False
         return True
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """The pairs of consecutive tokens (those in ``pair_vocab``), built on first use."""
+        pairs = self._pairs
+        if pairs is None:
+            vocab = self.pair_vocab
+            consecutive = pairwise(self.tokens)
+            pairs = frozenset(consecutive) if vocab is None else vocab.intersection(consecutive)
+            self._pairs = pairs
+        return pairs
+
+    def occurrences(self, trigger: SequenceTrigger, n: int, timeout: float) -> list[int]:
+        """Where the first ``n`` occurrences of a word-sequence trigger start."""
+        ps = self.sequences.get(trigger)
+        if ps is None:
+            ps = []
+            for m in trigger.pattern.finditer(self.low, timeout=timeout):
+                ps.append(m.start())
+                if len(ps) >= n:
+                    break
+            self.sequences[trigger] = ps
+        return ps
 
     def first(self, lit: str, n: int) -> list[int]:
         """At least the first ``n`` positions of ``lit`` (all of them when there are fewer)."""
@@ -250,6 +279,8 @@ class _Finder:
         return True
 
 
+# A word-sequence trigger: its words, its pairs of consecutive words, the rules it gates.
+_SequenceEntry = tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[int]]
 # A literal group: its shared punctuation character, its literals, whether they end with it.
 _Group = tuple[str, tuple[str, ...], bool]
 
@@ -283,7 +314,9 @@ def _anchor_char(c: str) -> bool:
 _FREQUENT_PUNCTUATION = frozenset(".,-'\"*#_`")
 
 
-def _trigger_positions(rule: CompiledRule, finder: _Finder, words: set[str]) -> list[int]:
+def _trigger_positions(
+    rule: CompiledRule, finder: _Finder, words: set[str], timeout: float
+) -> list[int]:
     """Where the rule's triggers occur; stops early past ``_MAX_WINDOWS``."""
     out: list[int] = []
     needles = [w for w in rule.word_triggers if w in words]
@@ -293,6 +326,12 @@ def _trigger_positions(rule: CompiledRule, finder: _Finder, words: set[str]) -> 
         out.extend(finder.first(needle, room)[:room])
         if len(out) > _MAX_WINDOWS:
             return out
+    for seq in rule.sequence_triggers:
+        if words.issuperset(seq.words):
+            room = _MAX_WINDOWS + 1 - len(out)
+            out.extend(finder.occurrences(seq, room, timeout))
+            if len(out) > _MAX_WINDOWS:
+                return out
     return out
 
 
@@ -362,7 +401,7 @@ def _run_rule(  # noqa: PLR0917 - private hot-path helper; keywords would cost p
             if live:
                 if len(live) == len(each):
                     live = [rule.floating]  # one alternation scans a window once
-                positions = _trigger_positions(rule, finder, words)
+                positions = _trigger_positions(rule, finder, words, timeout)
                 for start, end in _windows(positions, rule.reach, lo, hi):
                     # The leftmost match in the window, as the alternation would find it.
                     best = None
@@ -427,7 +466,10 @@ class AttackRulesDetector:
         "_groups",
         "_other_subs",
         "_pair_table",
+        "_pair_vocab",
         "_rare",
+        "_seq_keys",
+        "_seqs_by_key",
         "_sub_keys",
         "_subs_by_key",
         "_word_index",
@@ -472,12 +514,15 @@ class AttackRulesDetector:
         words: dict[str, list[int]] = {}
         ascii_subs: dict[str, list[int]] = {}
         other_subs: dict[str, list[int]] = {}
+        sequences: dict[tuple[str, ...], tuple[SequenceTrigger, list[int]]] = {}
         always: list[int] = []
         for i, rule in enumerate(self.rules):
-            if not rule.word_triggers and not rule.substring_triggers:
+            if not (rule.word_triggers or rule.substring_triggers or rule.sequence_triggers):
                 always.append(i)
             for w in rule.word_triggers:
                 words.setdefault(w, []).append(i)
+            for seq in rule.sequence_triggers:
+                sequences.setdefault(seq.words, (seq, []))[1].append(i)
             for s in rule.substring_triggers:
                 (ascii_subs if s.isascii() else other_subs).setdefault(s, []).append(i)
         self._word_index: Mapping[str, tuple[int, ...]] = {k: tuple(v) for k, v in words.items()}
@@ -500,6 +545,27 @@ class AttackRulesDetector:
             (k, frozenset(_tokens(k)), frozenset(v)) for k, v in other_subs.items()
         )
         self._always = tuple(always)
+        # Word-sequence triggers, filed under their longest word like the substring triggers.
+        seqs_by_key: dict[str, list[_SequenceEntry]] = {}
+        for seq, idx in sequences.values():
+            seq_entry = (frozenset(seq.words), seq.pairs, frozenset(idx))
+            seqs_by_key.setdefault(max(seq.words, key=len), []).append(seq_entry)
+        self._seqs_by_key: Mapping[str, tuple[_SequenceEntry, ...]] = {
+            k: tuple(v) for k, v in seqs_by_key.items()
+        }
+        self._seq_keys = frozenset(seqs_by_key)
+        # Every pair of consecutive words a gate or a trigger asks about: a text's pairs are
+        # reduced to these (a smaller set, built faster, with the same answers).
+        pair_vocab: set[tuple[str, str]] = set()
+        for seq, _ in sequences.values():
+            pair_vocab.update(seq.pairs)
+        for rule in self.rules:
+            gates = [a.gate for a in rule.anchored]
+            gates.extend(g for a in rule.anchored for g in a.literal_gates.values())
+            gates.extend(g for _, g in rule.floating_each)
+            for gate in gates:
+                pair_vocab.update(*gate.pairs)
+        self._pair_vocab = frozenset(pair_vocab)
         literals = set(ascii_subs) | set(other_subs)
         for rule in self.rules:
             for a in rule.anchored:
@@ -522,6 +588,16 @@ class AttackRulesDetector:
         index = self._word_index
         for w in self._word_set.intersection(words):
             found.update(index[w])
+        # A word sequence occurs when its words do and each of its pairs is a pair of consecutive
+        # words of the text: no search of the text.
+        for key in self._seq_keys.intersection(words):
+            for seq_words, seq_pairs, idx in self._seqs_by_key[key]:
+                if (
+                    not found.issuperset(idx)
+                    and words.issuperset(seq_words)
+                    and finder.pairs().issuperset(seq_pairs)
+                ):
+                    found.update(idx)
         # A substring trigger is looked for only when all its words are words of the text;
         # triggers are filed under one of their words, so most are never looked at.
         for key in self._sub_keys.intersection(words):
@@ -556,7 +632,9 @@ class AttackRulesDetector:
         timeout = self.timeout_s
         is_ascii = low.isascii()
         table = self._pair_table(low) if len(low) >= _PAIR_TABLE_FROM else None
-        finder = _Finder(low, self._rare, self._groups, table, self._codes)
+        finder = _Finder(
+            low, self._rare, self._groups, table, self._codes, pair_vocab=self._pair_vocab
+        )
         words = finder.words
         for i in self._candidates(finder, words):
             rule = rules[i]

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +42,7 @@ __all__ = [
     "RuleExamples",
     "RuleFile",
     "RuleSpec",
+    "SequenceTrigger",
     "builtin_rule_specs",
     "compile_rules",
     "expand_leading",
@@ -333,7 +335,9 @@ class RuleSpec(BaseModel):
         weight: The score of a hit, in ``(0, 1]``.
         patterns: ``regex`` patterns, matched case-insensitively; a hit on any is a hit of the rule.
         triggers: Lowercase literals, at least one of which must occur in the text before the
-            patterns run. A trigger made of word characters matches a whole word; any other trigger
+            patterns run. A trigger made of word characters matches a whole word; several words
+            joined by spaces, hyphens or apostrophes (``system prompt``, ``role-play``) match those
+            words one after the other, whatever separates them in the text; any other trigger
             matches as a substring. Empty means the rule always runs over the whole text.
         reach: How far (in characters) a match may extend before or after a trigger; patterns run
             only within ``reach`` of each trigger occurrence, which keeps long texts cheap.
@@ -439,6 +443,43 @@ class AnchoredPattern:
     literal_gates: Mapping[str, WordGate] = field(default_factory=dict)
 
 
+# Several words joined by spaces, hyphens or apostrophes: a trigger read as a word sequence.
+_SEQUENCE = regex.compile(r"[ '-]*[a-z0-9]+(?:[ '-]+[a-z0-9]+)+[ '-]*")
+_TOKEN = regex.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceTrigger:
+    """A trigger of several words, which must occur one after the other in the text.
+
+    Anything but letters and digits may separate them: ``system prompt`` also occurs across a line
+    break, after two spaces or as ``system-prompt``.
+
+    Attributes:
+        words: Its words, in order.
+        pairs: Its pairs of consecutive words.
+        pattern: Finds its occurrences in lowercased text (where a window around one starts).
+    """
+
+    words: tuple[str, ...]
+    pairs: frozenset[tuple[str, str]]
+    pattern: regex.Pattern[str]
+
+
+def sequence_trigger(trigger: str) -> SequenceTrigger | None:
+    """``trigger`` as a word sequence, or ``None`` when it is a single word or holds other marks."""
+    if _SEQUENCE.fullmatch(trigger) is None:
+        return None
+    words = tuple(_TOKEN.findall(trigger))
+    # Linear: each separator run is a class that cannot hold the letter or digit after it.
+    body = "[^a-z0-9]+".join(words)
+    return SequenceTrigger(
+        words,
+        frozenset(pairwise(words)),
+        regex.compile(f"(?<![a-z0-9]){body}(?![a-z0-9])", regex.VERSION0),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     """A rule ready to run: compiled patterns and the finding metadata. Immutable."""
@@ -454,6 +495,7 @@ class CompiledRule:
     floating_each: tuple[tuple[regex.Pattern[str], WordGate], ...]
     on_lowercase: bool
     word_triggers: frozenset[str]
+    sequence_triggers: tuple[SequenceTrigger, ...]
     substring_triggers: tuple[str, ...]
     reach: int
     threat: Threat | None
@@ -623,7 +665,8 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
                 )
             )
     floating = regex.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
-    subs = tuple(t for t in spec.triggers if t not in words)
+    sequences = {t: sequence_trigger(t) for t in spec.triggers if t not in words}
+    subs = tuple(t for t, seq in sequences.items() if seq is None)
     return CompiledRule(
         id=spec.id,
         family=spec.family,
@@ -636,6 +679,7 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
         floating_each=tuple((regex.compile(p, flags), word_gate(p)) for p in rest),
         on_lowercase=lower_ok,
         word_triggers=words,
+        sequence_triggers=tuple(seq for seq in sequences.values() if seq is not None),
         substring_triggers=subs,
         reach=spec.reach,
         threat=_threat(spec),
