@@ -23,6 +23,7 @@ from genai_guard.detect._rules import (
     expand_leading,
     leading_literals,
     literal_variants,
+    sequence_trigger,
 )
 
 CTX = Context()
@@ -387,3 +388,15 @@ def test_the_pair_vocabulary_holds_every_pair_a_gate_or_trigger_asks_about() -> 
     finder = _Finder(text, {}, pair_vocab=vocab)
     assert ("system", "prompt") in finder.pairs()
     assert finder.pairs() == set(pairwise(_tokens(text))) & vocab
+
+
+def test_a_word_sequence_is_found_wherever_it_occurs_up_to_the_window_limit() -> None:
+    seq = sequence_trigger("zebra code")
+    assert seq is not None
+    text = "".join(f"x zebra{sep}code " for sep in [" ", "\n", "  ", "-"] * 10)
+    finder = _Finder(text, {})
+    expected = [m.start() for m in regex.finditer(r"zebra", text)]
+    assert len(expected) == 40
+    # Every rule asking gets the same first ``_MAX_WINDOWS + 1`` starts, whoever asked first.
+    assert finder.occurrences(seq, 1.0) == expected[: attack_rules._MAX_WINDOWS + 1]
+    assert finder.occurrences(seq, 1.0) == expected[: attack_rules._MAX_WINDOWS + 1]

@@ -162,7 +162,7 @@ class _Finder:
         # Only pairs the detector may ask about are kept (``None``: every pair).
         self.pair_vocab = pair_vocab
         self._pairs: frozenset[tuple[str, str]] | None = None
-        self.sequences: dict[SequenceTrigger, list[int]] = {}
+        self.sequences: dict[tuple[str, ...], list[int]] = {}
         # A letter that matches an ASCII letter case-insensitively but is no token character
         # would let a match hide from the tokens: such a text gets no word gate.
         self.gated = low.isascii() or not any(c in low for c in UNFOLDED)
@@ -197,16 +197,16 @@ class _Finder:
             self._pairs = pairs
         return pairs
 
-    def occurrences(self, trigger: SequenceTrigger, n: int, timeout: float) -> list[int]:
-        """Where the first ``n`` occurrences of a word-sequence trigger start."""
-        ps = self.sequences.get(trigger)
+    def occurrences(self, trigger: SequenceTrigger, timeout: float) -> list[int]:
+        """Where a word-sequence trigger occurs: the first ``_MAX_WINDOWS + 1`` starts."""
+        ps = self.sequences.get(trigger.words)
         if ps is None:
             ps = []
             for m in trigger.pattern.finditer(self.low, timeout=timeout):
                 ps.append(m.start())
-                if len(ps) >= n:
+                if len(ps) > _MAX_WINDOWS:
                     break
-            self.sequences[trigger] = ps
+            self.sequences[trigger.words] = ps
         return ps
 
     def first(self, lit: str, n: int) -> list[int]:
@@ -329,7 +329,7 @@ def _trigger_positions(
     for seq in rule.sequence_triggers:
         if words.issuperset(seq.words):
             room = _MAX_WINDOWS + 1 - len(out)
-            out.extend(finder.occurrences(seq, room, timeout))
+            out.extend(finder.occurrences(seq, timeout)[:room])
             if len(out) > _MAX_WINDOWS:
                 return out
     return out
