@@ -376,10 +376,12 @@ def test_the_pair_vocabulary_holds_every_pair_a_gate_or_trigger_asks_about() -> 
     # A text's pairs are reduced to the vocabulary: a pair left out would fail its gate.
     vocab = DETECTOR._pair_vocab
     for rule in DETECTOR.rules:
-        gates = [a.gate for a in rule.anchored]
-        gates += [g for a in rule.anchored for g in a.literal_gates.values()]
-        gates += [g for _, g in rule.floating_each]
-        for gate in gates:
+        assert len(rule.gates()) == (
+            len(rule.anchored)
+            + sum(len(a.literal_gates) for a in rule.anchored)
+            + len(rule.floating_each)
+        )
+        for gate in rule.gates():
             for group in gate.pairs:
                 assert group <= vocab, rule.id
         for seq in rule.sequence_triggers:

@@ -559,19 +559,15 @@ class AttackRulesDetector:
         pair_vocab: set[tuple[str, str]] = set()
         for seq, _ in sequences.values():
             pair_vocab.update(seq.pairs)
-        for rule in self.rules:
-            gates = [a.gate for a in rule.anchored]
-            gates.extend(g for a in rule.anchored for g in a.literal_gates.values())
-            gates.extend(g for _, g in rule.floating_each)
-            for gate in gates:
-                pair_vocab.update(*gate.pairs)
-        self._pair_vocab = frozenset(pair_vocab)
+        # Every literal the finder may be asked for: triggers, leading literals, gate strings.
         literals = set(ascii_subs) | set(other_subs)
         for rule in self.rules:
             for a in rule.anchored:
-                literals.update(a.ascii_others, a.other_others, *a.gate.substrings)
-            for _, gate in rule.floating_each:
+                literals.update(a.ascii_others, a.other_others)
+            for gate in rule.gates():
+                pair_vocab.update(*gate.pairs)
                 literals.update(*gate.substrings)
+        self._pair_vocab = frozenset(pair_vocab)
         self._rare: Mapping[str, str] = {lit: _rarest_char(lit) for lit in literals if len(lit) > 1}
         self._groups = _literal_groups(literals)
         from genai_guard.detect import _byte_pairs  # noqa: PLC0415 - imports numpy

@@ -500,6 +500,13 @@ class CompiledRule:
     reach: int
     threat: Threat | None
 
+    def gates(self) -> list[WordGate]:
+        """Every word gate the detector may consult: patterns', leading literals', floating ones."""
+        out = [a.gate for a in self.anchored]
+        out.extend(g for a in self.anchored for g in a.literal_gates.values())
+        out.extend(g for _, g in self.floating_each)
+        return out
+
 
 def _validation_problems(where: str, exc: ValidationError) -> str:
     parts = []
