@@ -121,3 +121,31 @@ def test_leave_pair_out_reports_every_pair(corpus: Path) -> None:
     # Held-out override attacks still look like attacks next to held-out plain questions: the
     # self-written training text teaches the override form.
     assert report["pairs"]["override_attacks.jsonl vs questions.jsonl"]["auc"] > 0.8
+
+
+def test_operating_curve_weighs_every_file_the_same() -> None:
+    files = ["a1", "a1", "a1", "a1", "a2", "b1", "b1", "b2", "b2"]
+    attack = np.array([True] * 5 + [False] * 4)
+    p = np.array([0.9, 0.9, 0.2, 0.2, 0.9, 0.9, 0.1, 0.1, 0.1])
+    rules = np.array([0.0, 0.0, 0.0, 0.8, 0.0, 0.0, 0.0, 0.0, 0.6])
+    curve = T.operating_curve(files, attack, p, rules, thresholds=(0.5,))
+    at, rules_only = curve
+    # Alone: a1 2/4 and a2 1/1 caught -> 0.75; b1 1/2 and b2 0/2 flagged -> 0.25.
+    assert (at["threshold"], at["recall"], at["fpr"]) == (0.5, 0.75, 0.25)
+    # With the rules: a1 3/4, a2 1/1 -> 0.875; b1 1/2, b2 1/2 -> 0.5.
+    assert (at["recall_with_rules"], at["fpr_with_rules"]) == (0.875, 0.5)
+    # The last point is the rules alone: a1 1/4, a2 0 -> 0.125; b1 0, b2 1/2 -> 0.25.
+    assert rules_only["threshold"] == float("inf")
+    assert (rules_only["recall"], rules_only["fpr"]) == (0.0, 0.0)
+    assert (rules_only["recall_with_rules"], rules_only["fpr_with_rules"]) == (0.125, 0.25)
+
+
+def test_lofo_scores_every_file_with_a_model_that_never_saw_it(corpus: Path) -> None:
+    report = T.lofo(corpus, threshold=0.5)
+    assert set(report["files"]) == set(_ATTACKS) | set(_BENIGN)
+    assert [c["threshold"] for c in report["curve"]] == [*T.LOFO_THRESHOLDS, float("inf")]
+    for c in report["curve"]:
+        assert all(0.0 <= c[k] <= 1.0 for k in c if k != "threshold")
+    # Raising the threshold never flags more.
+    fprs = [c["fpr"] for c in report["curve"]]
+    assert fprs == sorted(fprs, reverse=True)

@@ -351,14 +351,7 @@ def with_rules(rows: Sequence[Row], p: npt.NDArray[np.float64]) -> dict[str, Any
     Figures at several thresholds and at the lowest one that keeps the combined false-positive
     rate at or under 1 %.
     """
-    from genai_guard.context import Context  # noqa: PLC0415 - only this report needs the rules
-    from genai_guard.detect._attack_rules import AttackRulesDetector  # noqa: PLC0415
-
-    rules = AttackRulesDetector()
-    ctx = Context()
-    r = np.array(
-        [max((f.score for f in rules.check(x.text, ctx).findings), default=0.0) for x in rows]
-    )
+    r = rule_scores([x.text for x in rows])
     attack = np.array([x.attack for x in rows])
     by_rules = r >= RULES_FLAG
 
@@ -376,22 +369,91 @@ def with_rules(rows: Sequence[Row], p: npt.NDArray[np.float64]) -> dict[str, Any
     return out
 
 
+LOFO_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def rule_scores(texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """The rule detector's highest finding score of each text (0 when nothing fires)."""
+    from genai_guard.context import Context  # noqa: PLC0415 - only the reports need the rules
+    from genai_guard.detect._attack_rules import AttackRulesDetector  # noqa: PLC0415
+
+    rules = AttackRulesDetector()
+    ctx = Context()
+    return np.array(
+        [max((f.score for f in rules.check(t, ctx).findings), default=0.0) for t in texts]
+    )
+
+
+def operating_curve(
+    files: Sequence[str],
+    attack: npt.NDArray[np.bool_],
+    p: npt.NDArray[np.float64],
+    rules: npt.NDArray[np.float64],
+    thresholds: Sequence[float] = LOFO_THRESHOLDS,
+) -> list[dict[str, float]]:
+    """File-balanced operating points of scores ``p`` that each file got from a model without it.
+
+    At each threshold: the mean over benign files of their flagged share (``fpr``) and the mean
+    over attack files of their caught share (``recall``), for the classifier alone and combined
+    with the rules as in the default policy (``RULES_FLAG``). Every file weighs the same, as a
+    new deployment is one new source; the rules alone are the row with threshold infinity.
+    """
+    names = np.array(files)
+    benign = sorted({f for f, a in zip(files, attack, strict=True) if not a})
+    attacks = sorted({f for f, a in zip(files, attack, strict=True) if a})
+
+    def point(hit: npt.NDArray[np.bool_]) -> tuple[float, float]:
+        fpr = float(np.mean([hit[names == f].mean() for f in benign])) if benign else 0.0
+        rec = float(np.mean([hit[names == f].mean() for f in attacks])) if attacks else 0.0
+        return fpr, rec
+
+    by_rules = rules >= RULES_FLAG
+    out = []
+    for t in [*thresholds, math.inf]:
+        fpr, rec = point(p >= t)
+        cfpr, crec = point((p >= t) | by_rules)
+        out.append(
+            {
+                "threshold": t,
+                "fpr": fpr,
+                "recall": rec,
+                "fpr_with_rules": cfpr,
+                "recall_with_rules": crec,
+            }
+        )
+    return out
+
+
 def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
-    """Leave one file out: rate of each file at ``threshold`` under a model that never saw it."""
+    """Leave one file out: each file scored by a model that never saw it.
+
+    ``files``: each file's rate at ``threshold``; ``curve``: file-balanced operating points over
+    ``LOFO_THRESHOLDS``, alone and with the rules (``operating_curve``).
+    """
     everything = _corpus_rows(data)
     extra = synthetic_rows()
+    d = design([r.text for r in everything + extra])
+    names = np.array([r.file for r in everything] + ["synthetic"] * len(extra))
+    scores = np.zeros(len(everything))
     out: dict[str, Any] = {}
     for name in sorted({r.file for r in everything}):
-        model = train([r for r in everything if r.file != name] + extra)
+        keep = names != name
+        model = train(
+            [r for r, k in zip(everything + extra, keep, strict=True) if k], features=d.subset(keep)
+        )
+        held = names[: len(everything)] == name
+        scores[held] = predict(model, [], features=d.subset(names == name))
         test = [r for r in everything if r.file == name]
-        p = predict(model, [r.text for r in test])
         out[name] = {
             "n": len(test),
             "label": "attack" if test[0].attack else "benign",
-            "rate": float((p >= threshold).mean()),
+            "rate": float((scores[held] >= threshold).mean()),
         }
         print(f"lofo {name}: {out[name]}", file=sys.stderr)
-    return out
+    attack = np.array([r.attack for r in everything])
+    rules = rule_scores([r.text for r in everything])
+    curve = operating_curve([r.file for r in everything], attack, scores, rules)
+    return {"files": out, "curve": curve}
 
 
 def leave_pair_out(data: Path) -> dict[str, Any]:
@@ -659,6 +721,26 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         for name, v in lofo_r["files"].items():
             lines.append(f"| `{name}` | {v['label']} | {v['n']} | {_pct(v['rate'])} |")
         lines.append("")
+        if lofo_r.get("curve"):
+            lines += [
+                "The same scores at several thresholds, every file weighing the same (a new "
+                "deployment is one new source): the mean false-positive rate over the benign "
+                "files and the mean recall over the attack files, for the classifier alone and "
+                "with the rules as in the default policy (a row is caught when the rules reach "
+                f"{RULES_FLAG} or the classifier reaches the threshold; the last row is the rules "
+                "alone). This is the classifier's behaviour on sources it never saw, the pessimistic "
+                "bound for a deployment; read it before lowering the policy's threshold.",
+                "",
+                "| threshold | FPR alone | recall alone | FPR with rules | recall with rules |",
+                "|---:|---:|---:|---:|---:|",
+            ]
+            for c in lofo_r["curve"]:
+                t = "rules only" if math.isinf(c["threshold"]) else f"{c['threshold']:.2f}"
+                lines.append(
+                    f"| {t} | {_pct(c['fpr'])} | {_pct(c['recall'])} | "
+                    f"{_pct(c['fpr_with_rules'])} | {_pct(c['recall_with_rules'])} |"
+                )
+            lines.append("")
     pair_r = report.get("pairs")
     if pair_r:
         lines += [
@@ -739,7 +821,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t = args.threshold
         if t is None:
             t = report.get("validation", {}).get("threshold_at_1pct_fpr", 0.5)
-        report["lofo"] = {"threshold": t, "files": lofo(data, threshold=t)}
+        report["lofo"] = {"threshold": t, **lofo(data, threshold=t)}
     if args.mode in ("pairs", "all"):
         report["pairs"] = leave_pair_out(data)
     if args.mode in ("ship", "all"):
