@@ -728,8 +728,9 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
                 "files and the mean recall over the attack files, for the classifier alone and "
                 "with the rules as in the default policy (a row is caught when the rules reach "
                 f"{RULES_FLAG} or the classifier reaches the threshold; the last row is the rules "
-                "alone). This is the classifier's behaviour on sources it never saw, the pessimistic "
-                "bound for a deployment; read it before lowering the policy's threshold.",
+                "alone). This is the classifier's behaviour on sources it never saw, the "
+                "pessimistic bound for a deployment; read it before lowering the policy's "
+                "threshold.",
                 "",
                 "| threshold | FPR alone | recall alone | FPR with rules | recall with rules |",
                 "|---:|---:|---:|---:|---:|",
