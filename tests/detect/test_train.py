@@ -135,7 +135,7 @@ def test_operating_curve_weighs_every_file_the_same() -> None:
     # With the rules: a1 3/4, a2 1/1 -> 0.875; b1 1/2, b2 1/2 -> 0.5.
     assert (at["recall_with_rules"], at["fpr_with_rules"]) == (0.875, 0.5)
     # The last point is the rules alone: a1 1/4, a2 0 -> 0.125; b1 0, b2 1/2 -> 0.25.
-    assert rules_only["threshold"] == float("inf")
+    assert rules_only["threshold"] is None
     assert (rules_only["recall"], rules_only["fpr"]) == (0.0, 0.0)
     assert (rules_only["recall_with_rules"], rules_only["fpr_with_rules"]) == (0.125, 0.25)
 
@@ -143,7 +143,7 @@ def test_operating_curve_weighs_every_file_the_same() -> None:
 def test_lofo_scores_every_file_with_a_model_that_never_saw_it(corpus: Path) -> None:
     report = T.lofo(corpus, threshold=0.5)
     assert set(report["files"]) == set(_ATTACKS) | set(_BENIGN)
-    assert [c["threshold"] for c in report["curve"]] == [*T.LOFO_THRESHOLDS, float("inf")]
+    assert [c["threshold"] for c in report["curve"]] == [*T.LOFO_THRESHOLDS, None]
     for c in report["curve"]:
         assert all(0.0 <= c[k] <= 1.0 for k in c if k != "threshold")
     # Raising the threshold never flags more.

@@ -390,13 +390,13 @@ def operating_curve(
     p: npt.NDArray[np.float64],
     rules: npt.NDArray[np.float64],
     thresholds: Sequence[float] = LOFO_THRESHOLDS,
-) -> list[dict[str, float]]:
+) -> list[dict[str, float | None]]:
     """File-balanced operating points of scores ``p`` that each file got from a model without it.
 
     At each threshold: the mean over benign files of their flagged share (``fpr``) and the mean
     over attack files of their caught share (``recall``), for the classifier alone and combined
     with the rules as in the default policy (``RULES_FLAG``). Every file weighs the same, as a
-    new deployment is one new source; the rules alone are the row with threshold infinity.
+    new deployment is one new source; the last point, threshold ``None``, is the rules alone.
     """
     names = np.array(files)
     benign = sorted({f for f, a in zip(files, attack, strict=True) if not a})
@@ -408,10 +408,11 @@ def operating_curve(
         return fpr, rec
 
     by_rules = rules >= RULES_FLAG
-    out = []
-    for t in [*thresholds, math.inf]:
-        fpr, rec = point(p >= t)
-        cfpr, crec = point((p >= t) | by_rules)
+    out: list[dict[str, float | None]] = []
+    for t in [*thresholds, None]:
+        clf = p >= t if t is not None else np.zeros(p.shape[0], dtype=bool)
+        fpr, rec = point(clf)
+        cfpr, crec = point(clf | by_rules)
         out.append(
             {
                 "threshold": t,
@@ -430,29 +431,27 @@ def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
     ``files``: each file's rate at ``threshold``; ``curve``: file-balanced operating points over
     ``LOFO_THRESHOLDS``, alone and with the rules (``operating_curve``).
     """
-    everything = _corpus_rows(data)
-    extra = synthetic_rows()
-    d = design([r.text for r in everything + extra])
-    names = np.array([r.file for r in everything] + ["synthetic"] * len(extra))
-    scores = np.zeros(len(everything))
+    rows = _corpus_rows(data) + synthetic_rows()  # self-written rows: file "synthetic"
+    d = design([r.text for r in rows])
+    names = np.array([r.file for r in rows])
+    attack = np.array([r.attack for r in rows])
+    scores = np.zeros(len(rows))
     out: dict[str, Any] = {}
-    for name in sorted({r.file for r in everything}):
-        keep = names != name
+    for name in sorted(set(names.tolist()) - {"synthetic"}):
+        held = names == name
         model = train(
-            [r for r, k in zip(everything + extra, keep, strict=True) if k], features=d.subset(keep)
+            [r for r, h in zip(rows, held, strict=True) if not h], features=d.subset(~held)
         )
-        held = names[: len(everything)] == name
-        scores[held] = predict(model, [], features=d.subset(names == name))
-        test = [r for r in everything if r.file == name]
+        scores[held] = predict(model, [], features=d.subset(held))
         out[name] = {
-            "n": len(test),
-            "label": "attack" if test[0].attack else "benign",
+            "n": int(held.sum()),
+            "label": "attack" if attack[held][0] else "benign",
             "rate": float((scores[held] >= threshold).mean()),
         }
         print(f"lofo {name}: {out[name]}", file=sys.stderr)
-    attack = np.array([r.attack for r in everything])
-    rules = rule_scores([r.text for r in everything])
-    curve = operating_curve([r.file for r in everything], attack, scores, rules)
+    corpus = names != "synthetic"
+    rules = rule_scores([r.text for r, c in zip(rows, corpus, strict=True) if c])
+    curve = operating_curve(names[corpus].tolist(), attack[corpus], scores[corpus], rules)
     return {"files": out, "curve": curve}
 
 
@@ -736,7 +735,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
                 "|---:|---:|---:|---:|---:|",
             ]
             for c in lofo_r["curve"]:
-                t = "rules only" if math.isinf(c["threshold"]) else f"{c['threshold']:.2f}"
+                t = "rules only" if c["threshold"] is None else f"{c['threshold']:.2f}"
                 lines.append(
                     f"| {t} | {_pct(c['fpr'])} | {_pct(c['recall'])} | "
                     f"{_pct(c['fpr_with_rules'])} | {_pct(c['recall_with_rules'])} |"
