@@ -11,8 +11,10 @@ numpy alone (seeded, full-batch Adam on hashed sparse features), and depending o
   their manifest (SHA-256) and ``docs/model-card.md``.
 
 Rows are weighted per template family (the ``source`` field) so that no family dominates. Training
-text written for this project (``_training_text``) is added to every mode. Nothing of the corpus is
-written into the repository except aggregate figures in the model card.
+text written for this project is added to every mode: the seeded phrase generator of
+``_training_text`` and the hand-written rows of ``tools/training_text/*.jsonl``. The written probe
+files ``tools/eval_text/*.jsonl`` are never trained on; ``ship`` scores the shipped model on them.
+Nothing of the corpus is written into the repository except aggregate figures in the model card.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ MODEL_DIR = PACKAGE_DIR / "model"
 WEIGHTS = MODEL_DIR / "attack_classifier.npz"
 MANIFEST = MODEL_DIR / "attack_classifier.json"
 MODEL_CARD = REPO / "docs" / "model-card.md"
+WRITTEN_DIR = REPO / "tools" / "training_text"
+PROBE_DIR = REPO / "tools" / "eval_text"
+OWN_FILES = ("synthetic", "written")
+"""Pseudo-files of the project's own training text; always trained on, never left out."""
 
 _CAT_MAP = {
     "goal_hijacking": 0,
@@ -107,10 +113,38 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
     return rows
 
 
+def written_rows_of(path: Path, *, file: str = "written") -> list[Row]:
+    """Hand-written rows of one JSONL file (keys text, label, category, genre).
+
+    Every row was written on its own, so every row is its own family.
+    """
+    rows: list[Row] = []
+    with path.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if not line.strip():
+                continue
+            obj = json.loads(line)
+            attack = obj["label"] == "attack"
+            cls = _CAT_MAP.get(obj["category"], -1) if attack else -1
+            rows.append(Row(obj["text"], attack, cls, f"{path.stem}|{i}", file))
+    return rows
+
+
+def written_rows(directory: Path = WRITTEN_DIR) -> list[Row]:
+    """The hand-written training rows (``tools/training_text/*.jsonl``)."""
+    return [r for path in sorted(directory.glob("*.jsonl")) for r in written_rows_of(path)]
+
+
+def own_rows() -> list[Row]:
+    """The project's own training text: generated (``synthetic``) and hand-written (``written``)."""
+    return synthetic_rows() + written_rows()
+
+
 # -- features and fitting -----------------------------------------------------------------------
 
 ALPHA = 0.01  # Laplace smoothing, in units of family-weighted documents
 SYNTHETIC_BOOST = 20.0
+WRITTEN_WEIGHT = 0.2
 CLIP = 2.0  # bound on any single bucket's log-ratio, so no one n-gram decides alone
 
 
@@ -152,7 +186,10 @@ def _weights(rows: Sequence[Row]) -> npt.NDArray[np.float64]:
     base = np.array([1.0 / math.sqrt(groups[r.group]) for r in rows])
     # Self-written rows describe the attack *forms* (overrides, personas, extraction requests)
     # that the corpus covers with few families; they count SYNTHETIC_BOOST times as much.
-    boost = np.array([SYNTHETIC_BOOST if r.file == "synthetic" else 1.0 for r in rows])
+    # Hand-written rows are each their own family (weight 1) and count WRITTEN_WEIGHT times: more
+    # of them trades held-out recall on the corpus's styles for recall on new phrasings.
+    factor = {"synthetic": SYNTHETIC_BOOST, "written": WRITTEN_WEIGHT}
+    boost = np.array([factor.get(r.file, 1.0) for r in rows])
     out: npt.NDArray[np.float64] = base * boost
     return out
 
@@ -319,7 +356,7 @@ def _corpus_rows(data: Path, *, exclude: Sequence[str] = ()) -> list[Row]:
 
 def validate(data: Path) -> dict[str, Any]:
     """Train without the held-out files; report recall at <= 1 % FPR on them."""
-    train_rows = _corpus_rows(data, exclude=HELD_OUT) + synthetic_rows()
+    train_rows = _corpus_rows(data, exclude=HELD_OUT) + own_rows()
     test_rows = load_rows(data, HELD_OUT)
     model = train(train_rows)
     p = predict(model, [r.text for r in test_rows])
@@ -431,13 +468,13 @@ def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
     ``files``: each file's rate at ``threshold``; ``curve``: file-balanced operating points over
     ``LOFO_THRESHOLDS``, alone and with the rules (``operating_curve``).
     """
-    rows = _corpus_rows(data) + synthetic_rows()  # self-written rows: file "synthetic"
+    rows = _corpus_rows(data) + own_rows()
     d = design([r.text for r in rows])
     names = np.array([r.file for r in rows])
     attack = np.array([r.attack for r in rows])
     scores = np.zeros(len(rows))
     out: dict[str, Any] = {}
-    for name in sorted(set(names.tolist()) - {"synthetic"}):
+    for name in sorted(set(names.tolist()) - set(OWN_FILES)):
         held = names == name
         model = train(
             [r for r, h in zip(rows, held, strict=True) if not h], features=d.subset(~held)
@@ -449,10 +486,50 @@ def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
             "rate": float((scores[held] >= threshold).mean()),
         }
         print(f"lofo {name}: {out[name]}", file=sys.stderr)
-    corpus = names != "synthetic"
+    corpus = ~np.isin(names, OWN_FILES)
     rules = rule_scores([r.text for r, c in zip(rows, corpus, strict=True) if c])
     curve = operating_curve(names[corpus].tolist(), attack[corpus], scores[corpus], rules)
     return {"files": out, "curve": curve}
+
+
+PROBE_THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def probe(model: Model, directory: Path = PROBE_DIR) -> dict[str, Any]:
+    """Scores of ``model`` on the written probe files (never trained on), alone and with the rules.
+
+    Per file: ROC AUC of the classifier, and recall and false-positive rate at each of
+    ``PROBE_THRESHOLDS`` (threshold None: the rules alone).
+    """
+    from genai_guard._evaluation import roc_auc  # noqa: PLC0415 - only this report needs it
+
+    out: dict[str, Any] = {}
+    for path in sorted(directory.glob("*.jsonl")):
+        rows = written_rows_of(path)
+        texts = [r.text for r in rows]
+        p = predict(model, texts)
+        by_rules = rule_scores(texts) >= RULES_FLAG
+        attack = np.array([r.attack for r in rows])
+        points = []
+        for t in (*PROBE_THRESHOLDS, None):
+            alone = p >= t if t is not None else np.zeros(len(rows), dtype=bool)
+            hit = alone | by_rules
+            points.append(
+                {
+                    "threshold": t,
+                    "recall": float(alone[attack].mean()),
+                    "fpr": float(alone[~attack].mean()),
+                    "recall_with_rules": float(hit[attack].mean()),
+                    "fpr_with_rules": float(hit[~attack].mean()),
+                }
+            )
+        out[path.name] = {
+            "attack": int(attack.sum()),
+            "benign": int((~attack).sum()),
+            "auc": roc_auc(p[attack].tolist(), p[~attack].tolist()),
+            "points": points,
+        }
+    return out
 
 
 def leave_pair_out(data: Path) -> dict[str, Any]:
@@ -465,10 +542,10 @@ def leave_pair_out(data: Path) -> dict[str, Any]:
     """
     from genai_guard._evaluation import roc_auc  # noqa: PLC0415 - only this report needs it
 
-    rows = _corpus_rows(data) + synthetic_rows()
+    rows = _corpus_rows(data) + own_rows()
     d = design([r.text for r in rows])
     files = np.array([r.file for r in rows])
-    corpus = sorted({r.file for r in rows if r.file != "synthetic"})
+    corpus = sorted({r.file for r in rows if r.file not in OWN_FILES})
     attack_files = [f for f in corpus if any(r.attack for r in rows if r.file == f)]
     benign_files = [f for f in corpus if f not in attack_files]
     pairs: dict[str, Any] = {}
@@ -648,12 +725,18 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "|---|---:|---:|---|---|",
     ]
     for name in sorted(counts):
-        if name == "synthetic":
+        if name in OWN_FILES:
             continue
         lic, src = LICENCES.get(name, ("see corpus README", "?"))
         a, b = counts[name]
         lines.append(f"| `{name}` | {a} | {b} | {lic} | {src} |")
     syn = counts.get("synthetic", [0, 0])
+    own = counts.get("written", [0, 0])
+    written: dict[str, list[int]] = {}
+    for r in rows:
+        if r.file == "written":
+            c = written.setdefault(r.group.split("|")[0], [0, 0])
+            c[0 if r.attack else 1] += 1
     lines += [
         "",
         f"Plus {syn[0]} attack and {syn[1]} benign rows composed by a seeded generator from "
@@ -663,9 +746,24 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "infrastructure payloads, obfuscated variants (leetspeak, case noise), and benign "
         "prompts that merely mention trigger words.",
         "",
+        f"Plus {own[0]} attack and {own[1]} benign hand-written rows in `tools/training_text/` "
+        "(every row written on its own, in the project's repository, licensed with it): direct "
+        "overrides and their benign look-alikes, documents with and without an injection, "
+        "extraction of system prompts and secrets, persona and fiction jailbreaks, obfuscated "
+        "and encoded attacks, infrastructure attacks, and all of these in other languages. "
+        "They were written for this project by LLM-based writing agents from a brief (the "
+        "taxonomy, hard negatives that use trigger words innocently, no reproduction of "
+        "published prompts) without access to the corpus; no row shares more than 30 % of its "
+        "5-word shingles with a corpus row.",
+        "",
+        "| file | attack rows | benign rows |",
+        "|---|---:|---:|",
+        *(f"| `{n}.jsonl` | {a} | {b} |" for n, (a, b) in sorted(written.items())),
+        "",
         "Weighting: a template family (the `source` field of a row) of n rows weighs sqrt(n) in "
-        "all, so that the 100-row template families do not dominate; self-written rows weigh "
-        f"{SYNTHETIC_BOOST:g}x; attack and benign totals are balanced.",
+        "all, so that the 100-row template families do not dominate; generated rows weigh "
+        f"{SYNTHETIC_BOOST:g}x, hand-written rows (each its own family) {WRITTEN_WEIGHT:g}x; "
+        "attack and benign totals are balanced.",
         "",
     ]
     val = report.get("validation")
@@ -761,6 +859,33 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
             rec = _pct(v["recall_at_1pct"]) if v["label"] == "attack" else ""
             lines.append(f"| `{name}` | {v['label']} | {v['auc']:.3f} | {rec} |")
         lines.append("")
+    probe_r = report.get("probe")
+    if probe_r:
+        lines += [
+            "## Written probe (never trained on)",
+            "",
+            "The shipped model on `tools/eval_text/`: prompts and documents written for this "
+            "project by a separate writing agent, as a deployed chatbot or agent would receive "
+            "them, kept out of training (the `dev` half was read row by row while developing; "
+            "the `test` half only as figures). Recall and false-positive rate, alone and with "
+            "the rules as in the default policy; the last row is the rules alone.",
+            "",
+        ]
+        for name, v in probe_r.items():
+            auc = "n/a" if v["auc"] is None else f"{v['auc']:.3f}"
+            lines += [
+                f"`{name}`: {v['attack']} attack, {v['benign']} benign rows; AUC {auc}.",
+                "",
+                "| threshold | recall alone | FPR alone | recall with rules | FPR with rules |",
+                "|---:|---:|---:|---:|---:|",
+            ]
+            for c in v["points"]:
+                t = "rules only" if c["threshold"] is None else f"{c['threshold']:.2f}"
+                lines.append(
+                    f"| {t} | {_pct(c['recall'])} | {_pct(c['fpr'])} | "
+                    f"{_pct(c['recall_with_rules'])} | {_pct(c['fpr_with_rules'])} |"
+                )
+            lines.append("")
     lines += [
         "## Known limits",
         "",
@@ -812,7 +937,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mode == "card":
         # Re-render docs/model-card.md from a saved --report, without training.
         report = json.loads(Path(args.report).read_text(encoding="utf-8"))
-        write_model_card(report, _corpus_rows(data) + synthetic_rows())
+        write_model_card(report, _corpus_rows(data) + own_rows())
         return 0
     if args.mode in ("validate", "all"):
         report["validation"] = validate(data)
@@ -825,10 +950,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mode in ("pairs", "all"):
         report["pairs"] = leave_pair_out(data)
     if args.mode in ("ship", "all"):
-        rows = _corpus_rows(data) + synthetic_rows()
+        rows = _corpus_rows(data) + own_rows()
         model = train(rows)
         digest = save(model)
         report["ship"] = {"rows": len(rows), "sha256": digest}
+        report["probe"] = probe(model)
         print(f"wrote {WEIGHTS.name} sha256={digest}", file=sys.stderr)
         write_model_card(report, rows)
     report["seconds"] = round(time.perf_counter() - started, 1)
