@@ -106,14 +106,19 @@ def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
                 if not line.strip():
                     continue
                 obj = json.loads(line)
-                attack = obj["label"] == "attack"
-                cls = _CAT_MAP.get(obj.get("category") or "", -1) if attack else -1
                 src = str(obj.get("source") or path.name)
-                rows.append(Row(obj["text"], attack, cls, f"{path.name}|{src}", path.name))
+                rows.append(_row(obj, f"{path.name}|{src}", path.name))
     return rows
 
 
-def written_rows_of(path: Path, *, file: str = "written") -> list[Row]:
+def _row(obj: dict[str, Any], group: str, file: str) -> Row:
+    """A ``Row`` from one JSONL object (keys text, label, category)."""
+    attack = obj["label"] == "attack"
+    cls = _CAT_MAP.get(obj.get("category") or "", -1) if attack else -1
+    return Row(obj["text"], attack, cls, group, file)
+
+
+def written_rows_of(path: Path) -> list[Row]:
     """Hand-written rows of one JSONL file (keys text, label, category, genre).
 
     Every row was written on its own, so every row is its own family.
@@ -123,10 +128,7 @@ def written_rows_of(path: Path, *, file: str = "written") -> list[Row]:
         for i, line in enumerate(fh):
             if not line.strip():
                 continue
-            obj = json.loads(line)
-            attack = obj["label"] == "attack"
-            cls = _CAT_MAP.get(obj["category"], -1) if attack else -1
-            rows.append(Row(obj["text"], attack, cls, f"{path.stem}|{i}", file))
+            rows.append(_row(json.loads(line), f"{path.stem}|{i}", "written"))
     return rows
 
 
@@ -508,21 +510,10 @@ def probe(model: Model, directory: Path = PROBE_DIR) -> dict[str, Any]:
         rows = written_rows_of(path)
         texts = [r.text for r in rows]
         p = predict(model, texts)
-        by_rules = rule_scores(texts) >= RULES_FLAG
         attack = np.array([r.attack for r in rows])
-        points = []
-        for t in (*PROBE_THRESHOLDS, None):
-            alone = p >= t if t is not None else np.zeros(len(rows), dtype=bool)
-            hit = alone | by_rules
-            points.append(
-                {
-                    "threshold": t,
-                    "recall": float(alone[attack].mean()),
-                    "fpr": float(alone[~attack].mean()),
-                    "recall_with_rules": float(hit[attack].mean()),
-                    "fpr_with_rules": float(hit[~attack].mean()),
-                }
-            )
+        # One "file" per label: the file-balanced curve is then the plain one.
+        sides = [f"{path.name}:{'attack' if a else 'benign'}" for a in attack]
+        points = operating_curve(sides, attack, p, rule_scores(texts), PROBE_THRESHOLDS)
         out[path.name] = {
             "attack": int(attack.sum()),
             "benign": int((~attack).sum()),
