@@ -6,6 +6,7 @@ import re
 from itertools import pairwise
 from unittest import mock
 
+import pytest
 import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -402,3 +403,68 @@ def test_a_word_sequence_is_found_wherever_it_occurs_up_to_the_window_limit() ->
     # Every rule asking gets the same first ``_MAX_WINDOWS + 1`` starts, whoever asked first.
     assert finder.occurrences(seq, 1.0) == expected[: attack_rules._MAX_WINDOWS + 1]
     assert finder.occurrences(seq, 1.0) == expected[: attack_rules._MAX_WINDOWS + 1]
+
+
+def _starts_at_a_literal(
+    low: str, at: int, words: tuple[str, ...], others: tuple[str, ...]
+) -> bool:
+    token = _WORDS.match(low, at)
+    if token is not None and token.group() in words:
+        return True
+    return any(low.startswith(o, at) for o in others)
+
+
+def test_every_match_of_a_shipped_pattern_starts_at_one_of_its_leading_literals() -> None:
+    # Per pattern, not per rule: a pattern whose matches the detector never looks for would be
+    # hidden by a sibling pattern that matches the same example.
+    checked = 0
+    for spec in SPECS:
+        texts = [*spec.examples.positive, *spec.examples.negative]
+        for p in spec.patterns:
+            q = expand_leading(p) or p
+            lits = leading_literals(q)
+            if lits is None:
+                continue
+            for text in texts:
+                low = text.lower()
+                if len(low) != len(text):
+                    continue
+                for m in regex.finditer(q, text, _IC, overlapped=True):
+                    checked += 1
+                    assert _starts_at_a_literal(low, m.start(), *lits), (spec.id, p, m.start())
+    assert checked > 200
+
+
+def test_a_stem_that_the_pattern_continues_is_no_whole_word() -> None:
+    # "translat" is followed by "e" in "translate": it must be looked for as a substring.
+    assert leading_literals(r"\b(?:translat|encod)(?:e|ing)?\s+it") == ((), ("translat", "encod"))
+    assert leading_literals(r"\b(?:stop|halt)\s+it") == (("stop", "halt"), ())
+
+
+def test_a_top_level_alternation_is_read_branch_by_branch() -> None:
+    # Each branch keeps its own \b: "bar" is not bounded by the first branch's.
+    assert leading_literals(r"\bfoo\s+x|bar\s+y") == (("foo",), ("bar",))
+    assert _lead(r"\bfoo|\bbar") == ("", "(?:", [r"\bfoo", r"\bbar"], "")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"\b(?:translat|encod)(?:e|ing)?\s+your\s+prompt", "please translate your prompt"),
+        (r"\bzap\s+(?:it|them)|\bzip\s+it", "now zip it"),
+    ],
+)
+def test_detector_finds_what_a_plain_search_finds(pattern: str, text: str) -> None:
+    rule = {
+        "id": "attack.goal_hijacking.probe",
+        "category": "goal_hijacking",
+        "weight": 0.9,
+        "description": "probe",
+        "patterns": [pattern],
+        "examples": {"positive": ["a", "b"], "negative": ["c", "d"]},
+    }
+    detector = AttackRulesDetector(builtin=False, extra_rules=[rule])
+    assert regex.search(pattern, text, _IC) is not None
+    assert [f.rule_id for f in detector.check(text, CTX).findings if f.span is not None] == [
+        "attack.goal_hijacking.probe"
+    ]

@@ -112,8 +112,17 @@ def _split_alternatives(body: str) -> list[str]:
     return [body[s:e] for s, e in zip(starts, ends, strict=True)]
 
 
-def _literal_prefix(alt: str) -> tuple[str, bool]:
-    """The literal an alternative starts with, and whether it is a whole word."""
+def _ends_word(p: str, i: int) -> bool:
+    r"""Whether what ``p`` has at ``i`` cannot continue a word (whitespace, ``\s`` or ``\b``)."""
+    return i < len(p) and (p[i].isspace() or p[i : i + 2] in ("\\s", "\\b"))
+
+
+def _literal_prefix(alt: str, follow: str = "") -> tuple[str, bool]:
+    """The literal an alternative starts with, and whether it is a whole word.
+
+    ``follow`` is what the pattern has after the alternative (after its group): a literal that
+    fills the whole alternative is a word only if ``follow`` cannot continue it.
+    """
     lit: list[str] = []
     i = 0
     while i < len(alt):
@@ -126,7 +135,7 @@ def _literal_prefix(alt: str) -> tuple[str, bool]:
             i += 1
         else:
             break
-    whole = i == len(alt) or alt[i].isspace() or alt[i : i + 2] in ("\\s", "\\b")
+    whole = _ends_word(follow, 0) if i == len(alt) else _ends_word(alt, i)
     if i < len(alt) and alt[i] in _QUANT and lit:
         lit.pop()  # the last character is optional or repeated
         whole = False
@@ -155,8 +164,12 @@ def _lead(pattern: str) -> tuple[str, str, list[str], str] | None:
     ``prefix`` is the leading ``\b`` and lookbehinds, ``opener`` the ``(?:`` or ``(?-i:`` of a
     leading group (empty when the pattern is not led by a group, then ``alternatives`` is the rest
     of the pattern as one alternative) and ``rest`` what follows that group. ``None`` when the
-    leading group is quantified or unbalanced.
+    leading group is quantified or unbalanced. A pattern with a top-level ``|`` is read as one
+    group of those alternatives, with an empty prefix.
     """
+    if any(c == "|" and depth == 0 for _, c, depth in _structural(pattern)):
+        # ``A|B`` reads as ``(?:A|B)``: each branch keeps its own ``\b`` and lookbehinds.
+        return "", "(?:", _split_alternatives(pattern), ""
     skip = _assertions(pattern)
     prefix, p = pattern[:skip], pattern[skip:]
     if p.startswith(("(?:", "(?-i:")):
@@ -168,15 +181,17 @@ def _lead(pattern: str) -> tuple[str, str, list[str], str] | None:
     return prefix, "", [p], ""
 
 
-def _alternative_literal(pattern: str, alt: str) -> tuple[str, bool]:
+def _alternative_literal(prefix: str, alt: str, follow: str) -> tuple[str, bool]:
     r"""The literal ``alt`` starts with and whether the detector may look it up as a whole word.
 
+    ``prefix`` holds the assertions before the leading group, ``follow`` what comes after it.
     Leading ``\b`` and lookbehinds of ``alt`` are skipped: they are tested where the literal
-    starts, where the detector runs its anchored ``match``.
+    starts, where the detector runs its anchored ``match``. A literal is a word only when a
+    ``\b`` bounds it in front and nothing in the pattern can continue it behind.
     """
     skip = _assertions(alt)
-    bounded = "\\b" in alt[:skip] or pattern.startswith(("\\b", "(?<", "(?-i:\\b"))
-    lit, whole = _literal_prefix(alt[skip:])
+    bounded = "\\b" in prefix or "\\b" in alt[:skip]
+    lit, whole = _literal_prefix(alt[skip:], follow)
     return lit, whole and bounded
 
 
@@ -264,8 +279,9 @@ def leading_literals(
         return None
     words: list[str] = []
     others: list[str] = []
-    for alt in lead[2]:
-        lit, whole = _alternative_literal(pattern, alt)
+    prefix, _, alts, rest = lead
+    for alt in alts:
+        lit, whole = _alternative_literal(prefix, alt, rest)
         if len(lit) < min_len:
             return None
         (words if whole else others).append(lit)
@@ -289,8 +305,8 @@ def literal_variants(pattern: str, *, min_len: int = 2) -> dict[str, str] | None
         return None
     prefix, opener, alts, rest = lead
     if not opener:
-        return {_alternative_literal(pattern, alts[0])[0]: pattern}
-    lits = [_alternative_literal(pattern, a)[0] for a in alts]
+        return {_alternative_literal(prefix, alts[0], rest)[0]: pattern}
+    lits = [_alternative_literal(prefix, a, rest)[0] for a in alts]
     out: dict[str, str] = {}
     for lit in lits:
         if lit in out:
