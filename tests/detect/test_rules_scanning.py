@@ -468,3 +468,12 @@ def test_detector_finds_what_a_plain_search_finds(pattern: str, text: str) -> No
     assert [f.rule_id for f in detector.check(text, CTX).findings if f.span is not None] == [
         "attack.goal_hijacking.probe"
     ]
+
+
+def test_optional_space_after_a_literal_does_not_end_the_word() -> None:
+    # \bfoo\s*bar matches "foobar", whose token is "foobar": "foo" is no whole word there.
+    assert leading_literals(r"\bfoo\s*bar") == ((), ("foo",))
+    assert leading_literals(r"\bfoo\s?bar") == ((), ("foo",))
+    assert leading_literals(r"\bfoo\s{0,2}bar") == ((), ("foo",))
+    assert leading_literals(r"\bfoo\s+bar") == (("foo",), ())
+    assert leading_literals(r"\bfoo\s{1,2}bar") == (("foo",), ())

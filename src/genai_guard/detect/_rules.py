@@ -113,8 +113,20 @@ def _split_alternatives(body: str) -> list[str]:
 
 
 def _ends_word(p: str, i: int) -> bool:
-    r"""Whether what ``p`` has at ``i`` cannot continue a word (whitespace, ``\s`` or ``\b``)."""
-    return i < len(p) and (p[i].isspace() or p[i : i + 2] in ("\\s", "\\b"))
+    r"""Whether what ``p`` has at ``i`` cannot continue a word.
+
+    That is ``\b``, or whitespace or ``\s`` that must occur (``\s*``, ``\s?`` and ``\s{0,n}``
+    may match nothing).
+    """
+    if p.startswith("\\b", i):
+        return True
+    if p.startswith("\\s", i):
+        after = i + 2
+    elif i < len(p) and p[i].isspace():
+        after = i + 1
+    else:
+        return False
+    return not (p.startswith(("?", "*", "{0"), after))
 
 
 def _literal_prefix(alt: str, follow: str = "") -> tuple[str, bool]:
@@ -156,6 +168,30 @@ def _assertions(p: str) -> int:
             i = end
         else:
             return i
+
+
+def boundary_first(pattern: str) -> str:
+    r"""``pattern`` with a ``\b`` among its leading assertions moved in front of its lookbehinds.
+
+    Zero-width assertions at one position commute, so the matches are the same; the detector runs
+    an anchored ``match`` wherever a leading literal occurs, also inside longer words, and there
+    the cheap ``\b`` now fails before any lookbehind is tried.
+    """
+    skip = _assertions(pattern)
+    groups: list[str] = []
+    bounded = False
+    i = 0
+    while i < skip:
+        if pattern.startswith("\\b", i):
+            bounded = True
+            i += 2
+        else:
+            end = _skip_group(pattern, i)
+            groups.append(pattern[i:end])
+            i = end
+    if not (bounded and groups):
+        return pattern
+    return "\\b" + "".join(groups) + pattern[skip:]
 
 
 def _lead(pattern: str) -> tuple[str, str, list[str], str] | None:
@@ -432,6 +468,35 @@ class RuleFile(BaseModel):
         return [RuleSpec.model_validate({"category": self.category, **r}) for r in self.rules]
 
 
+class CompiledOnUse(Mapping[str, "regex.Pattern[str]"]):
+    """Patterns by key, each compiled the first time it is asked for.
+
+    The per-literal variants of a pattern are needed only for a literal that occurs often in one
+    text; compiling them all up front tripled the time to build the shipped rules.
+    Thread-safe: two threads may compile the same variant at once, and both results are equal.
+    """
+
+    __slots__ = ("_compiled", "_flags", "_sources")
+
+    def __init__(self, sources: Mapping[str, str], flags: int) -> None:
+        self._sources = dict(sources)
+        self._flags = flags
+        self._compiled: dict[str, regex.Pattern[str]] = {}
+
+    def __getitem__(self, key: str) -> regex.Pattern[str]:
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = regex.compile(self._sources[key], self._flags)
+            self._compiled[key] = compiled
+        return compiled
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
 @dataclass(frozen=True, slots=True)
 class AnchoredPattern:
     """A pattern every match of which starts with one of its leading literals. Immutable.
@@ -442,8 +507,9 @@ class AnchoredPattern:
         ascii_others: Other ASCII leading literals (looked for as substrings).
         other_others: Non-ASCII leading literals (looked for only in non-ASCII texts).
         by_literal: For each literal, the pattern reduced to that literal's branches (see
-            ``literal_variants``): one ``search`` with it visits every occurrence of the literal
-            inside ``regex``, which beats many ``match`` calls when the literal is frequent.
+            ``literal_variants``), compiled on first use: one ``search`` with it visits every
+            occurrence of the literal inside ``regex``, which beats many ``match`` calls when
+            the literal is frequent.
         gate: Word groups and token pairs the pattern cannot match without (``word_gate``).
         literal_gates: For a leading literal whose variant needs more than ``gate``, the
             variant's gate: a text it rules out holds no match at any occurrence of the
@@ -664,9 +730,10 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
     anchored: list[AnchoredPattern] = []
     rest: list[str] = []
     for p in spec.patterns:
-        # A pattern led by a group or an optional group is written out into literal-led
-        # alternatives when it can be (same matches), so that it is anchored too.
-        p = expand_leading(p) or p  # noqa: PLW2901 - the equivalent pattern replaces it
+        # Equivalent rewrites (same matches): a leading \b goes before the lookbehinds, and a
+        # pattern led by a group or an optional group is written out into literal-led
+        # alternatives when it can be, so that it is anchored too.
+        p = expand_leading(boundary_first(p)) or boundary_first(p)  # noqa: PLW2901
         lits = leading_literals(p)
         if lits is None:
             rest.append(p)
@@ -682,7 +749,7 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
                     words_,
                     ascii_others,
                     other_others,
-                    {lit: regex.compile(v, flags) for lit, v in variants.items()},
+                    CompiledOnUse(variants, flags),
                     gate,
                     _literal_gates(p, variants, gate),
                 )
