@@ -170,30 +170,6 @@ def _assertions(p: str) -> int:
             return i
 
 
-def boundary_first(pattern: str) -> str:
-    r"""``pattern`` with a ``\b`` among its leading assertions moved in front of its lookbehinds.
-
-    Zero-width assertions at one position commute, so the matches are the same; the detector runs
-    an anchored ``match`` wherever a leading literal occurs, also inside longer words, and there
-    the cheap ``\b`` now fails before any lookbehind is tried.
-    """
-    skip = _assertions(pattern)
-    groups: list[str] = []
-    bounded = False
-    i = 0
-    while i < skip:
-        if pattern.startswith("\\b", i):
-            bounded = True
-            i += 2
-        else:
-            end = _skip_group(pattern, i)
-            groups.append(pattern[i:end])
-            i = end
-    if not (bounded and groups):
-        return pattern
-    return "\\b" + "".join(groups) + pattern[skip:]
-
-
 def _lead(pattern: str) -> tuple[str, str, list[str], str] | None:
     r"""Split ``pattern`` into ``(prefix, opener, alternatives, rest)``.
 
@@ -730,10 +706,9 @@ def _compile_one(spec: RuleSpec) -> CompiledRule:
     anchored: list[AnchoredPattern] = []
     rest: list[str] = []
     for p in spec.patterns:
-        # Equivalent rewrites (same matches): a leading \b goes before the lookbehinds, and a
-        # pattern led by a group or an optional group is written out into literal-led
-        # alternatives when it can be, so that it is anchored too.
-        p = expand_leading(boundary_first(p)) or boundary_first(p)  # noqa: PLW2901
+        # A pattern led by a group or an optional group is written out into literal-led
+        # alternatives when it can be (same matches), so that it is anchored too.
+        p = expand_leading(p) or p  # noqa: PLW2901 - the equivalent pattern replaces it
         lits = leading_literals(p)
         if lits is None:
             rest.append(p)
