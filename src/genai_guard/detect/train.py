@@ -756,7 +756,13 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "(every row written on its own, in the project's repository, licensed with it): direct "
         "overrides and their benign look-alikes, documents with and without an injection, "
         "extraction of system prompts and secrets, persona and fiction jailbreaks, obfuscated "
-        "and encoded attacks, infrastructure attacks, and all of these in other languages. "
+        "and encoded attacks, infrastructure attacks, and all of these in other languages; "
+        "then instructions planted in documents an agent reads (e-mails, tickets, tool output, "
+        "calendar invites, code) beside the same documents without them, bypass framings other "
+        "than personas (prefix injection, refusal suppression, payload splitting, fake "
+        "sandboxes), indirect secret extraction (hints, encodings, impersonation) beside "
+        "ordinary password and account help, and tool-using infrastructure attacks beside "
+        "DevOps questions. "
         "They were written for this project by LLM-based writing agents from a brief (the "
         "taxonomy, hard negatives that use trigger words innocently, no reproduction of "
         "published prompts) without access to the corpus; no row shares more than 30 % of its "
@@ -887,8 +893,8 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "rate. Expect false positives on text unlike anything in the training data; run it with "
         "the rule detector and tune the threshold on your own traffic.",
         "* New phrasings are mostly missed: on the written probe's test half the default "
-        "pipeline (rules, and this model at 0.8) catches about one attack in five; at 0.5 "
-        "this model alone catches about one in four (table above).",
+        "pipeline (rules, and this model at 0.8) catches about one attack in three; at 0.5 "
+        "this model alone catches about three in ten (table above).",
         "* information_leakage is thin in the corpus (116 rows, one source); most of its "
         "training signal is self-written.",
         "* Mostly English. Other languages, heavy paraphrase, and attacks that only make sense "
