@@ -36,7 +36,9 @@ class Stage(Protocol):
     """A synchronous check. ``name`` is unique within a pipeline.
 
     Stages are immutable after construction and safe to share between threads.
-    Optionally a stage class sets ``default_on_fail`` (an ``Action``) for steps that do not say.
+    Optionally a stage class sets ``default_on_fail`` (an ``Action``) for steps that do not say,
+    and defines ``warm_up()`` for one-time work it otherwise does on first use (loading weights,
+    compiling patterns); ``Pipeline.warm_up`` calls it.
     """
 
     @property

@@ -18,6 +18,7 @@ from genai_guard.detect._attack_rules import _Finder, _literal_groups, _tokens
 from genai_guard.detect._byte_pairs import pair_codes, pair_table
 from genai_guard.detect._pattern_words import WordGate, word_gate
 from genai_guard.detect._rules import (
+    CompiledOnUse,
     CompiledRule,
     _lead,
     _top_items,
@@ -174,6 +175,27 @@ def test_a_literal_gate_never_rules_out_a_match_at_its_literal(text: str) -> Non
                     continue
                 for m in re.finditer(re.escape(lit), low):
                     assert a.pattern.match(low, m.start()) is None, (rule.id, lit)
+
+
+def test_compiled_on_use_compiles_each_pattern_once() -> None:
+    lazy = CompiledOnUse({"a": "ab+c", "b": r"\bx\w{0,3}"}, _IC)
+    first = lazy["a"]
+    assert lazy["a"] is first
+    assert lazy.compile_all() == 1  # only "b" was left
+    assert lazy.compile_all() == 0
+    assert lazy["b"].pattern == r"\bx\w{0,3}"
+    assert lazy["b"].flags & regex.IGNORECASE
+
+
+def test_warm_up_compiles_every_variant_and_keeps_the_verdicts() -> None:
+    texts = [ex for s in SPECS for ex in s.examples.positive[:1]]
+    det = AttackRulesDetector()
+    before = [det.check(t, CTX) for t in texts]
+    det.warm_up()
+    for rule in det.rules:
+        for a in rule.anchored:
+            assert not isinstance(a.by_literal, CompiledOnUse) or a.by_literal.compile_all() == 0
+    assert [det.check(t, CTX) for t in texts] == before
 
 
 def test_top_items_cut_a_pattern_into_whole_items() -> None:

@@ -122,6 +122,10 @@ class TransformerDetector:
                     self._loaded = loaded
         return loaded
 
+    def warm_up(self) -> None:
+        """Load the tokenizer and model now rather than on the first text (``Pipeline.warm_up``)."""
+        self._load()
+
     def probabilities(self, text: str) -> dict[str, float]:
         """Softmax probability of each model label for ``text``."""
         import torch  # noqa: PLC0415 - optional extra

@@ -14,6 +14,7 @@ from genai_guard._results import Category, Finding, Outcome, Span
 from genai_guard.context import Context
 from genai_guard.detect._pattern_words import UNFOLDED, WordGate
 from genai_guard.detect._rules import (
+    CompiledOnUse,
     CompiledRule,
     RuleSpec,
     SequenceTrigger,
@@ -640,6 +641,17 @@ class AttackRulesDetector:
             if hit is not None:
                 span = Span(hit[0].start + shift, hit[0].end + shift)
                 hits.append(_Hit(rule, span, view, hit[1]))
+
+    def warm_up(self) -> None:
+        """Compile every per-literal variant now rather than on the first text that needs it.
+
+        The variants compile on first use so that building the detector stays fast; a service
+        calls this (or ``Pipeline.warm_up``) at start-up so that no request pays for a compile.
+        """
+        for rule in self.rules:
+            for anchored in rule.anchored:
+                if isinstance(anchored.by_literal, CompiledOnUse):
+                    anchored.by_literal.compile_all()
 
     def check(self, text: str, ctx: Context) -> Outcome:
         """Run the rules over ``text`` and ``ctx.views``.

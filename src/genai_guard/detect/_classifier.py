@@ -241,6 +241,10 @@ class AttackClassifierDetector:
         """Load (once) and return the verified model; raises ``IntegrityError`` if corrupted."""
         return self._model.get()
 
+    def warm_up(self) -> None:
+        """Load and verify the weights now rather than on the first text (``Pipeline.warm_up``)."""
+        self._model.get()
+
     def _windows(self, text: str, size: int) -> list[str]:
         if len(text) <= size:
             return [text]

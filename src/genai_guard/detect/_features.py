@@ -97,6 +97,11 @@ _ROLE_TOKENS = (
     "</system>",
     "<system>",
 )
+_ROLE_GROUPS = tuple(
+    (first, tuple(t for t in _ROLE_TOKENS if t[0] == first))
+    for first in dict.fromkeys(t[0] for t in _ROLE_TOKENS)
+)
+"""Role tokens by first character: a group is counted only if that character occurs."""
 _IMPERATIVES = frozenset(
     [
         "ignore",
@@ -236,18 +241,18 @@ def pool(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -
     phrase inside a long benign document still shows, where a mean over all n-grams would dilute
     it; the min side keeps the evidence that a text is ordinary.
     """
+    # np.take and one sort, rather than fancy indexing and a two-sided np.partition: the same
+    # values, and 2-3 times faster on a 4,096-character window (benchmarks/bench_classifier.py).
     out = np.zeros(N_POOLED)
     for j, b in enumerate(blocks):
         n = b.shape[0]
-        if n:
-            v = weights[b]
-            # sum / k rather than mean(): the same value without numpy's Python-level overhead.
-            if n > TOP_K:
-                part = np.partition(v, (TOP_K - 1, n - TOP_K))
-                out[j] = part[n - TOP_K :].sum() / TOP_K
-                out[N_BLOCKS + j] = part[:TOP_K].sum() / TOP_K
-            else:
-                out[j] = out[N_BLOCKS + j] = v.sum() / n
+        if n > TOP_K:
+            v = np.sort(np.take(weights, b))
+            out[j] = v[n - TOP_K :].sum() / TOP_K
+            out[N_BLOCKS + j] = v[:TOP_K].sum() / TOP_K
+        elif n:
+            # sum / n rather than mean(): the same value without numpy's Python-level overhead.
+            out[j] = out[N_BLOCKS + j] = np.take(weights, b).sum() / n
     return out
 
 
@@ -261,7 +266,8 @@ def pool_top(blocks: tuple[npt.NDArray[np.int64], ...], weights_t: npt.NDArray[A
     for j, b in enumerate(blocks):
         n = b.shape[0]
         if n:
-            v = weights_t[:, b]
+            # np.take along the axis: a fraction of the cost of ``weights_t[:, b]``.
+            v = np.take(weights_t, b, axis=1)
             if n > TOP_K:
                 out[j] = np.partition(v, n - TOP_K, axis=1)[:, n - TOP_K :].sum(axis=1) / TOP_K
             else:
@@ -287,7 +293,7 @@ def extract(text: str) -> Features:
     nw = max(1, len(words))
     you = sum(map(_YOU.__contains__, words))
     starts = sum(1 for w in _SENTENCE_START.findall(canon) if w in _IMPERATIVES)
-    roles = sum(canon.count(tok) for tok in _ROLE_TOKENS)
+    roles = sum(canon.count(tok) for first, toks in _ROLE_GROUPS if first in canon for tok in toks)
     dense = np.zeros(len(DENSE_NAMES), dtype=np.float32)
     dense[_I_LENGTH] = math.log1p(len(folded)) / 10.0
     dense[_I_YOU] = min(1.0, 10.0 * you / nw)

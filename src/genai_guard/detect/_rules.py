@@ -466,6 +466,13 @@ class CompiledOnUse(Mapping[str, "regex.Pattern[str]"]):
             self._compiled[key] = compiled
         return compiled
 
+    def compile_all(self) -> int:
+        """Compile every pattern not compiled yet; returns how many that was."""
+        missing = [key for key in self._sources if key not in self._compiled]
+        for key in missing:
+            self[key]
+        return len(missing)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._sources)
 

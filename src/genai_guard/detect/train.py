@@ -893,8 +893,9 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "rate. Expect false positives on text unlike anything in the training data; run it with "
         "the rule detector and tune the threshold on your own traffic.",
         "* New phrasings are mostly missed: on the written probe's test half the default "
-        "pipeline (rules, and this model at 0.8) catches about one attack in three; at 0.5 "
-        "this model alone catches about three in ten (table above).",
+        "pipeline (the rules, and this model blocking from 0.8 and flagging from 0.7) catches "
+        "about one attack in three; at 0.5 this model alone catches about three in ten (table "
+        "above).",
         "* information_leakage is thin in the corpus (116 rows, one source); most of its "
         "training signal is self-written.",
         "* Mostly English. Other languages, heavy paraphrase, and attacks that only make sense "

@@ -208,6 +208,10 @@ class UnicodeSanitizer:
             if not 0.0 <= score <= 1.0:
                 raise ValueError(f"{label} must be within [0, 1]")
 
+    def warm_up(self) -> None:
+        """Build the homoglyph table now rather than on the first text (``Pipeline.warm_up``)."""
+        fold_table()
+
     def check(self, text: str, ctx: Context) -> Outcome:
         """Canonicalize ``text``; return findings, the rewritten text and smuggled-text views."""
         del ctx
