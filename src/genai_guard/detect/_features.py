@@ -236,6 +236,8 @@ def _longest_token_share(words: list[str]) -> float:
 def pool(blocks: tuple[npt.NDArray[np.int64], ...], weights: npt.NDArray[Any]) -> Any:
     """Pooled weights of one text, shape ``(N_POOLED,)``, for a 1-D array of bucket weights.
 
+    ``weights`` should be contiguous: ``np.take`` copies a strided array on every call.
+
     Value ``j`` is block ``j``'s mean of its ``TOP_K`` largest weights, value ``N_BLOCKS + j``
     the mean of its ``TOP_K`` smallest; 0 when the block is empty. Max-like pooling: an attack
     phrase inside a long benign document still shows, where a mean over all n-grams would dilute

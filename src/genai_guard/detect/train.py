@@ -213,6 +213,7 @@ def _log_ratio(pos: Any, neg: Any, n_pos: float, n_neg: float) -> Any:
 def _block_means(d: Design, r: Any) -> Any:
     """Pooled log-ratios of each block of each text, shape ``(n, N_POOLED)``."""
     out = np.zeros((len(d.blocks), F.N_POOLED))
+    r = np.ascontiguousarray(r)  # a column of the ratio matrix; np.take would copy it per call
     for i, blocks in enumerate(d.blocks):
         out[i] = F.pool(blocks, r)
     return out
