@@ -255,10 +255,10 @@ class Pipeline:
         """Do every stage's one-time work now: load models, build tables, compile patterns.
 
         Stages do that work on first use so that building a pipeline stays fast; without this
-        call the first requests that need it pay for it (the default pipeline compiles about 2 s of
-        rule pattern variants in all). Calls ``warm_up()`` on each
-        stage that has one, in step order; errors propagate (a corrupted weights file raises
-        here, not in a request). Returns ``self``, so ``Pipeline.default().warm_up()`` reads.
+        call the first requests that need it pay for it (the default pipeline compiles about
+        2 s of rule pattern variants in all). Calls ``warm_up()`` on each stage that has one, in
+        step order; errors propagate (a corrupted weights file raises here, not in a request).
+        Returns ``self``, so that ``guard = Pipeline.default().warm_up()`` reads.
         """
         for step in (*self.input_steps, *self.output_steps):
             warm_up = getattr(step.stage, "warm_up", None)

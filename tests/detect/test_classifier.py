@@ -30,10 +30,22 @@ def detector() -> AttackClassifierDetector:
     return AttackClassifierDetector()
 
 
+def _recorded_sha256() -> str:
+    """The digest the shipped manifest records for the shipped weights."""
+    _, manifest = _default_paths()
+    return str(json.loads(manifest.read_text(encoding="utf-8"))["sha256"])
+
+
+def _bad_weights(tmp_path: Path, blob: bytes = b"not a model") -> Path:
+    """A weights file holding ``blob``, which does not match ``_recorded_sha256()``."""
+    bad = tmp_path / WEIGHTS_NAME
+    bad.write_bytes(blob)
+    return bad
+
+
 def test_shipped_weights_match_manifest() -> None:
-    weights, manifest = _default_paths()
-    recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
-    assert hashlib.sha256(weights.read_bytes()).hexdigest() == recorded
+    weights, _ = _default_paths()
+    assert hashlib.sha256(weights.read_bytes()).hexdigest() == _recorded_sha256()
 
 
 def test_shipped_weights_are_small() -> None:
@@ -48,32 +60,24 @@ def test_load_verifies_and_returns_model() -> None:
 
 
 def test_corrupted_weights_are_refused(tmp_path: Path) -> None:
-    weights, manifest = _default_paths()
-    recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
-    bad = tmp_path / WEIGHTS_NAME
+    weights, _ = _default_paths()
     blob = bytearray(weights.read_bytes())
     blob[len(blob) // 2] ^= 0xFF
-    bad.write_bytes(bytes(blob))
     with pytest.raises(IntegrityError, match="SHA-256"):
-        load_model(bad, sha256=recorded)
+        load_model(_bad_weights(tmp_path, bytes(blob)), sha256=_recorded_sha256())
 
 
 def test_detector_with_corrupted_weights_raises_on_use(tmp_path: Path) -> None:
-    weights, manifest = _default_paths()
-    recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
-    bad = tmp_path / WEIGHTS_NAME
-    bad.write_bytes(weights.read_bytes()[:-10])
-    det = AttackClassifierDetector(weights=bad, sha256=recorded)
+    weights, _ = _default_paths()
+    bad = _bad_weights(tmp_path, weights.read_bytes()[:-10])
+    det = AttackClassifierDetector(weights=bad, sha256=_recorded_sha256())
     with pytest.raises(IntegrityError):
         det.check(ATTACK, Context())
 
 
 def test_corrupted_weights_block_the_pipeline(tmp_path: Path) -> None:
-    _, manifest = _default_paths()
-    recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
-    bad = tmp_path / WEIGHTS_NAME
-    bad.write_bytes(b"not a model")
-    pipe = Pipeline([AttackClassifierDetector(weights=bad, sha256=recorded)])
+    bad = _bad_weights(tmp_path)
+    pipe = Pipeline([AttackClassifierDetector(weights=bad, sha256=_recorded_sha256())])
     assert pipe.check_input(BENIGN).blocked
 
 
@@ -83,10 +87,10 @@ def test_missing_weights_are_reported(tmp_path: Path) -> None:
 
 
 def test_a_verified_copy_loads(tmp_path: Path) -> None:
-    weights, manifest = _default_paths()
+    weights, _ = _default_paths()
     copy = tmp_path / WEIGHTS_NAME
     shutil.copyfile(weights, copy)
-    recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
+    recorded = _recorded_sha256()
     assert load_model(copy, sha256=recorded).sha256 == recorded
     assert MANIFEST_NAME.endswith(".json")
 
@@ -265,20 +269,16 @@ def test_warm_up_loads_the_weights(tmp_path: Path) -> None:
     det = AttackClassifierDetector()
     det.warm_up()
     assert det._model._model is not None
-    _, manifest = _default_paths()
-    recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
-    bad = tmp_path / WEIGHTS_NAME
-    bad.write_bytes(b"not a model")
     with pytest.raises(IntegrityError):
-        AttackClassifierDetector(weights=bad, sha256=recorded).warm_up()
+        AttackClassifierDetector(
+            weights=_bad_weights(tmp_path), sha256=_recorded_sha256()
+        ).warm_up()
 
 
 def test_pipeline_warm_up_raises_on_corrupted_weights(tmp_path: Path) -> None:
     """A bad weights file fails at start-up, not in a request."""
-    _, manifest = _default_paths()
-    recorded = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
-    bad = tmp_path / WEIGHTS_NAME
-    bad.write_bytes(b"not a model")
-    pipe = Pipeline([AttackClassifierDetector(weights=bad, sha256=recorded)])
+    pipe = Pipeline(
+        [AttackClassifierDetector(weights=_bad_weights(tmp_path), sha256=_recorded_sha256())]
+    )
     with pytest.raises(IntegrityError):
         pipe.warm_up()
