@@ -282,3 +282,28 @@ def test_pipeline_warm_up_raises_on_corrupted_weights(tmp_path: Path) -> None:
     )
     with pytest.raises(IntegrityError):
         pipe.warm_up()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab .!?\n\u00e9-'"), max_size=40))
+def test_fast_feature_parts_equal_their_plain_definitions(text: str) -> None:
+    """Incremental character hashes and the sentence-start scan give the plain definitions."""
+    import re
+
+    import numpy as np
+
+    from genai_guard.detect import _features
+
+    codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = codes.shape[0]
+    for k, got in zip((3, 4, 5), _features._char_hashes(codes), strict=True):
+        expected = []
+        for i in range(n - k + 1):
+            h = 0
+            for c in codes[i : i + k].tolist():
+                h = (h * int(_features._P) + c) % (1 << 64)  # uint64 arithmetic, in Python ints
+            expected.append(h ^ int(_features._SALT_CHAR[k]))
+        want = _features._bucket(np.array(expected, dtype=np.uint64))
+        np.testing.assert_array_equal(got, want)
+    plain = re.findall(r"(?:^|[.!?\n])[^\w.!?\n]*(\w+)", text)
+    assert _features._SENTENCE_START.findall("\n" + text) == plain

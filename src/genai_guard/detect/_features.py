@@ -67,7 +67,9 @@ _SALT_BIGRAM = np.uint64(0x2545F4914F6CDD1D)
 
 # Linear patterns only: single character classes, no nested quantifiers.
 _WORD = re.compile(r"\w+")
-_SENTENCE_START = re.compile(r"(?:^|[.!?\n])[^\w.!?\n]*(\w+)")
+# The first word after a sentence end; run over "\n" + text, so the text's start counts as one.
+# Starting with a character class (not ``^|``) lets ``re`` skip ahead: twice as fast.
+_SENTENCE_START = re.compile(r"[.!?\n][^\w.!?\n]*(\w+)")
 # One character class (linear); a regex scan is far cheaper than ``str.translate`` with a dict.
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069]"
@@ -213,15 +215,24 @@ def _bucket(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
 
 
 def _char_hashes(codes: npt.NDArray[np.uint64]) -> list[npt.NDArray[np.int64]]:
+    """Buckets of the character 3-, 4- and 5-grams of ``codes``.
+
+    Polynomial hashes; each k-gram's hash extends the (k-1)-gram's by one character, which gives
+    the same values as hashing every k-gram from scratch.
+    """
     out = []
     n = codes.shape[0]
+    h: npt.NDArray[np.uint64] | None = None
     for k in (3, 4, 5):
         if n < k:
             out.append(np.zeros(0, dtype=np.int64))
             continue
-        h = np.zeros(n - k + 1, dtype=np.uint64)
-        for j in range(k):
-            h = h * _P + codes[j : n - k + 1 + j]
+        if h is None:
+            h = np.zeros(n - k + 1, dtype=np.uint64)
+            for j in range(k):
+                h = h * _P + codes[j : n - k + 1 + j]
+        else:
+            h = h[:-1] * _P + codes[k - 1 :]
         out.append(_bucket(h ^ _SALT_CHAR[k]))
     return out
 
@@ -294,7 +305,7 @@ def extract(text: str) -> Features:
     blocks = (uni, bi, *_char_hashes(codes))
     nw = max(1, len(words))
     you = sum(map(_YOU.__contains__, words))
-    starts = sum(1 for w in _SENTENCE_START.findall(canon) if w in _IMPERATIVES)
+    starts = sum(map(_IMPERATIVES.__contains__, _SENTENCE_START.findall("\n" + canon)))
     roles = sum(canon.count(tok) for first, toks in _ROLE_GROUPS if first in canon for tok in toks)
     dense = np.zeros(len(DENSE_NAMES), dtype=np.float32)
     dense[_I_LENGTH] = math.log1p(len(folded)) / 10.0
