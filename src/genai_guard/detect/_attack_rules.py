@@ -14,7 +14,6 @@ from genai_guard._results import Category, Finding, Outcome, Span
 from genai_guard.context import Context
 from genai_guard.detect._pattern_words import UNFOLDED, WordGate
 from genai_guard.detect._rules import (
-    CompiledOnUse,
     CompiledRule,
     RuleSpec,
     SequenceTrigger,
@@ -650,8 +649,7 @@ class AttackRulesDetector:
         """
         for rule in self.rules:
             for anchored in rule.anchored:
-                if isinstance(anchored.by_literal, CompiledOnUse):
-                    anchored.by_literal.compile_all()
+                anchored.by_literal.compile_all()
 
     def check(self, text: str, ctx: Context) -> Outcome:
         """Run the rules over ``text`` and ``ctx.views``.

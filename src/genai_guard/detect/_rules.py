@@ -503,7 +503,7 @@ class AnchoredPattern:
     words: tuple[str, ...]
     ascii_others: tuple[str, ...]
     other_others: tuple[str, ...]
-    by_literal: Mapping[str, regex.Pattern[str]]
+    by_literal: CompiledOnUse
     gate: WordGate
     literal_gates: Mapping[str, WordGate] = field(default_factory=dict)
 
