@@ -1,0 +1,295 @@
+"""``RuleSet``: the one pattern-matching mechanism of every pattern-based stage.
+
+Three steps, the same for attack rules, PII and secret recognizers and unsafe-code checks:
+
+1. **Keyword hit.** One Aho-Corasick pass (``pyahocorasick``) over the lowercased text finds every
+   occurrence of every rule's keywords: literals at least one of which every match of the rule
+   contains.
+2. **Window.** A match that contains a keyword occurrence at ``p`` lies within ``reach``
+   characters of it, so only ``[p - reach, p + len(keyword) + reach]`` can hold one. Overlapping
+   windows merge; a merged region is cut into overlapping segments of bounded length.
+3. **Confirm.** The rule's pattern (``regex`` module, compiled once) is searched in each segment
+   with ``pos``/``endpos``, which keep the real text around the segment visible to lookbehinds
+   and ``\\b``. A match that ends too close to an artificial segment end (where a lookahead could
+   not see the real text) is discarded; the overlap guarantees the next segment sees it whole.
+
+Every character is covered (no head/tail truncation), the work is linear in the text (each
+segment is bounded and each character lies in a bounded number of segments per rule), and no
+wall-clock time-out decides anything: the same text gives the same matches on any machine.
+
+A rule with no keywords runs over the whole text, segment by segment.
+
+The contract a rule must keep: every match contains one of its keywords (case-insensitively) and
+extends at most ``reach`` characters before or after it. Within that contract ``RuleSet`` finds
+what a plain ``pattern.search`` over the whole text finds (a property test holds it to that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+import regex
+
+__all__ = ["LOOKAHEAD_MARGIN", "Rule", "RuleSet", "lower_same_length", "unsafe_nesting"]
+
+LOOKAHEAD_MARGIN = 64
+"""Characters of real text kept visible past a window's end for lookaheads and ``\\b``."""
+
+_MIN_SEGMENT = 2048
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` with offsets that agree with ``text``.
+
+    Only U+0130 (dotted capital I) lowercases to two characters; it becomes a plain ``i``.
+    """
+    low = text.lower()
+    if len(low) != len(text):
+        low = text.replace("\u0130", "i").lower()
+    return low
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One pattern and where it can match. Immutable.
+
+    Attributes:
+        key: The caller's name for the rule (several rules may share one, e.g. the patterns of
+            one attack rule).
+        pattern: A ``regex``-module pattern.
+        keywords: Lowercase literals; every match contains one of them. Empty: the pattern runs
+            over the whole text.
+        reach: How far a match may extend before or after a keyword occurrence (for a rule
+            without keywords: the longest match), in characters.
+        flags: ``regex`` flags the pattern is compiled with.
+    """
+
+    key: str
+    pattern: str
+    keywords: tuple[str, ...] = ()
+    reach: int = 240
+    flags: int = regex.IGNORECASE | regex.VERSION0
+
+    def __post_init__(self) -> None:
+        if self.reach < 1:
+            raise ValueError(f"rule {self.key}: reach must be positive")
+        if any(not k or k != lower_same_length(k) for k in self.keywords):
+            raise ValueError(f"rule {self.key}: keywords must be non-empty and lowercase")
+
+
+def unsafe_nesting(pattern: str) -> bool:
+    r"""True if ``pattern`` repeats a group that itself holds an unbounded repetition.
+
+    ``(a+)+``, ``(?:\w*\s)*`` and ``(x|y+){2,}`` can backtrack exponentially; rules with them are
+    refused at load. A group repeated a bounded number of times (``{0,5}``) is allowed: its cost
+    stays polynomial in a bounded window.
+    """
+    # Per open group: does its body hold an unbounded quantifier?
+    stack: list[bool] = [False]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            stack[-1] = stack[-1] or _unbounded_at(pattern, i + 2)
+            i += 2
+            continue
+        if c == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+            unbounded = _unbounded_at(pattern, i)
+            stack[-1] = stack[-1] or unbounded
+            continue
+        if c == "(":
+            stack.append(False)
+        elif c == ")" and len(stack) > 1:
+            inner = stack.pop()
+            unbounded = _unbounded_at(pattern, i + 1)
+            if inner and unbounded:
+                return True
+            stack[-1] = stack[-1] or inner or unbounded
+        elif c not in "|?*+{":
+            stack[-1] = stack[-1] or _unbounded_at(pattern, i + 1)
+        i += 1
+    return False
+
+
+_OPEN_BRACES = regex.compile(r"\{\d*,\}")
+
+
+def _unbounded_at(pattern: str, i: int) -> bool:
+    """Whether an unbounded quantifier (``*``, ``+``, ``{n,}``) starts at ``pattern[i]``."""
+    if i >= len(pattern):
+        return False
+    if pattern[i] in "*+":
+        return True
+    return pattern[i] == "{" and _OPEN_BRACES.match(pattern, i) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: Rule
+    pattern: regex.Pattern[str]
+    overlap: int
+    segment: int
+
+
+class RuleSet:
+    """Rules compiled for one pass of keyword search and bounded confirmation. Immutable.
+
+    Args:
+        rules: The rules; ``matches`` reports them by index.
+
+    Raises:
+        ValueError: A pattern does not compile, or repeats a group holding an unbounded
+            repetition (see ``unsafe_nesting``).
+
+    Thread-safe: immutable after construction; each call works on its own state.
+    """
+
+    __slots__ = ("_always", "_automaton", "_compiled", "rules")
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        compiled: list[_Compiled] = []
+        by_keyword: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, rule in enumerate(self.rules):
+            if unsafe_nesting(rule.pattern):
+                raise ValueError(
+                    f"rule {rule.key}: a repeated group holds an unbounded repetition "
+                    "(catastrophic backtracking); bound the inner or outer quantifier"
+                )
+            try:
+                pattern = regex.compile(rule.pattern, rule.flags)
+            except regex.error as exc:
+                raise ValueError(f"rule {rule.key}: pattern does not compile: {exc}") from None
+            longest = max((len(k) for k in rule.keywords), default=0)
+            overlap = 2 * rule.reach + longest + LOOKAHEAD_MARGIN + 1
+            compiled.append(_Compiled(rule, pattern, overlap, max(_MIN_SEGMENT, 4 * overlap)))
+            if not rule.keywords:
+                always.append(i)
+            for k in dict.fromkeys(rule.keywords):
+                by_keyword.setdefault(k, []).append(i)
+        automaton = ahocorasick.Automaton()
+        for k, idx in by_keyword.items():
+            automaton.add_word(k, (len(k), tuple(idx)))
+        if by_keyword:
+            automaton.make_automaton()
+        self._automaton = automaton if by_keyword else None
+        self._compiled = tuple(compiled)
+        self._always = tuple(always)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def regions(self, text: str, low: str | None = None) -> dict[int, list[tuple[int, int]]]:
+        """Per rule index, the merged ``[start, end)`` regions where it can match in ``text``.
+
+        ``low`` is ``lower_same_length(text)`` when the caller already has it.
+        """
+        n = len(text)
+        out: dict[int, list[tuple[int, int]]] = {i: [(0, n)] for i in self._always}
+        automaton = self._automaton
+        if automaton is None or not text:
+            return out
+        if low is None:
+            low = lower_same_length(text)
+        compiled = self._compiled
+        for end, (length, idx) in automaton.iter(low):
+            start = end + 1 - length
+            for i in idx:
+                reach = compiled[i].rule.reach
+                lo = max(0, start - reach)
+                hi = min(n, end + 1 + reach + LOOKAHEAD_MARGIN)
+                spans = out.get(i)
+                if spans is None:
+                    out[i] = [(lo, hi)]
+                    continue
+                last_lo, last_hi = spans[-1]
+                if lo <= last_hi:
+                    spans[-1] = (min(lo, last_lo), max(hi, last_hi))
+                else:
+                    spans.append((lo, hi))
+        return out
+
+    def matches(
+        self,
+        text: str,
+        *,
+        first_only: bool = False,
+        only: Sequence[int] | None = None,
+        low: str | None = None,
+    ) -> Iterator[tuple[int, regex.Match[str]]]:
+        """``(rule index, match)`` for the matches of every rule, rule by rule in index order.
+
+        Within one rule matches come left to right and do not overlap.
+
+        Args:
+            text: The text to scan.
+            first_only: Stop each rule at its first match (enough to know it fires).
+            only: Rule indices to run (default: all).
+            low: ``lower_same_length(text)``, when the caller already has it.
+        """
+        regions = self.regions(text, low)
+        n = len(text)
+        wanted = sorted(regions) if only is None else sorted(set(only).intersection(regions))
+        for i in wanted:
+            c = self._compiled[i]
+            last_end = -1
+            for lo, hi in regions[i]:
+                for m in _confirm(c, text, lo, hi, n, last_end):
+                    yield i, m
+                    last_end = m.end()
+                    if first_only:
+                        break
+                else:
+                    continue
+                break
+
+    def first(
+        self, text: str, *, only: Sequence[int] | None = None, low: str | None = None
+    ) -> dict[int, regex.Match[str]]:
+        """The first match of each rule that fires, by rule index."""
+        return dict(self.matches(text, first_only=True, only=only, low=low))
+
+
+def _confirm(  # noqa: PLR0917 - private hot-path helper
+    c: _Compiled, text: str, lo: int, hi: int, n: int, last_end: int
+) -> Iterator[regex.Match[str]]:
+    """Matches of ``c`` in the region ``[lo, hi)``, segment by segment, left to right.
+
+    A segment is searched with ``endpos`` at its end; a match ending within the lookahead margin
+    of an end that is not the text's own may be an artefact of the cut and is left to the next
+    segment, which overlaps this one by more than any match's length.
+    """
+    pattern = c.pattern
+    step = c.segment - c.overlap
+    seg_lo = lo
+    while True:
+        seg_hi = min(hi, seg_lo + c.segment)
+        limit = seg_hi if seg_hi == n else seg_hi - LOOKAHEAD_MARGIN
+        pos = max(seg_lo, last_end)
+        while pos <= seg_hi:
+            m = pattern.search(text, pos, seg_hi)
+            if m is None:
+                break
+            if m.end() > limit:
+                if m.start() >= seg_lo + step:
+                    break  # the next segment sees it, and everything after it, whole
+                pos = m.start() + 1
+                continue
+            if m.start() >= last_end:
+                yield m
+                last_end = m.end()
+            pos = m.end() if m.end() > m.start() else m.end() + 1
+        if seg_hi >= hi:
+            return
+        seg_lo += step
