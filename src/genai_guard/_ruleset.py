@@ -1,4 +1,4 @@
-"""``RuleSet``: the one pattern-matching mechanism of every pattern-based stage.
+r"""``RuleSet``: the one pattern-matching mechanism of every pattern-based stage.
 
 Three steps, the same for attack rules, PII and secret recognizers and unsafe-code checks:
 
@@ -10,7 +10,7 @@ Three steps, the same for attack rules, PII and secret recognizers and unsafe-co
    windows merge; a merged region is cut into overlapping segments of bounded length.
 3. **Confirm.** The rule's pattern (``regex`` module, compiled once) is searched in each segment
    with ``pos``/``endpos``, which keep the real text around the segment visible to lookbehinds
-   and ``\\b``. A match that ends too close to an artificial segment end (where a lookahead could
+   and ``\b``. A match that ends too close to an artificial segment end (where a lookahead could
    not see the real text) is discarded; the overlap guarantees the next segment sees it whole.
 
 Every character is covered (no head/tail truncation), the work is linear in the text (each
@@ -35,7 +35,7 @@ import regex
 __all__ = ["LOOKAHEAD_MARGIN", "Rule", "RuleSet", "lower_same_length", "unsafe_nesting"]
 
 LOOKAHEAD_MARGIN = 64
-"""Characters of real text kept visible past a window's end for lookaheads and ``\\b``."""
+"""Characters of real text kept visible past a window's end for lookaheads and word edges."""
 
 _MIN_SEGMENT = 2048
 
