@@ -390,7 +390,7 @@ def test_backend_rejects_a_bad_cost_passed_directly(
 
 def test_a_nan_cost_never_disables_the_token_bucket(make: LimiterFactory) -> None:
     limiter = make(tokens=Rate(10, 60))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tokens"):
         limiter.acquire("k", tokens=math.nan)
     assert limiter.acquire("k", tokens=10).allowed
     assert limiter.acquire("k", tokens=1).reason == "tokens"

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.pii import _vault_worker
 
 from genai_guard import ConfigurationError, InputError
 from genai_guard.errors import IntegrityError
 from genai_guard.pii import Vault
-
-from tests.pii import _vault_worker
 
 KEY = bytes(range(32))
 
