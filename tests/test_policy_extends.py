@@ -141,7 +141,9 @@ def registered_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     _write(site / "gg_org_pol" / "extra.yaml", "name: extra\nsettings: {on_block: refuse}\n")
     info = site / "gg_org_pol-1.0.dist-info"
     _write(info / "METADATA", "Metadata-Version: 2.1\nName: gg-org-pol\nVersion: 1.0\n")
-    _write(info / "entry_points.txt", "[genai_guard.policies]\ngg-strict = gg_org_pol:strict.yaml\n")
+    _write(
+        info / "entry_points.txt", "[genai_guard.policies]\ngg-strict = gg_org_pol:strict.yaml\n"
+    )
     monkeypatch.syspath_prepend(str(site))
     return "gg-strict"
 
