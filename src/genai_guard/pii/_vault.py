@@ -24,7 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,7 @@ class Vault:
         "_convs",
         "_db",
         "_key",
+        "_local",
         "_lock",
         "max_conversations",
         "max_values",
@@ -104,6 +105,7 @@ class Vault:
         self.max_values = max_values
         self._clock = clock
         self._lock = threading.Lock()
+        self._local = threading.local()
         self._convs: OrderedDict[str, _Conversation] = OrderedDict()
         self._db: str | None = None
         self._key = b""
@@ -207,30 +209,55 @@ class Vault:
 
     # -- persisted --------------------------------------------------------------------------
 
-    @contextmanager
-    def _transaction(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
-        """One connection and transaction; SQLite errors become the library's own."""
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection to the file (opened once per thread and process).
+
+        Keeping it open avoids a WAL checkpoint and its syncs on every call; a process started by
+        ``fork`` opens its own.
+        """
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "con", None)
+        if held is not None and held[0] == os.getpid():
+            return held[1]
         if self._db is None:  # pragma: no cover - only called on persisted vaults
             raise ConfigurationError("this vault is not persisted")
+        con = sqlite3.connect(self._db, timeout=30.0, isolation_level=None, check_same_thread=False)
         try:
-            with closing(sqlite3.connect(self._db, timeout=30.0, isolation_level=None)) as con:
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                try:
-                    yield con
-                except BaseException:
-                    if con.in_transaction:
-                        con.execute("ROLLBACK")
-                    raise
-                con.execute("COMMIT")
+            con.execute("PRAGMA journal_mode=WAL")
+        except BaseException:
+            con.close()
+            raise
+        self._local.con = (os.getpid(), con)
+        return con
+
+    @contextmanager
+    def _transaction(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction on this thread's connection; SQLite errors become the library's own."""
+        try:
+            con = self._connection()
+            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield con
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         except sqlite3.OperationalError as exc:
+            self._drop_connection()
             if "locked" in str(exc) or "unable to open" in str(exc):
                 raise ResourceUnavailable(
                     f"the vault store cannot be used ({type(exc).__name__})"
                 ) from exc
             raise IntegrityError("the vault store is damaged or not a vault database") from exc
         except sqlite3.DatabaseError as exc:
+            self._drop_connection()
             raise IntegrityError("the vault store is damaged or not a vault database") from exc
+
+    def _drop_connection(self) -> None:
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "con", None)
+        self._local.con = None
+        if held is not None and held[0] == os.getpid():
+            held[1].close()
 
     def _open_store(self) -> None:
         """Create the tables, check the key, and bring an older file up to date."""
@@ -300,10 +327,22 @@ class Vault:
         return str(plain.decode())
 
     def _allocate(self, conversation_id: str, entity: str, value: str) -> str:
-        """Find or assign the placeholder in one write transaction (atomic across processes)."""
+        """Find or assign the placeholder in one write transaction (atomic across processes).
+
+        A value already held, in a conversation with at least a tenth of its time-to-live left,
+        is answered by a read alone (no write, no sync); nearer expiry the write path renews it.
+        """
         conv = self._conv_key(conversation_id)
         vhash = self._value_hash(conv, entity, value)
         now = time.time()
+        with self._transaction(write=False) as con:
+            held = con.execute(
+                "SELECT v.placeholder FROM vault v JOIN vault_conv c USING (conv)"
+                " WHERE v.conv = ? AND v.entity = ? AND v.vhash = ? AND c.touched >= ?",
+                (conv, entity, vhash, now - self.ttl_seconds * 0.9),
+            ).fetchone()
+        if held is not None:
+            return str(held[0])
         with self._transaction() as con:
             touched = con.execute(
                 "SELECT touched FROM vault_conv WHERE conv = ?", (conv,)
