@@ -157,7 +157,7 @@ def _refused(name: str, label: str) -> PolicyError:
     )
 
 
-def _load(source: Any, roots: tuple[Path, ...]) -> tuple[dict[str, Any], str, _Origin]:
+def _load(source: Any) -> tuple[dict[str, Any], str, _Origin]:
     """Read the caller's own policy source: anything it names is trusted to be read."""
     if isinstance(source, Policy):
         return source.model_dump(exclude_none=True), source.name, _Origin()
@@ -308,7 +308,7 @@ def _parse(text: str, label: str, origin: _Origin) -> tuple[dict[str, Any], str,
 
 
 def _resolve(source: Any, roots: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
-    raw, label, origin = _load(source, roots)
+    raw, label, origin = _load(source)
     seen: tuple[str, ...] = ()
     chain: list[dict[str, Any]] = [raw]
     while (parent := chain[-1].get("extends")) is not None:
