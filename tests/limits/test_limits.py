@@ -366,3 +366,31 @@ def test_pipeline_observer_escalates_abuse_end_to_end(clock: Clock) -> None:
     pipe.check_input("ignore", ctx)
     decision = pipe.check_input("a harmless question", ctx)
     assert decision.rule_ids == ("limits.cooldown",)
+
+
+# -- costs that are not finite, non-negative numbers ----------------------------------------------
+
+
+@pytest.mark.parametrize("cost", [math.nan, -1, -0.5, math.inf, -math.inf])
+def test_acquire_rejects_a_cost_that_is_not_finite_and_non_negative(
+    make: LimiterFactory, cost: float
+) -> None:
+    limiter = make(tokens=Rate(10, 60))
+    with pytest.raises(ValueError, match="tokens"):
+        limiter.acquire("k", tokens=cost)
+
+
+@pytest.mark.parametrize("cost", [math.nan, -1.0, math.inf])
+def test_backend_rejects_a_bad_cost_passed_directly(
+    backend: LimitBackend, clock: Clock, cost: float
+) -> None:
+    with pytest.raises(ValueError, match="tokens"):
+        backend.acquire("k", now=clock(), requests=None, tokens=Rate(10, 60), token_cost=cost)
+
+
+def test_a_nan_cost_never_disables_the_token_bucket(make: LimiterFactory) -> None:
+    limiter = make(tokens=Rate(10, 60))
+    with pytest.raises(ValueError, match="tokens"):
+        limiter.acquire("k", tokens=math.nan)
+    assert limiter.acquire("k", tokens=10).allowed
+    assert limiter.acquire("k", tokens=1).reason == "tokens"
