@@ -381,7 +381,7 @@ class StepLike(Protocol):
         ...
 
     @property
-    def on_fail(self) -> Action | None:
+    def on_fail(self) -> Action | str | None:
         """Action when a finding reaches the threshold (never ``None`` on a built ``Step``)."""
         ...
 

@@ -86,7 +86,7 @@ class Step:
 
     stage: Any
     _: KW_ONLY
-    on_fail: Action | None = None
+    on_fail: Action | str | None = None
     on_error: OnError = "block"
     threshold: float = 0.0
     flag_threshold: float | None = None
@@ -124,11 +124,16 @@ class Step:
         object.__setattr__(self, "is_sync", is_sync)
         object.__setattr__(self, "is_async", is_async)
 
+    @property
+    def _on_fail(self) -> Action:
+        # An Action after __post_init__; the field's type also names what the constructor takes.
+        return self.on_fail if isinstance(self.on_fail, Action) else Action.BLOCK
+
     def action_for(self, outcome: Outcome) -> Action:
         """What this step does with ``outcome``."""
         return judge(
             outcome,
-            on_fail=self.on_fail or Action.BLOCK,  # never None after __post_init__
+            on_fail=self._on_fail,
             threshold=self.threshold,
             flag_threshold=self.flag_threshold,
         )

@@ -264,6 +264,7 @@ class StreamCore:
             direction=_DIRECTION,
             fail_fast=self._fail_fast,
             settings=self._settings,
+            cut=self._cut,
         )
 
     def scanner_decision(self) -> Decision:
