@@ -313,3 +313,14 @@ def test_the_default_policy_settings_are_pipeline_settings() -> None:
     settings = Pipeline.default().settings
     assert isinstance(settings, PipelineSettings)
     assert (settings.max_input_chars, settings.max_output_chars) == (100_000, 100_000)
+
+
+def test_policy_settings_are_converted_to_pipeline_settings() -> None:
+    from genai_guard.policy import PolicySettings
+
+    assert Pipeline(settings=PolicySettings(max_input_chars=5)).settings.max_input_chars == 5
+
+
+def test_other_settings_objects_are_rejected() -> None:
+    with pytest.raises(ConfigurationError, match="settings"):
+        Pipeline(settings={"max_input_chars": 5})  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ import math
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from genai_guard._engine import (
     DEFAULT_SETTINGS,
@@ -162,7 +162,8 @@ class Pipeline:
         name: For logs and audit events.
         settings: Size limits (``max_input_chars``, ``max_output_chars``, applied to the raw
             text before the first step), per-call caps on findings and views, time budgets and
-            error exposure; ``PipelineSettings()`` when ``None``. See ``PipelineSettings``.
+            error exposure; ``PipelineSettings()`` when ``None``. A policy's ``PolicySettings``
+            (anything with ``pipeline_settings()``) is converted. See ``PipelineSettings``.
         observers: Callables given every decision after it is made (an ``audit.Auditor``, a
             ``RateLimiter.observe``); their exceptions propagate to the caller.
     """
@@ -184,7 +185,7 @@ class Pipeline:
         *,
         fail_fast: bool = True,
         name: str = "pipeline",
-        settings: PipelineSettings | None = None,
+        settings: PipelineSettings | SettingsSource | None = None,
         observers: Sequence[Callable[[Decision], object]] = (),
     ) -> None:
         self.observers = tuple(observers)
@@ -192,7 +193,7 @@ class Pipeline:
         self.output_steps = _as_steps(output, "output")
         self.fail_fast = fail_fast
         self.name = name
-        self.settings: PipelineSettings = DEFAULT_SETTINGS if settings is None else settings
+        self.settings: PipelineSettings = _settings(settings)
         self._async_only = {
             Direction.INPUT: tuple(s.name for s in self.input_steps if not s.is_sync),
             Direction.OUTPUT: tuple(s.name for s in self.output_steps if not s.is_sync),
@@ -394,6 +395,30 @@ class Pipeline:
             fail_fast=self.fail_fast,
             settings=self.settings,
         )
+
+
+class SettingsSource(Protocol):
+    """Anything that describes ``PipelineSettings`` (a policy's ``PolicySettings``)."""
+
+    def pipeline_settings(self) -> PipelineSettings:
+        """The settings it describes."""
+        ...
+
+
+def _settings(settings: PipelineSettings | SettingsSource | None) -> PipelineSettings:
+    if settings is None:
+        return DEFAULT_SETTINGS
+    if isinstance(settings, PipelineSettings):
+        return settings
+    convert = getattr(settings, "pipeline_settings", None)
+    if not callable(convert):
+        raise ConfigurationError(
+            f"settings must be PipelineSettings or PolicySettings, not {type(settings).__name__}"
+        )
+    converted = convert()
+    if not isinstance(converted, PipelineSettings):
+        raise ConfigurationError("pipeline_settings() must return PipelineSettings")
+    return converted
 
 
 def _checked(text: str) -> str:
