@@ -197,9 +197,14 @@ def test_capped_findings_keep_the_most_severe() -> None:
     assert "test.high" in decision.rule_ids
 
 
-def test_findings_cap_action_is_the_policy_action() -> None:
-    pipe = Pipeline([Spray(n=5)], settings=_settings(max_findings=1, on_limit="flag"))
+def test_a_findings_cap_flags_by_default() -> None:
+    pipe = Pipeline([Spray(n=5)], settings=_settings(max_findings=1))
     assert pipe.check_input("text").action is Action.FLAG
+
+
+def test_findings_cap_action_is_the_policy_action() -> None:
+    pipe = Pipeline([Spray(n=5)], settings=_settings(max_findings=1, on_findings_capped="block"))
+    assert pipe.check_input("text").action is Action.BLOCK
 
 
 def test_views_are_capped_by_count() -> None:
@@ -207,7 +212,7 @@ def test_views_are_capped_by_count() -> None:
     decision = pipe.check_input("text")
     assert len(decision.views) == 3
     assert "limit.views_capped" in decision.rule_ids
-    assert decision.blocked  # on_limit defaults to block: the call was not inspected in full
+    assert decision.blocked  # on_views_capped defaults to block: dropped views went unchecked
 
 
 def test_views_are_capped_by_total_size() -> None:
@@ -229,7 +234,7 @@ def test_later_stages_see_only_the_capped_views() -> None:
     counts: list[int] = []
     pipe = Pipeline(
         [Spray(views=9), ViewCounter("after", counts)],
-        settings=_settings(max_views=4, on_limit="flag"),
+        settings=_settings(max_views=4, on_views_capped="flag"),
     )
     pipe.check_input("text")
     assert counts == [4]

@@ -71,8 +71,10 @@ class PipelineSettings:
         max_findings: Most findings kept per call; the least severe are dropped beyond it.
         max_views: Most views (decoded payloads, smuggled text) kept per call.
         max_view_chars: Most characters of views kept per call, in total.
-        on_limit: Action of the ``limit.findings_capped`` / ``limit.views_capped`` findings
-            (``block`` by default: a capped call was not inspected in full).
+        on_findings_capped: Action of a ``limit.findings_capped`` finding (``flag`` by default:
+            every finding was judged, only the report is cut).
+        on_views_capped: Action of a ``limit.views_capped`` finding (``block`` by default: the
+            dropped views were not inspected by the later steps).
         step_budget_ms: Time budget of one step. An async stage is cancelled when it overruns
             (a ``StageTimeout`` handled by the step's ``on_error``); a sync stage cannot be
             interrupted, so its overrun is reported as a ``limit.budget_overrun`` finding.
@@ -95,7 +97,8 @@ class PipelineSettings:
     max_findings: int = 1_000
     max_views: int = 64
     max_view_chars: int = 262_144
-    on_limit: Action = Action.BLOCK
+    on_findings_capped: Action = Action.FLAG
+    on_views_capped: Action = Action.BLOCK
     step_budget_ms: float | None = 10_000.0
     call_budget_ms: float | None = 30_000.0
     on_overrun: Action = Action.FLAG
@@ -131,7 +134,8 @@ class PipelineSettings:
         if self.on_block not in ("raise", "refuse"):
             raise ConfigurationError(f"on_block must be 'raise' or 'refuse', not {self.on_block!r}")
         # Converters: accept the string forms a policy or a caller passes.
-        object.__setattr__(self, "on_limit", Action(self.on_limit))
+        object.__setattr__(self, "on_findings_capped", Action(self.on_findings_capped))
+        object.__setattr__(self, "on_views_capped", Action(self.on_views_capped))
         object.__setattr__(self, "on_overrun", Action(self.on_overrun))
         object.__setattr__(self, "untrusted_roles", tuple(self.untrusted_roles))
 
@@ -328,10 +332,14 @@ class Run:
 
     def decision(self, direction: Direction) -> Decision:
         """The final decision of the run, with a finding for each cap that cut it."""
-        on_limit = self.settings.on_limit
-        for dropped, rule, what in (
-            (self.dropped_findings, "limit.findings_capped", "findings"),
-            (self.dropped_views, "limit.views_capped", "views"),
+        for dropped, rule, what, action in (
+            (
+                self.dropped_findings,
+                "limit.findings_capped",
+                "findings",
+                self.settings.on_findings_capped,
+            ),
+            (self.dropped_views, "limit.views_capped", "views", self.settings.on_views_capped),
         ):
             if dropped:
                 self.n_findings -= 1  # the cap's own finding always fits
@@ -343,7 +351,7 @@ class Run:
                         message=f"{dropped} {what} dropped at the per-call cap",
                         metadata={"dropped": dropped},
                     ),
-                    on_limit,
+                    action,
                 )
         return Decision(
             action=self.action,

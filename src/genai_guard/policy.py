@@ -87,8 +87,11 @@ class PolicySettings(BaseModel):
     max_view_chars: int = Field(
         _D.max_view_chars, ge=0, description="Most characters of views kept per call."
     )
-    on_limit: Action = Field(
-        _D.on_limit, description="Action when a call's findings or views were capped."
+    on_findings_capped: Action = Field(
+        _D.on_findings_capped, description="Action when a call's findings were capped."
+    )
+    on_views_capped: Action = Field(
+        _D.on_views_capped, description="Action when a call's views were capped."
     )
     step_budget_ms: float | None = Field(
         _D.step_budget_ms,
@@ -127,7 +130,8 @@ class PolicySettings(BaseModel):
             max_findings=self.max_findings,
             max_views=self.max_views,
             max_view_chars=self.max_view_chars,
-            on_limit=self.on_limit,
+            on_findings_capped=self.on_findings_capped,
+            on_views_capped=self.on_views_capped,
             step_budget_ms=self.step_budget_ms,
             call_budget_ms=self.call_budget_ms,
             on_overrun=self.on_overrun,
