@@ -285,3 +285,18 @@ def test_to_dict_of_the_flood_is_small() -> None:
 def test_step_built_with_a_plain_stage_keeps_working_with_settings() -> None:
     pipe = Pipeline([Step(UpperSanitizer())], settings=PipelineSettings())
     assert pipe.check_input("abc").text == "ABC"
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    metadata=st.recursive(
+        st.one_of(st.none(), st.integers(), st.text(max_size=2_000)),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=40), st.dictionaries(st.text(max_size=30), inner, max_size=40)
+        ),
+        max_leaves=400,
+    ),
+)
+def test_a_findings_json_form_is_bounded_whatever_its_metadata(metadata: object) -> None:
+    hit = finding("test.x", Category.NORMALIZATION, 0.1, metadata={"m": metadata})
+    assert len(json.dumps(hit.to_dict())) < 20_000

@@ -36,22 +36,45 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _MAX_JSON_STR = 512
 _MAX_JSON_ITEMS = 32
 _MAX_JSON_DEPTH = 4
+_MAX_JSON_CHARS = 4096  # per bounded value, in total (strings count their length, others 1)
 
 
-def _bounded(value: Any, depth: int = 0) -> Any:
-    """A JSON-safe copy of ``value`` with strings, collections and nesting cut to fixed bounds."""
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, str):
-        return value if len(value) <= _MAX_JSON_STR else value[:_MAX_JSON_STR] + "..."
-    if depth >= _MAX_JSON_DEPTH:
-        return "..."
-    if isinstance(value, Mapping):
-        items = list(value.items())[:_MAX_JSON_ITEMS]
-        return {_bounded(str(k)): _bounded(v, depth + 1) for k, v in items}
-    if isinstance(value, (list, tuple)):
-        return [_bounded(v, depth + 1) for v in value[:_MAX_JSON_ITEMS]]
-    return type(value).__name__  # not JSON-safe: its type only, never its repr
+def _bounded(value: Any) -> Any:
+    """A JSON-safe copy of ``value`` cut to fixed bounds.
+
+    Strings, items per collection, nesting depth and the total number of characters are bounded,
+    so any value yields at most a few KB.
+    """
+    budget = [_MAX_JSON_CHARS]
+
+    def cut(v: Any, depth: int) -> Any:
+        if budget[0] <= 0:
+            return "..."
+        if isinstance(v, str):
+            keep = min(len(v), _MAX_JSON_STR, budget[0])
+            budget[0] -= keep
+            return v if keep == len(v) else v[:keep] + "..."
+        budget[0] -= 1
+        if v is None or isinstance(v, (bool, int, float)):
+            return v
+        if depth >= _MAX_JSON_DEPTH:
+            return "..."
+        if isinstance(v, Mapping):
+            return {cut(str(k), depth): cut(x, depth + 1) for k, x in _first(v.items())}
+        if isinstance(v, (list, tuple)):
+            return [cut(x, depth + 1) for x in v[:_MAX_JSON_ITEMS]]
+        return type(v).__name__  # not JSON-safe: its type only, never its repr
+
+    return cut(value, 0)
+
+
+def _first(items: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if len(out) == _MAX_JSON_ITEMS:
+            break
+        out.append(item)
+    return out
 
 
 class Direction(enum.StrEnum):
