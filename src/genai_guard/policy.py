@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from genai_guard._results import Action
 from genai_guard.context import Direction
 from genai_guard.errors import PolicyError
-from genai_guard.pipeline import Pipeline, Step
+from genai_guard.pipeline import Pipeline, PipelineSettings, Step
 from genai_guard.registry import Registry
 
 __all__ = [
@@ -57,28 +57,93 @@ _STEP_KEYS = frozenset(
         "threshold",
         "flag_threshold",
         "enabled",
+        "budget_ms",
         "before",
         "after",
     }
 )
 
 
+_D = PipelineSettings()  # the defaults are declared once, on the pipeline's settings
+
+
 class PolicySettings(BaseModel):
-    """Pipeline-wide settings."""
+    """Pipeline-wide settings; ``pipeline_settings()`` gives the ``PipelineSettings`` they set."""
 
     model_config = ConfigDict(extra="forbid")
 
     fail_fast: bool = Field(True, description="Stop at the first block.")
+    max_input_chars: int | None = Field(
+        _D.max_input_chars,
+        ge=1,
+        description="Longest input, measured on the raw text before any step; null: no limit.",
+    )
+    max_output_chars: int | None = Field(
+        _D.max_output_chars,
+        ge=1,
+        description="Longest answer (also while it streams), measured the same way.",
+    )
+    oversize: Literal["block", "truncate"] = Field(
+        _D.oversize, description="A text over the size limit: block it, or truncate and check."
+    )
+    max_findings: int = Field(_D.max_findings, ge=0, description="Most findings kept per call.")
+    max_views: int = Field(_D.max_views, ge=0, description="Most views kept per call.")
+    max_view_chars: int = Field(
+        _D.max_view_chars, ge=0, description="Most characters of views kept per call."
+    )
+    on_findings_capped: Action = Field(
+        _D.on_findings_capped, description="Action when a call's findings were capped."
+    )
+    on_views_capped: Action = Field(
+        _D.on_views_capped, description="Action when a call's views were capped."
+    )
+    step_budget_ms: float | None = Field(
+        _D.step_budget_ms,
+        gt=0,
+        allow_inf_nan=False,
+        description="Time budget of one step: async stages are cancelled (on_error), sync "
+        "stages report an overrun.",
+    )
+    call_budget_ms: float | None = Field(
+        _D.call_budget_ms,
+        gt=0,
+        allow_inf_nan=False,
+        description="Time budget of one call for its async stages.",
+    )
+    on_overrun: Action = Field(
+        _D.on_overrun, description="Action of a sync stage's budget overrun finding."
+    )
+    expose_errors: bool = Field(
+        _D.expose_errors, description="Show stage error messages in results (not just types)."
+    )
     untrusted_roles: list[str] = Field(
-        default_factory=lambda: ["user", "tool", "document"],
+        default_factory=lambda: list(_D.untrusted_roles),
         description="Message roles whose content is checked as untrusted input.",
     )
     on_block: Literal["raise", "refuse"] = Field(
-        "raise", description="What client wrappers do on a block: raise GuardBlocked or refuse."
+        _D.on_block, description="What client wrappers do on a block: raise GuardBlocked or refuse."
     )
-    refusal_message: str = Field(
-        "Sorry, I can't help with that request.", description="Text of a refusal."
-    )
+    refusal_message: str = Field(_D.refusal_message, description="Text of a refusal.")
+
+    def pipeline_settings(self) -> PipelineSettings:
+        """The ``PipelineSettings`` these settings describe (everything but ``fail_fast``)."""
+        return PipelineSettings(
+            max_input_chars=self.max_input_chars,
+            max_output_chars=self.max_output_chars,
+            oversize=self.oversize,
+            max_findings=self.max_findings,
+            max_views=self.max_views,
+            max_view_chars=self.max_view_chars,
+            on_findings_capped=self.on_findings_capped,
+            on_views_capped=self.on_views_capped,
+            step_budget_ms=self.step_budget_ms,
+            call_budget_ms=self.call_budget_ms,
+            on_overrun=self.on_overrun,
+            expose_errors=self.expose_errors,
+            untrusted_roles=tuple(self.untrusted_roles),
+            on_block=self.on_block,
+            refusal_message=self.refusal_message,
+        )
 
 
 class StepSpec(BaseModel):
@@ -97,6 +162,12 @@ class StepSpec(BaseModel):
         None, ge=0.0, le=1.0, description="Lowest flagging score below threshold."
     )
     enabled: bool = Field(True, description="False removes the step (useful with extends).")
+    budget_ms: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Time budget of this step; null takes settings.step_budget_ms.",
+    )
 
     @property
     def step_id(self) -> str:
@@ -546,6 +617,7 @@ def build_pipeline(
                         flag_threshold=spec.flag_threshold,
                         name=spec.step_id,
                         type_name=spec.type,
+                        budget_ms=spec.budget_ms,
                     )
                 )
             except (ValueError, TypeError) as exc:
@@ -557,7 +629,7 @@ def build_pipeline(
         sides[1],
         fail_fast=policy.settings.fail_fast,
         name=policy.name,
-        settings=policy.settings,
+        settings=policy.settings.pipeline_settings(),
     )
 
 

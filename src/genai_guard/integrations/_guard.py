@@ -126,7 +126,7 @@ class Guard:
             action,
             text,
             tuple(results),
-            "input",
+            Direction.INPUT,
             ctx.evolve(restorations=frozen),
             frozen,
             tuple(v for d in decisions for v in d.views),
