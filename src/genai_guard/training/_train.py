@@ -5,7 +5,8 @@
 Paths come from a ``Layout``: the repository checkout is ``--root`` (default: the current working
 directory), the corpus is ``DATA_DIR`` (default ``$GENAI_GUARD_SHARED_DATA``, else ``shared/data``
 beside the checkout), and ``--model-dir`` redirects the weights. Reads the labelled JSONL corpus,
-trains in numpy alone (seeded, full-batch Adam on hashed sparse features), and depending on ``--mode``:
+trains in numpy alone (seeded, full-batch Adam on hashed sparse features), and depending on
+``--mode``:
 
 * ``validate``: trains on every file except the held-out source files and reports on them;
 * ``lofo``: leave-one-file-out, one model per file, reports each held-out file;
