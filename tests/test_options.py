@@ -7,22 +7,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from genai_guard._options import PolicyOptions, options_model, stage_type
+from genai_guard.context import Context
 from genai_guard.errors import PolicyError
 from genai_guard.policy import validate_policy
+from genai_guard.protocols import StageType
 from genai_guard.registry import Registry
+from genai_guard.sanitize import PayloadDecoder
 
 REGISTRY = Registry.builtin(entry_points=False)
 
 
+def _type(name: str) -> StageType:
+    found = REGISTRY.get(name)
+    assert found is not None
+    return found
+
+
 @pytest.mark.parametrize("type_name", REGISTRY.names)
 def test_every_type_builds_from_its_defaults(type_name: str, tmp_path: Path) -> None:
-    st_ = REGISTRY.get(type_name)
-    assert st_ is not None
+    st_ = _type(type_name)
     options = _minimal(type_name)
     if type_name == "transformer_classifier":
         options["model_path"] = str(tmp_path)
@@ -44,20 +52,20 @@ def _minimal(type_name: str) -> dict[str, Any]:
 
 
 def test_builtin_options_are_the_constructor_keywords() -> None:
-    from genai_guard.sanitize import PayloadDecoder
-
-    fields = set(REGISTRY.get("payload_decoder").options.model_fields)  # type: ignore[union-attr]
+    fields = set(_type("payload_decoder").options.model_fields)
     assert fields == set(inspect.signature(PayloadDecoder).parameters) - {"name"}
 
 
 def test_reserved_field_names_keep_their_policy_key() -> None:
-    opts = REGISTRY.get("json_schema").options  # type: ignore[union-attr]
-    assert "schema" in opts.model_json_schema()["properties"]
-    assert opts.model_validate({"schema": {"type": "object"}}) is not None
+    st_ = _type("json_schema")
+    assert "schema" in st_.options.model_json_schema()["properties"]
+    built = st_.factory(st_.options.model_validate({"schema": {"type": "object"}}), "json")
+    assert built.check('{"a": 1}', Context()).findings == ()
+    assert built.check("[1]", Context()).findings != ()
 
 
 def test_descriptions_come_from_the_docstring() -> None:
-    props = REGISTRY.get("unicode").options.model_json_schema()["properties"]  # type: ignore[union-attr]
+    props = _type("unicode").options.model_json_schema()["properties"]
     assert props["max_spans"]["description"].startswith("Most spans listed")
 
 
@@ -72,17 +80,6 @@ def test_bounds_in_the_signature_give_dotted_policy_errors() -> None:
         validate_policy(policy, registry=REGISTRY)
     paths = [path for path, _ in info.value.problems]
     assert paths == ["input[1].max_depth", "output[0].schema"]
-
-
-@given(st.integers(min_value=-3, max_value=40), st.floats(min_value=-1.0, max_value=2.0))
-def test_options_a_policy_accepts_the_constructor_accepts(depth: int, score: float) -> None:
-    st_ = REGISTRY.get("payload_decoder")
-    assert st_ is not None
-    try:
-        opts = st_.options.model_validate({"max_depth": depth, "score": score})
-    except ValidationError:
-        return
-    st_.factory(opts, "decoder")  # raises if the policy let through what the stage refuses
 
 
 class _Stage:
@@ -137,3 +134,35 @@ def test_unknown_keys_are_errors() -> None:
     model, _ = options_model(_Stage, type_name="t", exclude={"secret"})
     with pytest.raises(ValidationError):
         model.model_validate({"sise": 3})
+
+
+def _bounded() -> list[tuple[str, str]]:
+    return [
+        (t.name, field)
+        for t in REGISTRY.types
+        for field, info in t.options.model_fields.items()
+        if info.annotation in (int, float) and info.metadata and t.name != "transformer_classifier"
+    ]
+
+
+@pytest.mark.parametrize(("type_name", "field"), _bounded())
+@settings(max_examples=30, deadline=None)
+@given(value=st.one_of(st.integers(-3, 70), st.floats(-1.0, 2.0, allow_nan=False)))
+def test_every_bound_a_policy_passes_the_stage_accepts(
+    type_name: str, field: str, value: float
+) -> None:
+    st_ = _type(type_name)
+    try:
+        opts = st_.options.model_validate({**_minimal(type_name), field: value})
+    except ValidationError:
+        return
+    st_.factory(opts, "step")  # raises if the policy let through what the stage refuses
+
+
+def test_required_options_are_not_nullable() -> None:
+    with pytest.raises(PolicyError) as info:
+        validate_policy(
+            {"version": 1, "name": "n", "output": [{"type": "json_schema", "schema": None}]},
+            registry=REGISTRY,
+        )
+    assert [path for path, _ in info.value.problems] == ["output[0].schema"]

@@ -10,11 +10,14 @@ the factory that calls the constructor. Only the ``_stage_types`` modules import
 
 from __future__ import annotations
 
+import functools
 import inspect
+import operator
 import re
 import sys
+import types
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -91,6 +94,14 @@ def _annotation(stage: Callable[..., Any], param: inspect.Parameter) -> Any:
         ) from exc
 
 
+def _without_none(annotation: Any) -> Any:
+    """``X | None`` -> ``X``: a required option cannot be null."""
+    if get_origin(annotation) not in (Union, types.UnionType):
+        return annotation
+    rest = [a for a in get_args(annotation) if a is not type(None)]
+    return functools.reduce(operator.or_, rest)
+
+
 def _field_name(param: str) -> str:
     """A model field name for ``param``; names pydantic reserves (``schema``) get a ``_``."""
     return f"{param}_" if hasattr(BaseModel, param) else param
@@ -131,12 +142,14 @@ def options_model(
         if param.name in extra.model_fields:
             raise TypeError(f"{type_name}: option {param.name!r} is declared twice")
         field_name = _field_name(param.name)
-        default = param.default
-        if default is inspect.Parameter.empty or param.name in required:
+        annotation, default = _annotation(stage, param), param.default
+        if param.name in required:
+            annotation, default = _without_none(annotation), ...
+        elif default is inspect.Parameter.empty:
             default = ...
         alias = param.name if field_name != param.name else None
         fields[field_name] = (
-            _annotation(stage, param),
+            annotation,
             Field(default, alias=alias, description=docs.get(param.name)),
         )
         names[field_name] = param.name
