@@ -862,6 +862,11 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], layout: Layout
         "python -m genai_guard.training ../shared/data --mode all --report report.json",
         "```",
         "",
+        "Run it from the repository root, or name the checkout with `--root`. To train on your own "
+        "labelled JSONL files (`text`, `label`, `category`), add `--model-dir DIR`: the weights "
+        "and `attack_classifier.json` go there, and `AttackClassifierDetector(weights=..., "
+        "sha256=...)` loads them with the digest from that manifest.",
+        "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
