@@ -166,3 +166,9 @@ def test_required_options_are_not_nullable() -> None:
             registry=REGISTRY,
         )
     assert [path for path, _ in info.value.problems] == ["output[0].schema"]
+
+
+def test_one_docstring_line_may_describe_several_parameters() -> None:
+    props = _type("pii").options.model_json_schema()["properties"]
+    assert props["engine"]["description"] == props["max_chars"]["description"]
+    assert "PIIDetector" in props["engine"]["description"]

@@ -36,17 +36,17 @@ class LimiterPolicyOptions(PolicyOptions):
     """Options of ``rate_limit`` that build its ``RateLimiter`` (flat, for YAML)."""
 
     requests: _Count | None = Field(60, description="Requests per period (bucket capacity).")
-    requests_period_seconds: _Seconds = 60.0
+    requests_period_seconds: _Seconds = Field(60.0, description="Period of requests.")
     tokens: _Count | None = Field(None, description="Estimated tokens per period.")
-    tokens_period_seconds: _Seconds = 60.0
+    tokens_period_seconds: _Seconds = Field(60.0, description="Period of tokens.")
     abuse_max_blocks: _Count | None = Field(
         None, description="Blocked prompts in the window that start a cool-down."
     )
-    abuse_window_seconds: _Seconds = 600.0
-    abuse_cooldown_seconds: _Seconds = 900.0
-    backend: Literal["memory", "redis"] = "memory"
+    abuse_window_seconds: _Seconds = Field(600.0, description="Window counting blocks.")
+    abuse_cooldown_seconds: _Seconds = Field(900.0, description="Length of a cool-down.")
+    backend: Literal["memory", "redis"] = Field("memory", description="Where buckets live.")
     redis_url: str | None = Field(None, description="Needed with backend: redis.")
-    redis_prefix: str = "genai_guard:limits"
+    redis_prefix: str = Field("genai_guard:limits", description="Prefix of Redis keys.")
 
     @model_validator(mode="after")
     def _check(self) -> LimiterPolicyOptions:

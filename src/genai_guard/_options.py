@@ -29,7 +29,8 @@ __all__ = ["PolicyOptions", "options_model", "stage_type"]
 _BOTH = frozenset({Direction.INPUT, Direction.OUTPUT})
 # Step keys that are not the stage's own options: the step id becomes ``name``.
 _NOT_OPTIONS = frozenset({"self", "name"})
-_ARG_LINE = re.compile(r"^(\s*)(\*{0,2}\w+)(?:\s*\([^)]*\))?:\s*(.*)$")
+# ``name: text``, ``name (type): text`` or ``a, b, c: text`` (one text for several parameters).
+_ARG_LINE = re.compile(r"^(\s*)(\*{0,2}\w+(?:,\s*\*{0,2}\w+)*)(?:\s*\([^)]*\))?:\s*(.*)$")
 
 Build = Callable[[Any, str, dict[str, Any]], Any]
 """``build(options, step_id, kwargs)``: builds a stage whose policy options are not all its
@@ -53,25 +54,26 @@ def _arg_docs(obj: object) -> dict[str, str]:
         if not text:
             continue
         indent: int | None = None
-        current: str | None = None
+        current: list[str] = []
         in_args = False
         for line in text.splitlines():
             stripped = line.strip()
             if stripped in ("Args:", "Arguments:"):
-                in_args, indent, current = True, None, None
+                in_args, indent, current = True, None, []
                 continue
             if not in_args:
                 continue
             if not stripped:
-                current = None
+                current = []
                 continue
             width = len(line) - len(line.lstrip())
             m = _ARG_LINE.match(line)
             if m and (indent is None or width == indent):
-                indent, current = width, m.group(2).lstrip("*")
-                docs[current] = m.group(3).strip()
-            elif indent is not None and width > indent and current is not None:
-                docs[current] = f"{docs[current]} {stripped}".strip()
+                indent = width
+                current = [n.strip().lstrip("*") for n in m.group(2).split(",")]
+                docs.update(dict.fromkeys(current, m.group(3).strip()))
+            elif indent is not None and width > indent and current:
+                docs.update({n: f"{docs[n]} {stripped}".strip() for n in current})
             else:
                 in_args = False
     return docs

@@ -35,8 +35,12 @@ class MaskPolicyOptions(PolicyOptions):
         None, description="Environment variable holding the key (hex) for hash/encrypt."
     )
     vault: bool = Field(True, description="Keep placeholders stable per conversation.")
-    vault_ttl_seconds: Annotated[float, Gt(0)] = 3600.0
-    vault_max_conversations: Annotated[int, Gt(0)] = 10_000
+    vault_ttl_seconds: Annotated[float, Gt(0)] = Field(
+        3600.0, description="A conversation unused this long is forgotten."
+    )
+    vault_max_conversations: Annotated[int, Gt(0)] = Field(
+        10_000, description="Most conversations held; the least recently used is evicted."
+    )
 
 
 def _key(env: str | None) -> bytes | None:
