@@ -16,7 +16,7 @@ from _timing import best_of, report, shared_texts, time_each
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector
-from genai_guard.pipeline import Pipeline
+from genai_guard.policy import build_pipeline
 
 
 def main() -> None:
@@ -29,7 +29,7 @@ def main() -> None:
     build_ms = round((time.perf_counter() - start) * 1000, 1)
     ctx = Context()
     capped = AttackRulesDetector(max_scan_chars=8192)
-    pipeline = Pipeline.from_policy("default")
+    pipeline = build_pipeline("default")
     report(
         "detect.attack_rules",
         {

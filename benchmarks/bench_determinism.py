@@ -3,7 +3,7 @@
 Issue 21 item 4: verdicts must not depend on wall-clock time. The inputs are the rows of
 ``../shared/data`` (read at run time; skipped with a message when absent) plus generated
 adversarial texts (0/1 matrices, digit runs, phone lists, nested encodings, ...) up to ``--n``.
-Each input goes once through ``Pipeline.default().check_input`` sequentially on a quiet process,
+Each input goes once through the default pipeline's ``check_input`` sequentially on a quiet process,
 then again from ``--threads`` threads while ``--load`` busy-loop processes run. A decision is
 its action, its sorted rule ids and its risk rounded to 3 decimals; the report counts inputs
 whose decision differs between the two runs (by kind, and for shared rows by file and line;
@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
     use_tree_src()
     import genai_guard
-    from genai_guard import Context, Pipeline
+    from genai_guard import Context
+    from genai_guard.policy import build_pipeline
 
     where = Path(genai_guard.__file__).resolve().parent
     print(f"measuring {where}")
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = Counter(kind for kind, _, _ in items)
     print(f"{len(items)} inputs: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
 
-    pipe = Pipeline.default()
+    pipe = build_pipeline("default")
     pipe.warm_up()
     ctx = Context(conversation_id="bench", system_prompt=SYSTEM_PROMPT)
     prior = pipe.check_input("Please summarise the attached report for me.", ctx)

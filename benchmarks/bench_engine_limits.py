@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import report
 
-from genai_guard import Decision, Pipeline
+from genai_guard import Decision
 from genai_guard.context import Context
+from genai_guard.policy import build_pipeline
 from genai_guard.sanitize import UnicodeSanitizer
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -53,7 +54,7 @@ def _measure(fn: Callable[[str], Decision], text: str) -> str:
 
 
 def main() -> None:
-    pipe = Pipeline.default().warm_up()
+    pipe = build_pipeline("default").warm_up()
     rows: dict[str, object] = {}
     for name, unit in INPUTS.items():
         for size in SIZES:

@@ -1,4 +1,4 @@
-"""Worst-case inputs through ``Pipeline.default()`` at 10 KB to 1 MB (issue 21, "Must show").
+"""Worst-case inputs through the default policy at 10 KB to 1 MB (issue 21, "Must show").
 
 Each (case, direction, size) runs in a fresh interpreter with a wall-clock cap, so a slow case
 cannot stall the run and its memory is measured alone. ``input`` is ``check_input(text, ctx)``;
@@ -103,9 +103,10 @@ def child(
     use_tree_src()
     import tracemalloc
 
-    from genai_guard import Context, Pipeline
+    from genai_guard import Context
+    from genai_guard.policy import build_pipeline
 
-    pipe = Pipeline.default()
+    pipe = build_pipeline("default")
     pipe.warm_up()
     ctx = Context(conversation_id="bench", system_prompt=SYSTEM_PROMPT)
     prior = pipe.check_input("Please summarise the attached report for me.", ctx)
@@ -334,7 +335,7 @@ def verdict(row: dict[str, Any]) -> str:
 
 def print_table(rows: list[dict[str, Any]], memory: str) -> None:
     print(
-        f"\n## worst-case inputs, Pipeline.default() (peak = {memory}; "
+        f"\n## worst-case inputs, the default policy (peak = {memory}; "
         f"targets <= {TARGET_S_PER_MB:g} s/MB, ratio <= {TARGET_RATIO:g}, "
         f"<= {TARGET_PEAK_MB:g} MB at 1 MB)"
     )

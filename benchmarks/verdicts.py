@@ -28,9 +28,9 @@ from _inputs import use_tree_src  # noqa: E402
 
 def dump(files: list[Path], out: Path, *, policy: str, output: bool) -> int:
     use_tree_src()
-    from genai_guard import Pipeline
+    from genai_guard.policy import build_pipeline
 
-    pipe = Pipeline.from_policy(policy)
+    pipe = build_pipeline(policy)
     rows = 0
     skipped = 0
     with out.open("w", encoding="utf-8") as sink:

@@ -71,7 +71,7 @@ def _settings(**kw: object) -> PipelineSettings:
 def test_invisible_flood_is_blocked_by_the_default_policy_before_any_step() -> None:
     # 120,000 raw characters that strip to 60,000: ef11b12 measured the stripped text and allowed
     # it as modify with 60,000 views.
-    decision = Pipeline.default().check_input(FLOOD_UNIT * 60_000)
+    decision = build_pipeline("default").check_input(FLOOD_UNIT * 60_000)
     assert decision.blocked
     assert [r.stage for r in decision.results] == ["limits"]
     assert decision.rule_ids == ("limit.input_chars",)
@@ -100,7 +100,7 @@ def test_output_has_the_same_size_policy() -> None:
 
 
 def test_default_pipeline_blocks_a_huge_answer() -> None:
-    assert Pipeline.default().check_output("1 " * 50_001).blocked
+    assert build_pipeline("default").check_output("1 " * 50_001).blocked
 
 
 def test_truncate_mode_cuts_the_raw_text_and_checks_the_rest() -> None:
@@ -278,7 +278,7 @@ def test_to_dict_is_bounded_for_huge_messages_and_metadata() -> None:
 
 def test_to_dict_of_the_flood_is_small() -> None:
     # ef11b12: 182 MB for the 1,000,000-character flood; here the flood is blocked up front.
-    decision = Pipeline.default().check_input(FLOOD_UNIT * 60_000)
+    decision = build_pipeline("default").check_input(FLOOD_UNIT * 60_000)
     assert len(json.dumps(decision.to_dict())) < 10_000
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from genai_guard.errors import GuardBlocked
+
 if TYPE_CHECKING:
     from genai_guard.context import Context
 
@@ -313,8 +315,6 @@ class Decision:
     def raise_for_block(self) -> Decision:
         """Raise ``GuardBlocked`` if blocked; otherwise return self (for chaining)."""
         if self.blocked:
-            from genai_guard.errors import GuardBlocked  # noqa: PLC0415 - errors sits beside us
-
             raise GuardBlocked(self)
         return self
 

@@ -43,7 +43,9 @@ class _UsageError(Exception):
 
 
 def _pipeline(policy: str | None) -> Pipeline:
-    return Pipeline.from_policy(policy) if policy else Pipeline.default()
+    from genai_guard.policy import build_pipeline  # noqa: PLC0415 - as in the commands below
+
+    return build_pipeline(policy or "default")
 
 
 def _check(pipe: Pipeline, text: str, *, output: bool) -> Decision:

@@ -11,7 +11,7 @@ import math
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from genai_guard._engine import (
     DEFAULT_SETTINGS,
@@ -30,12 +30,9 @@ from genai_guard.errors import ConfigurationError, InputError
 from genai_guard.protocols import AsyncStage, Stage
 
 if TYPE_CHECKING:
-    from genai_guard.registry import Registry
     from genai_guard.streaming import AsyncGuardedStream, GuardedStream
 
 __all__ = ["FunctionStage", "Pipeline", "PipelineSettings", "Step", "stage"]
-
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 _ON_ERROR = ("block", "allow", "raise")
 
@@ -206,21 +203,6 @@ class Pipeline:
 
     # -- construction -----------------------------------------------------------------------
 
-    @classmethod
-    def from_policy(cls, policy: Any, *, registry: Registry | None = None) -> Pipeline:
-        """Build from a policy: a ``Policy``, a dict, a YAML path, or a package resource name.
-
-        The policy layer sits above the pipeline; this façade defers to ``policy.build_pipeline``.
-        """
-        from genai_guard.policy import build_pipeline  # noqa: PLC0415 - façade over the upper layer
-
-        return build_pipeline(policy, registry=registry)
-
-    @classmethod
-    def default(cls) -> Pipeline:
-        """The packaged default policy (``genai_guard/policies/default.yaml``)."""
-        return cls.from_policy("default")
-
     def with_steps(
         self,
         *,
@@ -248,17 +230,6 @@ class Pipeline:
             observers=(*self.observers, *observers),
         )
 
-    def guard(self, fn: _F) -> _F:
-        """Decorator guarding a plain ``str -> str`` function (sync or async) with this pipeline.
-
-        The prompt (first argument) is checked before the call and the answer after; a block raises
-        ``GuardBlocked``. Façade over ``integrations.guard_callable`` (an upper layer, hence the
-        deferred import, as in ``from_policy``).
-        """
-        from genai_guard.integrations import guard_callable  # noqa: PLC0415 - façade, upper layer
-
-        return guard_callable(fn, self)  # type: ignore[return-value]  # same signature as fn
-
     # -- sync -------------------------------------------------------------------------------
 
     def warm_up(self) -> Pipeline:
@@ -268,7 +239,7 @@ class Pipeline:
         call the first requests that need it pay for it (the default pipeline compiles about
         2 s of rule pattern variants in all). Calls ``warm_up()`` on each stage that has one, in
         step order; errors propagate (a corrupted weights file raises here, not in a request).
-        Returns ``self``, so that ``guard = Pipeline.default().warm_up()`` reads.
+        Returns ``self``, so that ``guard = build_pipeline("default").warm_up()`` reads.
         """
         for step in (*self.input_steps, *self.output_steps):
             warm_up = getattr(step.stage, "warm_up", None)

@@ -181,7 +181,7 @@ class StepSpec(BaseModel):
 
 
 class Policy(BaseModel):
-    """A validated policy. Build a pipeline from it with ``Pipeline.from_policy``."""
+    """A validated policy. Build a pipeline from it with ``build_pipeline``."""
 
     model_config = ConfigDict(extra="forbid")
 

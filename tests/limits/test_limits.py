@@ -20,6 +20,7 @@ from genai_guard.limits import (
     RateLimiter,
     RedisBackend,
 )
+from genai_guard.policy import build_pipeline
 
 
 class Clock:
@@ -323,7 +324,7 @@ def test_rate_limit_is_a_builtin_stage_type() -> None:
 
 
 def test_policy_builds_a_rate_limited_pipeline() -> None:
-    pipe = Pipeline.from_policy({"input": [{"type": "rate_limit", "requests": 2}]})
+    pipe = build_pipeline({"input": [{"type": "rate_limit", "requests": 2}]})
     ctx = Context(user_id="u")
     actions = [pipe.check_input("hi", ctx).action.value for _ in range(3)]
     assert actions == ["allow", "allow", "block"]
@@ -331,12 +332,12 @@ def test_policy_builds_a_rate_limited_pipeline() -> None:
 
 def test_policy_rejects_redis_without_url() -> None:
     with pytest.raises(PolicyError, match="redis_url"):
-        Pipeline.from_policy({"input": [{"type": "rate_limit", "backend": "redis"}]})
+        build_pipeline({"input": [{"type": "rate_limit", "backend": "redis"}]})
 
 
 def test_policy_rejects_rate_limit_on_output() -> None:
     with pytest.raises(PolicyError, match=r"output\[0\]\.type"):
-        Pipeline.from_policy({"output": [{"type": "rate_limit"}]})
+        build_pipeline({"output": [{"type": "rate_limit"}]})
 
 
 def test_policy_with_redis_backend_shares_state_between_pipelines(redis_client: Any) -> None:
@@ -345,7 +346,7 @@ def test_policy_with_redis_backend_shares_state_between_pipelines(redis_client: 
     policy = {
         "input": [{"type": "rate_limit", "requests": 2, "backend": "redis", "redis_url": url}]
     }
-    first, second = Pipeline.from_policy(policy), Pipeline.from_policy(policy)
+    first, second = build_pipeline(policy), build_pipeline(policy)
     ctx = Context(user_id="shared-user")
     first.check_input("a", ctx)
     second.check_input("b", ctx)

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from genai_guard import Context, Pipeline
+from genai_guard import Context
 from genai_guard.errors import ConfigurationError, ResourceUnavailable
 from genai_guard.limits import AbusePolicy, Rate, RateLimiter, RedisBackend
 from genai_guard.limits._redis import DEFAULT_TIMEOUT_SECONDS
+from genai_guard.policy import build_pipeline
 
 from .conftest import start_redis_server
 
@@ -104,7 +105,7 @@ def test_fail_open_counts_no_block(silent_socket: int) -> None:
 
 def test_a_pipeline_step_fails_closed_when_redis_hangs(silent_socket: int) -> None:
     url = f"redis://127.0.0.1:{silent_socket}/0"
-    pipe = Pipeline.from_policy(
+    pipe = build_pipeline(
         {"input": [{"type": "rate_limit", "requests": 5, "backend": "redis", "redis_url": url}]}
     )
     decision = pipe.check_input("hello", Context(user_id="u1"))

@@ -29,7 +29,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Annotated, ClassVar
+
+from annotated_types import Ge, Interval
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span, View
 from genai_guard.context import Context
@@ -223,10 +225,10 @@ class UnicodeSanitizer:
     """
 
     name: str = "unicode"
-    max_spans: int = 20
-    max_views: int = 8
-    smuggled_score: float = 0.9
-    normalization_score: float = 0.1
+    max_spans: Annotated[int, Ge(1)] = 20
+    max_views: Annotated[int, Ge(1)] = 8
+    smuggled_score: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.9
+    normalization_score: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.1
     default_on_fail: ClassVar[Action] = Action.MODIFY
 
     def __post_init__(self) -> None:
