@@ -35,8 +35,8 @@ def test_import_is_light() -> None:
 LAYERS: list[set[str]] = [
     {"_results"},
     {"errors", "context", "taxonomy"},
-    {"protocols"},
-    {"sanitize", "detect", "pii", "validate", "_engine", "_evaluation", "integrity", "signing"},
+    {"protocols", "_lines", "_ruleset"},
+    {"sanitize", "detect", "pii", "secrets", "validate", "_engine", "_evaluation", "integrity", "signing"},
     {"streaming"},
     {"pipeline"},
     {"registry", "audit", "limits", "_limit_stage_types"},

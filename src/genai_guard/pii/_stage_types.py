@@ -128,7 +128,7 @@ def _restorer(_opts: PIIRestoreOptions, step_id: str) -> Any:
 
 
 def _secrets(opts: SecretsOptions, step_id: str) -> Any:
-    from genai_guard.pii._secrets import SecretsDetector  # noqa: PLC0415
+    from genai_guard.secrets import SecretsDetector  # noqa: PLC0415
 
     return SecretsDetector(step_id, kinds=opts.kinds, max_chars=opts.max_chars)
 

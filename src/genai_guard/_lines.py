@@ -1,4 +1,4 @@
-"""Shared streaming machinery of the validators: line units and whole-text checks via scanners.
+"""Line units: the streaming machinery shared by the output checks (validators, PII, secrets).
 
 Every validator defines its check as a left-to-right scan, so ``check(text)`` is literally "feed the
 whole text to a fresh scanner, then finish": the streamed findings equal the whole-text findings for
@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from genai_guard._results import CLEAN, Finding, Outcome, Span
+from genai_guard.errors import InputError
 from genai_guard.protocols import StreamScanner
 
 __all__ = ["MAX_UNIT", "SOFT_UNIT", "LineScanner", "run_whole", "shift_spans"]
@@ -53,10 +54,26 @@ class LineScanner:
     following a sentence end; or at ``max_unit`` characters. ``scan_unit(unit, offset)`` returns
     the findings of one unit with spans relative to the whole stream. The units depend only on the
     text, not on the chunking, so neither do the findings; a match cannot span two units.
-    ``lookbehind`` is the pending (incomplete) unit. Not thread-safe; one per stream.
+    ``lookbehind`` is the pending (incomplete) unit. A unit of white space only is not passed
+    to ``scan_unit`` (no check finds anything in it), so a flood of blank lines costs little.
+
+    With ``max_chars``, a stream longer than that raises ``InputError`` from the ``feed`` that
+    crosses it (the check's size limit, the same for a streamed and a whole text).
+
+    Not thread-safe; one per stream.
     """
 
-    __slots__ = ("_last", "_len", "_max", "_offset", "_parts", "_scan_unit", "_soft")
+    __slots__ = (
+        "_last",
+        "_len",
+        "_max",
+        "_max_chars",
+        "_offset",
+        "_parts",
+        "_scan_unit",
+        "_seen",
+        "_soft",
+    )
 
     def __init__(
         self,
@@ -64,10 +81,13 @@ class LineScanner:
         *,
         max_unit: int = MAX_UNIT,
         soft_unit: int = SOFT_UNIT,
+        max_chars: int | None = None,
     ) -> None:
         self._scan_unit = scan_unit
         self._max = max_unit
         self._soft = soft_unit
+        self._max_chars = max_chars
+        self._seen = 0
         self._parts: list[str] = []
         self._len = 0
         self._offset = 0
@@ -79,9 +99,16 @@ class LineScanner:
         return self._len
 
     def feed(self, delta: str) -> Outcome:
-        """Collect ``delta``; scan every unit it completes."""
+        """Collect ``delta``; scan every unit it completes.
+
+        Raises:
+            InputError: The stream has grown past ``max_chars``.
+        """
         if not delta:
             return CLEAN
+        self._seen += len(delta)
+        if self._max_chars is not None and self._seen > self._max_chars:
+            raise InputError(f"text of over {self._max_chars} chars exceeds max_chars")
         found: list[Finding] = []
         pos = 0
         shift = len(self._last)
@@ -124,7 +151,7 @@ class LineScanner:
     def _flush(self, found: list[Finding]) -> None:
         unit = "".join(self._parts)
         self._parts.clear()
-        if unit:
+        if unit and not unit.isspace():
             found.extend(self._scan_unit(unit, self._offset))
         self._offset += self._len
         self._len = 0

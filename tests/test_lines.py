@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genai_guard import Category, Finding, Span, finding
-from genai_guard.validate._scanning import LineScanner
+from genai_guard._lines import LineScanner
 
 
-def _units(texts: list[str], *, soft: int, cap: int) -> list[str]:
-    seen: list[str] = []
+def _placed(texts: list[str], *, soft: int, cap: int) -> list[tuple[int, str]]:
+    seen: list[tuple[int, str]] = []
 
     def scan(unit: str, offset: int) -> list[Finding]:
-        seen.append(unit)
+        seen.append((offset, unit))
         return [finding("output.t", Category.OUTPUT_POLICY, 1.0, span=Span(offset, offset))]
 
     s = LineScanner(scan, soft_unit=soft, max_unit=cap)
@@ -23,6 +25,10 @@ def _units(texts: list[str], *, soft: int, cap: int) -> list[str]:
         s.feed(t)
     s.finish()
     return seen
+
+
+def _units(texts: list[str], *, soft: int, cap: int) -> list[str]:
+    return [unit for _, unit in _placed(texts, soft=soft, cap=cap)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -35,10 +41,24 @@ def _units(texts: list[str], *, soft: int, cap: int) -> list[str]:
 def test_units_do_not_depend_on_chunking(text: str, cuts: list[int], soft: int, cap: int) -> None:
     points = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
     chunks = [text[a:b] for a, b in itertools.pairwise(points)]
-    whole = _units([text], soft=soft, cap=cap)
-    assert _units(chunks, soft=soft, cap=cap) == whole
-    assert "".join(whole) == text
-    assert all(len(u) <= cap for u in whole)
+    whole = _placed([text], soft=soft, cap=cap)
+    assert _placed(chunks, soft=soft, cap=cap) == whole
+    assert all(text[at : at + len(u)] == u and len(u) <= cap for at, u in whole)
+    covered = {at + i for at, u in whole for i in range(len(u))}
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+def test_blank_units_are_not_scanned() -> None:
+    assert _units(["\n\n \n\t\nx\n"], soft=200, cap=4096) == ["x\n"]
+
+
+def test_stream_over_max_chars_raises() -> None:
+    from genai_guard import InputError
+
+    s = LineScanner(lambda unit, offset: [], max_chars=10)
+    s.feed("x" * 10)
+    with pytest.raises(InputError):
+        s.feed("y")
 
 
 def test_long_line_is_cut_after_a_sentence() -> None:
