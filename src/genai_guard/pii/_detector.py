@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal, Protocol
 
+from genai_guard._lines import LineScanner, run_whole, shift_spans
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context, Direction
 from genai_guard.errors import ConfigurationError, InputError
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity, FastRecognizers
 from genai_guard.taxonomy import Threat, finding, threat_for
-from genai_guard._lines import LineScanner, run_whole, shift_spans
 
 __all__ = ["DEFAULT_MAX_CHARS", "Analyzer", "Engine", "PIIDetector", "build_analyzer"]
 

@@ -21,9 +21,9 @@ import regex
 
 from genai_guard._lines import LineScanner, run_whole, shift_spans
 from genai_guard._results import Action, Category, Finding, Outcome, Span
+from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.context import Context, Direction
 from genai_guard.errors import ConfigurationError, InputError
-from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.taxonomy import finding
 
 __all__ = ["SECRET_KINDS", "SecretsDetector"]

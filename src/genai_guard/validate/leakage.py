@@ -21,11 +21,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from genai_guard._lines import run_whole
 from genai_guard._results import CLEAN, Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError
 from genai_guard.taxonomy import finding
-from genai_guard._lines import run_whole
 
 __all__ = [
     "CanaryValidator",

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import regex
 
+from genai_guard._lines import LineScanner, run_whole
 from genai_guard._results import Action, Category, Finding, Outcome, Span
+from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError
-from genai_guard._lines import LineScanner, run_whole
-from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.taxonomy import finding
 
 __all__ = ["UNSAFE_CODE_RULES", "UnsafeCodeValidator"]
