@@ -109,7 +109,8 @@ class PIIDetector:
         languages: Languages (``presidio`` engine).
         analyzer: Your own presidio ``AnalyzerEngine``.
         spacy_model: An installed spaCy pipeline for NER entities.
-        max_chars: Longer texts raise ``InputError`` (fail closed) instead of being scanned.
+        max_chars: Longer texts (prompts, views and answers alike, whole or streamed) raise
+            ``InputError``, a stage error handled by the step's ``on_error`` (fail closed).
 
     Thread-safe: immutable after construction.
     """
@@ -177,5 +178,6 @@ class PIIDetector:
     def open_stream(self, ctx: Context) -> LineScanner:
         """A scanner that checks a stream line by line (entities never span a line break)."""
         return LineScanner(
-            lambda unit, offset: shift_spans(self.findings(self.analyze(unit)), offset)
+            lambda unit, offset: shift_spans(self.findings(self.analyze(unit)), offset),
+            max_chars=self.max_chars,
         )
