@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +63,7 @@ def test_stream_over_max_chars_raises() -> None:
 def test_long_line_is_cut_after_a_sentence() -> None:
     units = _units(["One. Two. Three. Four."], soft=8, cap=100)
     assert units == ["One. Two. ", "Three. Four."]
+
+
+def test_blank_line_flood_scans_no_unit() -> None:
+    assert _units(["\n" * 10_000], soft=200, cap=4096) == []
