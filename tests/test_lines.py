@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genai_guard import Category, Finding, Span, finding
-from genai_guard._lines import LineScanner
+from genai_guard._lines import LineBlockScanner, LineScanner
 
 
 def _placed(texts: list[str], *, soft: int, cap: int) -> list[tuple[int, str]]:
@@ -67,3 +67,49 @@ def test_long_line_is_cut_after_a_sentence() -> None:
 
 def test_blank_line_flood_scans_no_unit() -> None:
     assert _units(["\n" * 10_000], soft=200, cap=4096) == []
+
+
+def _blocks(texts: list[str], *, soft: int, cap: int) -> list[tuple[int, str]]:
+    seen: list[tuple[int, str]] = []
+
+    def scan(piece: str, offset: int) -> list[Finding]:
+        seen.append((offset, piece))
+        return []
+
+    s = LineBlockScanner(scan, soft_unit=soft, max_unit=cap)
+    for t in texts:
+        s.feed(t)
+    s.finish()
+    return seen
+
+
+def _unit_cuts(text: str, *, soft: int, cap: int) -> set[int]:
+    """Where LineScanner ends units that do not end at a newline."""
+    return {
+        at + len(u)
+        for at, u in _placed([text], soft=soft, cap=cap)
+        if not u.endswith("\n") and at + len(u) < len(text)
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab .!?\n\t", max_size=120),
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=30),
+    soft=st.integers(min_value=1, max_value=20),
+    cap=st.integers(min_value=1, max_value=40),
+)
+def test_blocks_cut_long_lines_where_units_end(
+    text: str, cuts: list[int], soft: int, cap: int
+) -> None:
+    points = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
+    chunks = [text[a:b] for a, b in itertools.pairwise(points)]
+    pieces = _blocks(chunks, soft=soft, cap=cap)
+    assert all(text[at : at + len(p)] == p and not p.isspace() for at, p in pieces)
+    ends = {at + len(p) for at, p in pieces}
+    # Every cut LineScanner makes inside a line is a piece end here, for any chunking.
+    unit_cuts = _unit_cuts(text, soft=soft, cap=cap)
+    assert unit_cuts <= ends
+    assert not any(at < c < at + len(p) for c in unit_cuts for at, p in pieces)
+    covered = {at + i for at, p in pieces for i in range(len(p))}
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())

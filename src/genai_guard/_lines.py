@@ -15,7 +15,14 @@ from genai_guard._results import CLEAN, Finding, Outcome, Span
 from genai_guard.errors import InputError
 from genai_guard.protocols import StreamScanner
 
-__all__ = ["MAX_UNIT", "SOFT_UNIT", "LineScanner", "run_whole", "shift_spans"]
+__all__ = [
+    "MAX_UNIT",
+    "SOFT_UNIT",
+    "LineBlockScanner",
+    "LineScanner",
+    "run_whole",
+    "shift_spans",
+]
 
 MAX_UNIT = 4096
 """Longest unit a line scanner examines at once; longer lines are cut into units of this size."""
@@ -155,3 +162,137 @@ class LineScanner:
             found.extend(self._scan_unit(unit, self._offset))
         self._offset += self._len
         self._len = 0
+
+
+_SENTENCE_SPACE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])[ \t]")
+
+
+def _position(f: Finding) -> tuple[int, int]:
+    return (-1, -1) if f.span is None else (f.span.start, f.span.end)
+
+
+class LineBlockScanner:
+    """Cuts a stream into blocks of whole lines and scans each block once.
+
+    For checks whose matches never hold a newline and see one as they see the end of the text
+    (pattern checks built for it; their tests hold streamed findings equal to whole-text ones):
+    every line the stream completes in one ``feed`` is scanned together, so a flood of short or
+    blank lines costs one scan per feed instead of one per line. A long line is cut as
+    ``LineScanner`` cuts it: once its unit is ``soft_unit`` long, after the first space that
+    follows a sentence end, and at ``max_unit`` characters; no match crosses such a cut.
+
+    ``scan(piece, offset)`` returns the findings of one piece (whole lines between cuts) with
+    spans relative to the whole stream; they are reported in text order. A piece of white space
+    only is not scanned.
+    ``lookbehind`` is the pending, incomplete unit. With ``max_chars``, a stream longer than that
+    raises ``InputError`` from the ``feed`` that crosses it. Not thread-safe; one per stream.
+    """
+
+    __slots__ = (
+        "_last",
+        "_len",
+        "_long",
+        "_max",
+        "_max_chars",
+        "_offset",
+        "_parts",
+        "_scan",
+        "_seen",
+        "_soft",
+    )
+
+    def __init__(
+        self,
+        scan: Callable[[str, int], list[Finding]],
+        *,
+        max_unit: int = MAX_UNIT,
+        soft_unit: int = SOFT_UNIT,
+        max_chars: int | None = None,
+    ) -> None:
+        if max_unit < 1 or soft_unit < 1:
+            raise ValueError("max_unit and soft_unit must be positive")
+        self._scan = scan
+        self._max = max_unit
+        self._soft = soft_unit
+        self._max_chars = max_chars
+        # A line shorter than this holds no cut: it ends before its unit could reach either size.
+        self._long = re.compile(f"[^\\n]{{{min(soft_unit, max_unit)},}}")
+        self._parts: list[str] = []
+        self._len = 0
+        self._offset = 0
+        self._seen = 0
+        self._last = ""
+
+    @property
+    def lookbehind(self) -> int:
+        """The characters of the unit still being collected."""
+        return self._len
+
+    def feed(self, delta: str) -> Outcome:
+        """Collect ``delta``; scan the lines it completes.
+
+        Raises:
+            InputError: The stream has grown past ``max_chars``.
+        """
+        if not delta:
+            return CLEAN
+        self._seen += len(delta)
+        if self._max_chars is not None and self._seen > self._max_chars:
+            raise InputError(f"text of over {self._max_chars} chars exceeds max_chars")
+        n = len(delta)
+        text = self._last + delta  # the character before the delta, for the sentence-end test
+        first_nl = delta.find("\n")
+        # The first line continues the pending unit; later long lines start units of their own.
+        cuts = self._cuts(text, 0, n if first_nl < 0 else first_nl + 1, -self._len)
+        if first_nl >= 0:
+            for m in self._long.finditer(delta, first_nl + 1):
+                cuts += self._cuts(text, m.start(), min(n, m.end() + 1), m.start())
+        complete = max(delta.rfind("\n") + 1, cuts[-1] if cuts else 0)
+        self._last = delta[-1]
+        if not complete:
+            self._parts.append(delta)
+            self._len += n
+            return CLEAN
+        found: list[Finding] = []
+        head = "".join(self._parts) + delta[:complete] if self._parts else delta[:complete]
+        shift = self._len
+        start = 0
+        for cut in cuts:
+            self._emit(head[start : cut + shift], found)
+            start = cut + shift
+        self._emit(head[start:], found)
+        self._parts = [delta[complete:]] if complete < n else []
+        self._len = n - complete
+        return Outcome(findings=tuple(found)) if found else CLEAN
+
+    def _cuts(self, text: str, lo: int, hi: int, unit: int) -> list[int]:
+        """Cuts within the line ``delta[lo:hi]`` whose unit starts at ``unit`` (may be < 0).
+
+        ``text`` is the delta behind the previous delta's last character (``lead``).
+        """
+        cuts: list[int] = []
+        lead = len(self._last)
+        while True:
+            hard = unit + self._max
+            m = _SENTENCE_SPACE.search(text, max(lo, unit + self._soft - 1) + lead, hi + lead)
+            cut = hard if m is None else min(hard, m.start() - lead + 1)
+            # A cut at the line's end is the line's own end; past the text, not decided yet.
+            if cut >= hi and not (cut == hi and text[hi - 1 + lead] != "\n"):
+                return cuts
+            cuts.append(cut)
+            unit = cut
+
+    def _emit(self, piece: str, found: list[Finding]) -> None:
+        if piece and not piece.isspace():
+            # In text order (stable: rule order at one position), as pieces differ by chunking.
+            found.extend(sorted(self._scan(piece, self._offset), key=_position))
+        self._offset += len(piece)
+
+    def finish(self) -> Outcome:
+        """Scan the last, unterminated unit."""
+        found: list[Finding] = []
+        if self._len:
+            self._emit("".join(self._parts), found)
+            self._parts.clear()
+            self._len = 0
+        return Outcome(findings=tuple(found)) if found else CLEAN

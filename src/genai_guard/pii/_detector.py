@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal, Protocol
 
-from genai_guard._lines import LineScanner, run_whole, shift_spans
+from genai_guard._lines import LineBlockScanner, run_whole, shift_spans
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context, Direction
 from genai_guard.errors import ConfigurationError, InputError
@@ -175,9 +175,9 @@ class PIIDetector:
             findings.extend(self.findings(self.analyze(view.text), view=view.id))
         return Outcome(findings=tuple(findings)) if findings else Outcome()
 
-    def open_stream(self, ctx: Context) -> LineScanner:
+    def open_stream(self, ctx: Context) -> LineBlockScanner:
         """A scanner that checks a stream line by line (entities never span a line break)."""
-        return LineScanner(
+        return LineBlockScanner(
             lambda unit, offset: shift_spans(self.findings(self.analyze(unit)), offset),
             max_chars=self.max_chars,
         )

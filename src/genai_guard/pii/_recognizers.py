@@ -430,13 +430,13 @@ class FastRecognizers:
             add("DATE_TIME", pat, 0.6, check, _DIGITS, _DIGIT_REACH)
         for pat, sc in (
             (
-                rf"\b{_DAY}(?:\s{{1,9}}of)?[\s-]{{1,9}}{_MONTHS}\.?,?[\s-]{{1,9}}"
+                rf"\b{_DAY}(?:[^\S\n]{{1,9}}of)?(?:[^\S\n]|-){{1,9}}{_MONTHS}\.?,?(?:[^\S\n]|-){{1,9}}"
                 rf"(?:{_YEAR}|'\d\d)\b",
                 0.6,
             ),
-            (rf"\b{_MONTHS}\.?\s{{1,9}}{_DAY},?\s{{1,9}}{_YEAR}\b", 0.6),
-            (rf"\b{_MONTHS}\.?\s{{1,9}}{_DAY}\b(?!\s{{0,9}}(?:,\s{{0,9}})?\d)", 0.3),
-            (rf"\b{_MONTHS}\.?,?\s{{1,9}}{_YEAR}\b", 0.3),
+            (rf"\b{_MONTHS}\.?[^\S\n]{{1,9}}{_DAY},?[^\S\n]{{1,9}}{_YEAR}\b", 0.6),
+            (rf"\b{_MONTHS}\.?[^\S\n]{{1,9}}{_DAY}\b(?![^\S\n]{{0,9}}(?:,[^\S\n]{{0,9}})?\d)", 0.3),
+            (rf"\b{_MONTHS}\.?,?[^\S\n]{{1,9}}{_YEAR}\b", 0.3),
         ):
             add("DATE_TIME", pat, sc, keep, _MONTH_STEMS, 48)
         if "PHONE_NUMBER" in self.entities:
@@ -505,18 +505,25 @@ class FastRecognizers:
     def _retry(  # noqa: PLR0917 - private helper of analyze
         self, text: str, lower: str, s: int, matched: str, i: int, threshold: float
     ) -> list[Entity]:
+        """Numbers inside a greedy match that failed its check, one after another.
+
+        At each group of three or more characters (from the start, then after each number
+        found) the pattern is matched again and, if that fails its check too, its prefixes
+        ending at group boundaries are tried: how two numbers written side by side separate.
+        """
         rule = self._table[i]
         if rule is None:
             return []
-        for m in _GROUP_START.finditer(matched):
-            at = m.start()
-            if at:
-                hit = _RESUME[rule.entity].match(text, s + at, min(len(text), s + at + 72))
-                if hit is None:
-                    continue
-                piece = hit.group()
-            else:
-                piece = matched
+        out: list[Entity] = []
+        cursor = 0
+        for g in _GROUP_START.finditer(matched):
+            at = g.start()
+            if at < cursor:
+                continue
+            hit = _RESUME[rule.entity].match(text, s + at, min(len(text), s + at + 72))
+            if hit is None:
+                continue
+            piece = hit.group()
             verdict = rule.check(piece)
             cut = (len(piece), verdict) if verdict is not None else _trim(piece, rule.check)
             if cut is None:
@@ -525,8 +532,10 @@ class FastRecognizers:
             start = s + at
             if score < MAX_SCORE and self._has_context(lower, start, rule.entity):
                 score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
-            return [Entity(start, start + cut[0], rule.entity, score)] if score >= threshold else []
-        return []
+            if score >= threshold:
+                out.append(Entity(start, start + cut[0], rule.entity, score))
+            cursor = at + cut[0]
+        return out
 
     def _has_context(self, lower: str, start: int, entity: str) -> bool:
         words = self._context.get(entity)
@@ -616,9 +625,11 @@ _WORD: Final = regex.compile(r"[a-z][a-z-]*")
 
 
 def _words_before(lower: str, start: int, n: int) -> list[str]:
-    # A tiny tokenizer: the last n alphabetic words before ``start`` (within 80 characters).
-    window = lower[max(0, start - 80) : start]
-    return _WORD.findall(window)[-n:]
+    # A tiny tokenizer: the last n alphabetic words before ``start`` on its line (within 80
+    # characters). Line-local like every match, so a streamed answer scores like a whole one.
+    lo = max(0, start - 80)
+    lo = max(lo, lower.rfind("\n", lo, start) + 1)
+    return _WORD.findall(lower, lo, start)[-n:]
 
 
 def _in_credential_url(text: str, start: int) -> bool:
@@ -652,10 +663,10 @@ def _ssn_check(text: str) -> float | None:
 
 
 def _card_check(text: str) -> float | None:
-    seps = {c for c in text if not c.isdigit()}
-    if len(seps) > 1:
+    # The pattern admits only digits, spaces and dashes; one kind of separator at most.
+    if " " in text and "-" in text:
         return None
-    digits = "".join(c for c in text if c.isdigit())
+    digits = text.replace(" ", "").replace("-", "")
     if not 12 <= len(digits) <= 19 or len(set(digits)) == 1:
         return None
     if card_brand(digits) is None or not luhn_ok(digits):

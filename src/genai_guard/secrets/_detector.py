@@ -19,7 +19,7 @@ from typing import ClassVar, Final
 
 import regex
 
-from genai_guard._lines import LineScanner, run_whole, shift_spans
+from genai_guard._lines import LineBlockScanner, run_whole, shift_spans
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.context import Context, Direction
@@ -74,7 +74,7 @@ _SECRETS: Final = (
     ),
     _Secret(
         "AWS_SECRET_KEY",
-        r"aws.{0,20}?(?:secret|sk).{0,20}?['\"=:\s]([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
+        r"aws.{0,20}?(?:secret|sk).{0,20}?(?:['\"=:]|[^\S\n])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
         1.0,
         ("aws",),
         96,
@@ -84,7 +84,7 @@ _SECRETS: Final = (
     _Secret("GCP_API_KEY", r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])", 1.0, ("aiza",), 40),
     _Secret(
         "GCP_SERVICE_ACCOUNT",
-        r"\"type\"\s{0,20}:\s{0,20}\"service_account\"",
+        r"\"type\"[^\S\n]{0,20}:[^\S\n]{0,20}\"service_account\"",
         0.9,
         ("service_account",),
         64,
@@ -155,7 +155,7 @@ _SECRETS: Final = (
     ),
     _Secret(
         "PASSWORD_ASSIGNMENT",
-        r"(?:password|passwd|pwd)[=:]\s{0,3}['\"]?([^\s'\";,]{6,200})",
+        r"(?:password|passwd|pwd)[=:][^\S\n]{0,3}['\"]?([^\s'\";,]{6,200})",
         0.9,
         ("password", "passwd", "pwd"),
         215,
@@ -165,7 +165,7 @@ _SECRETS: Final = (
     _Secret(
         "GENERIC_KEY_ASSIGNMENT",
         r"(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth|"
-        r"credential|private[_-]?key)[\w.-]{0,20}['\"]?\s{0,3}[:=]{1,2}\s{0,3}['\"]?"
+        r"credential|private[_-]?key)[\w.-]{0,20}['\"]?[^\S\n]{0,3}[:=]{1,2}[^\S\n]{0,3}['\"]?"
         r"([A-Za-z0-9_\-+/=.]{16,400})",
         0.8,
         ("key", "secret", "token", "auth", "credential"),
@@ -275,11 +275,11 @@ class SecretsDetector:
             found.extend(self.find(v.text, view=v.id))
         return Outcome(findings=tuple(found)) if found else Outcome()
 
-    def open_stream(self, ctx: Context) -> LineScanner:
+    def open_stream(self, ctx: Context) -> LineBlockScanner:
         """A scanner that checks a stream line by line (secrets never span a line break).
 
         A stream longer than ``max_chars`` raises ``InputError`` from the ``feed`` that crosses it.
         """
-        return LineScanner(
+        return LineBlockScanner(
             lambda unit, offset: shift_spans(self._find(unit), offset), max_chars=self.max_chars
         )

@@ -18,7 +18,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 import regex
 
-from genai_guard._lines import LineScanner, run_whole
+from genai_guard._lines import LineBlockScanner, run_whole
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.context import Context
@@ -32,10 +32,10 @@ __all__ = ["ExfiltrationValidator"]
 # next bracket or tag, so each start costs at most the distance to the next keyword.
 _URL = r"[^\s)>\"'`]{1,4096}"
 _PATTERN = rf"""
-      (?P<image>!\[[^\[\]\n]{{0,1000}}\]\(\s{{0,20}}<?(?P<image_url>{_URL}))
-    | (?P<link>\[(?P<label>[^\[\]\n]{{0,1000}})\]\(\s{{0,20}}<?(?P<link_url>{_URL}))
+      (?P<image>!\[[^\[\]\n]{{0,1000}}\]\([^\S\n]{{0,20}}<?(?P<image_url>{_URL}))
+    | (?P<link>\[(?P<label>[^\[\]\n]{{0,1000}})\]\([^\S\n]{{0,20}}<?(?P<link_url>{_URL}))
     | (?P<html><(?P<tag>img|iframe|frame|a|script|link|source|video|audio|embed|object|input)\b
-        [^<>]{{0,2000}}?\b(?:src|href|data|srcset|poster|action)\s{{0,20}}=\s{{0,20}}["']?
+        [^<>\n]{{0,2000}}?\b(?:src|href|data|srcset|poster|action)[^\S\n]{{0,20}}=[^\S\n]{{0,20}}["']?
         (?P<html_url>{_URL}))
     | (?P<bare>\b(?:https?|ftp)://{_URL})
     | (?P<data>\bdata:[a-z]{{1,20}}/[a-z0-9.+-]{{1,60}}[;,][^\s)>\"'`]{{0,4096}})
@@ -175,10 +175,10 @@ class ExfiltrationValidator:
             return outcome
         return Outcome(findings=outcome.findings, text=_remove(text, outcome.findings))
 
-    def open_stream(self, ctx: Context) -> LineScanner:
+    def open_stream(self, ctx: Context) -> LineBlockScanner:
         """A line scanner for one stream."""
         vocab = _vocabulary(ctx)
-        return LineScanner(lambda unit, offset: self._scan(unit, offset, vocab))
+        return LineBlockScanner(lambda unit, offset: self._scan(unit, offset, vocab))
 
     def _scan(self, unit: str, offset: int, vocab: frozenset[str]) -> list[Finding]:
         found: list[Finding] = []

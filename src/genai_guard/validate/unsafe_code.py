@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from genai_guard._lines import LineScanner, run_whole
+from genai_guard._lines import LineBlockScanner, run_whole
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.context import Context
@@ -26,63 +26,63 @@ __all__ = ["UNSAFE_CODE_RULES", "UnsafeCodeValidator"]
 # bounded length (the rule's reach below).
 UNSAFE_CODE_RULES: dict[str, tuple[str, str]] = {
     "destructive_rm": (
-        r"\brm\s{1,20}(?:-{1,2}[a-z-]{0,20}\s{1,20}){0,4}"
+        r"\brm[^\S\n]{1,20}(?:-{1,2}[a-z-]{0,20}[^\S\n]{1,20}){0,4}"
         r"(?:-[a-z]{0,5}r[a-z]{0,5}f[a-z]{0,5}|-[a-z]{0,5}f[a-z]{0,5}r[a-z]{0,5}"
-        r"|--recursive\s{1,20}--force|--force\s{1,20}--recursive)\s{1,20}"
-        r"(?:--no-preserve-root\s{1,20})?"
+        r"|--recursive[^\S\n]{1,20}--force|--force[^\S\n]{1,20}--recursive)[^\S\n]{1,20}"
+        r"(?:--no-preserve-root[^\S\n]{1,20})?"
         r"(?:/\*?|~/?\*?|\$HOME/?\*?|\*|/(?:etc|usr|var|home|boot|bin)/?\*?)"
-        r"(?=\s|$|[;&|'\"`)])",
+        r"(?=[^\S\n]|$|[;&|'\"`)])",
         "recursive forced delete of a root, home or system directory",
     ),
     "disk_wipe": (
-        r"\bmkfs(?:\.[a-z0-9]{1,10})?\s{1,20}/dev/"
-        r"|\bdd\s{1,20}[^\n]{0,200}\bof=/dev/(?:sd|nvme|hd|xvd|vd|disk)"
-        r"|>\s{0,20}/dev/sd[a-z]\b|\bshred\s{1,20}[^\n]{0,100}/dev/",
+        r"\bmkfs(?:\.[a-z0-9]{1,10})?[^\S\n]{1,20}/dev/"
+        r"|\bdd[^\S\n]{1,20}[^\n]{0,200}\bof=/dev/(?:sd|nvme|hd|xvd|vd|disk)"
+        r"|>[^\S\n]{0,20}/dev/sd[a-z]\b|\bshred[^\S\n]{1,20}[^\n]{0,100}/dev/",
         "overwrites a disk or device",
     ),
     "fork_bomb": (
-        r":\(\)\s{0,20}\{\s{0,20}:\s{0,20}\|\s{0,20}:\s{0,20}&\s{0,20}\}\s{0,20};\s{0,20}:",
+        r":\(\)[^\S\n]{0,20}\{[^\S\n]{0,20}:[^\S\n]{0,20}\|[^\S\n]{0,20}:[^\S\n]{0,20}&[^\S\n]{0,20}\}[^\S\n]{0,20};[^\S\n]{0,20}:",
         "a fork bomb",
     ),
     "pipe_to_shell": (
-        r"\b(?:curl|wget|fetch|iwr|invoke-webrequest)\b[^\n|]{0,400}\|\s{0,20}(?:sudo\s{1,20})?"
-        r"(?:ba|z|k|da|fi)?sh\b|\b(?:curl|wget)\b[^\n|]{0,400}\|\s{0,20}(?:sudo\s{1,20})?"
-        r"(?:python[23]?|perl|ruby|node)\b|\biex\s{0,20}\(\s{0,20}(?:new-object\s{1,20}"
+        r"\b(?:curl|wget|fetch|iwr|invoke-webrequest)\b[^\n|]{0,400}\|[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?"
+        r"(?:ba|z|k|da|fi)?sh\b|\b(?:curl|wget)\b[^\n|]{0,400}\|[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?"
+        r"(?:python[23]?|perl|ruby|node)\b|\biex[^\S\n]{0,20}\([^\S\n]{0,20}(?:new-object[^\S\n]{1,20}"
         r"net\.webclient|iwr|invoke-webrequest)"
-        r"|\b(?:ba)?sh\s{1,20}(?:-c\s{1,20})?[\"']?\$\(\s{0,20}(?:curl|wget)\b",
+        r"|\b(?:ba)?sh[^\S\n]{1,20}(?:-c[^\S\n]{1,20})?[\"']?\$\([^\S\n]{0,20}(?:curl|wget)\b",
         "downloads code and pipes it into an interpreter",
     ),
     "download_exec": (
-        r"\b(?:wget|curl)\b[^\n]{1,400}(?:&&|;)\s{0,20}(?:sudo\s{1,20})?chmod\s{1,20}"
+        r"\b(?:wget|curl)\b[^\n]{1,400}(?:&&|;)[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?chmod[^\S\n]{1,20}"
         r"(?:[+]x|[0-7]?[75][0-7]{2})"
-        r"\s{1,20}[^\n]{1,200}(?:&&|;)\s{0,20}(?:sudo\s{1,20})?(?:\./|/tmp/|sh\s|bash\s)",
+        r"[^\S\n]{1,20}[^\n]{1,200}(?:&&|;)[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?(?:\./|/tmp/|sh[^\S\n]|bash[^\S\n])",
         "downloads a file, makes it executable and runs it",
     ),
     "reverse_shell": (
         r"/dev/(?:tcp|udp)/[\w.-]{1,253}/\d{1,5}"
-        r"|\b(?:nc|ncat|netcat)\b[^\n]{0,200}\s-[a-z]{0,3}[ec]\s{1,20}(?:/bin/)?(?:ba)?sh\b"
+        r"|\b(?:nc|ncat|netcat)\b[^\n]{0,200}[^\S\n]-[a-z]{0,3}[ec][^\S\n]{1,20}(?:/bin/)?(?:ba)?sh\b"
         r"|\bsocat\b[^\n]{0,200}\bexec:[^\n]{0,50}\bsh\b"
         r"|\bmkfifo\b[^\n]{0,200}\b(?:nc|ncat|netcat)\b"
         r"|socket\.socket\([^\n]{0,400}(?:os\.dup2|pty\.spawn|subprocess\.call)"
-        r"|\bnew-object\s{1,20}system\.net\.sockets\.tcpclient\b",
+        r"|\bnew-object[^\S\n]{1,20}system\.net\.sockets\.tcpclient\b",
         "opens a reverse shell",
     ),
     "disable_security": (
-        r"\bsetenforce\s{1,20}0\b|\bufw\s{1,20}disable\b"
-        r"|\bsystemctl\s{1,20}(?:stop|disable|mask)\s{1,20}"
+        r"\bsetenforce[^\S\n]{1,20}0\b|\bufw[^\S\n]{1,20}disable\b"
+        r"|\bsystemctl[^\S\n]{1,20}(?:stop|disable|mask)[^\S\n]{1,20}"
         r"(?:firewalld|apparmor|auditd|ufw|selinux)\b"
         r"|\bset-mppreference\b[^\n]{0,100}-disable(?:realtimemonitoring|behaviormonitoring|"
-        r"ioavprotection|scriptscanning)\s{1,20}\$?(?:true|1)\b"
-        r"|\bnetsh\s{1,20}advfirewall\s{1,20}set\s{1,20}\w{1,20}\s{1,20}state\s{1,20}off\b"
-        r"|\biptables\s{1,20}-F\b|\bchmod\s{1,20}(?:-R\s{1,20})?0?777\s{1,20}/(?:\s|$|etc\b)"
-        r"|\bsed\s{1,20}[^\n]{0,50}SELINUX=disabled",
+        r"ioavprotection|scriptscanning)[^\S\n]{1,20}\$?(?:true|1)\b"
+        r"|\bnetsh[^\S\n]{1,20}advfirewall[^\S\n]{1,20}set[^\S\n]{1,20}\w{1,20}[^\S\n]{1,20}state[^\S\n]{1,20}off\b"
+        r"|\biptables[^\S\n]{1,20}-F\b|\bchmod[^\S\n]{1,20}(?:-R[^\S\n]{1,20})?0?777[^\S\n]{1,20}/(?:[^\S\n]|$|etc\b)"
+        r"|\bsed[^\S\n]{1,20}[^\n]{0,50}SELINUX=disabled",
         "disables a security control",
     ),
     "destructive_sql": (
-        r"\bdrop\s{1,20}(?:table|database|schema)\s{1,20}(?:if\s{1,20}exists\s{1,20})?"
+        r"\bdrop[^\S\n]{1,20}(?:table|database|schema)[^\S\n]{1,20}(?:if[^\S\n]{1,20}exists[^\S\n]{1,20})?"
         r"[\w.\"`\[\]]{1,128}"
-        r"|\btruncate\s{1,20}(?:table\s{1,20})?[\w.\"`\[\]]{1,128}\s{0,20}(?:;|$)"
-        r"|\bdelete\s{1,20}from\s{1,20}[\w.\"`\[\]]{1,128}\s{0,20}(?:;|$)",
+        r"|\btruncate[^\S\n]{1,20}(?:table[^\S\n]{1,20})?[\w.\"`\[\]]{1,128}[^\S\n]{0,20}(?:;|$)"
+        r"|\bdelete[^\S\n]{1,20}from[^\S\n]{1,20}[\w.\"`\[\]]{1,128}[^\S\n]{0,20}(?:;|$)",
         "destructive SQL (DROP, TRUNCATE, DELETE without WHERE)",
     ),
 }
@@ -144,9 +144,9 @@ class UnsafeCodeValidator:
         """Find dangerous code in the whole text."""
         return run_whole(self.open_stream(ctx), text)
 
-    def open_stream(self, ctx: Context) -> LineScanner:
+    def open_stream(self, ctx: Context) -> LineBlockScanner:
         """A line scanner for one stream."""
-        return LineScanner(self._scan)
+        return LineBlockScanner(self._scan)
 
     def _scan(self, unit: str, offset: int) -> list[Finding]:
         rules = self.rules
