@@ -274,7 +274,10 @@ class LineBlockScanner:
         lead = len(self._last)
         while True:
             hard = unit + self._max
-            m = _SENTENCE_SPACE.search(text, max(lo, unit + self._soft - 1) + lead, hi + lead)
+            # A sentence end past the hard cut does not matter: search no further (linear).
+            m = _SENTENCE_SPACE.search(
+                text, max(lo, unit + self._soft - 1) + lead, min(hi, hard) + lead
+            )
             cut = hard if m is None else min(hard, m.start() - lead + 1)
             # A cut at the line's end is the line's own end; past the text, not decided yet.
             if cut >= hi and not (cut == hi and text[hi - 1 + lead] != "\n"):
