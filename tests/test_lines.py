@@ -12,14 +12,20 @@ from genai_guard import Category, Finding, Span, finding
 from genai_guard._lines import LineBlockScanner, LineScanner
 
 
-def _placed(texts: list[str], *, soft: int, cap: int) -> list[tuple[int, str]]:
+def _placed(
+    texts: list[str],
+    *,
+    soft: int,
+    cap: int,
+    kind: type[LineScanner | LineBlockScanner] = LineScanner,
+) -> list[tuple[int, str]]:
     seen: list[tuple[int, str]] = []
 
     def scan(unit: str, offset: int) -> list[Finding]:
         seen.append((offset, unit))
         return [finding("output.t", Category.OUTPUT_POLICY, 1.0, span=Span(offset, offset))]
 
-    s = LineScanner(scan, soft_unit=soft, max_unit=cap)
+    s = kind(scan, soft_unit=soft, max_unit=cap)
     for t in texts:
         s.feed(t)
     s.finish()
@@ -70,17 +76,7 @@ def test_blank_line_flood_scans_no_unit() -> None:
 
 
 def _blocks(texts: list[str], *, soft: int, cap: int) -> list[tuple[int, str]]:
-    seen: list[tuple[int, str]] = []
-
-    def scan(piece: str, offset: int) -> list[Finding]:
-        seen.append((offset, piece))
-        return []
-
-    s = LineBlockScanner(scan, soft_unit=soft, max_unit=cap)
-    for t in texts:
-        s.feed(t)
-    s.finish()
-    return seen
+    return _placed(texts, soft=soft, cap=cap, kind=LineBlockScanner)
 
 
 def _unit_cuts(text: str, *, soft: int, cap: int) -> set[int]:

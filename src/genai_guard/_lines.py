@@ -54,43 +54,12 @@ def run_whole(scanner: StreamScanner, text: str) -> Outcome:
     return Outcome(findings=head.findings + tail.findings)
 
 
-class LineScanner:
-    """Cuts a stream into units and scans each unit once.
+class _Units:
+    """What both scanners share: the unit sizes, the pending unit, and the size limit."""
 
-    A unit ends after a newline; or, once it is ``soft_unit`` characters long, after the first space
-    following a sentence end; or at ``max_unit`` characters. ``scan_unit(unit, offset)`` returns
-    the findings of one unit with spans relative to the whole stream. The units depend only on the
-    text, not on the chunking, so neither do the findings; a match cannot span two units.
-    ``lookbehind`` is the pending (incomplete) unit. A unit of white space only is not passed
-    to ``scan_unit`` (no check finds anything in it), so a flood of blank lines costs little.
+    __slots__ = ("_last", "_len", "_max", "_max_chars", "_offset", "_parts", "_seen", "_soft")
 
-    With ``max_chars``, a stream longer than that raises ``InputError`` from the ``feed`` that
-    crosses it (the check's size limit, the same for a streamed and a whole text).
-
-    Not thread-safe; one per stream.
-    """
-
-    __slots__ = (
-        "_last",
-        "_len",
-        "_max",
-        "_max_chars",
-        "_offset",
-        "_parts",
-        "_scan_unit",
-        "_seen",
-        "_soft",
-    )
-
-    def __init__(
-        self,
-        scan_unit: Callable[[str, int], list[Finding]],
-        *,
-        max_unit: int = MAX_UNIT,
-        soft_unit: int = SOFT_UNIT,
-        max_chars: int | None = None,
-    ) -> None:
-        self._scan_unit = scan_unit
+    def __init__(self, max_unit: int, soft_unit: int, max_chars: int | None) -> None:
         self._max = max_unit
         self._soft = soft_unit
         self._max_chars = max_chars
@@ -106,7 +75,7 @@ class LineScanner:
         return self._len
 
     def feed(self, delta: str) -> Outcome:
-        """Collect ``delta``; scan every unit it completes.
+        """Collect ``delta``; scan what it completes.
 
         Raises:
             InputError: The stream has grown past ``max_chars``.
@@ -116,6 +85,43 @@ class LineScanner:
         self._seen += len(delta)
         if self._max_chars is not None and self._seen > self._max_chars:
             raise InputError(f"text of over {self._max_chars} chars exceeds max_chars")
+        return self._feed(delta)
+
+    def _feed(self, delta: str) -> Outcome:
+        raise NotImplementedError
+
+
+class LineScanner(_Units):
+    """Cuts a stream into units and scans each unit once.
+
+    A unit ends after a newline; or, once it is ``soft_unit`` characters long, after the first space
+    following a sentence end; or at ``max_unit`` characters. ``scan_unit(unit, offset)`` returns
+    the findings of one unit with spans relative to the whole stream. The units depend only on the
+    text, not on the chunking, so neither do the findings; a match cannot span two units.
+    ``lookbehind`` is the pending (incomplete) unit. A unit of white space only is not passed
+    to ``scan_unit`` (no check finds anything in it), so a flood of blank lines costs little.
+
+    With ``max_chars``, a stream longer than that raises ``InputError`` from the ``feed`` that
+    crosses it (the check's size limit, the same for a streamed and a whole text).
+
+    Not thread-safe; one per stream.
+    """
+
+    __slots__ = ("_scan_unit",)
+
+    def __init__(
+        self,
+        scan_unit: Callable[[str, int], list[Finding]],
+        *,
+        max_unit: int = MAX_UNIT,
+        soft_unit: int = SOFT_UNIT,
+        max_chars: int | None = None,
+    ) -> None:
+        super().__init__(max_unit, soft_unit, max_chars)
+        self._scan_unit = scan_unit
+
+    def _feed(self, delta: str) -> Outcome:
+        """Scan every unit ``delta`` completes."""
         found: list[Finding] = []
         pos = 0
         shift = len(self._last)
@@ -171,7 +177,7 @@ def _position(f: Finding) -> tuple[int, int]:
     return (-1, -1) if f.span is None else (f.span.start, f.span.end)
 
 
-class LineBlockScanner:
+class LineBlockScanner(_Units):
     """Cuts a stream into blocks of whole lines and scans each block once.
 
     For checks whose matches never hold a newline and see one as they see the end of the text
@@ -188,18 +194,7 @@ class LineBlockScanner:
     raises ``InputError`` from the ``feed`` that crosses it. Not thread-safe; one per stream.
     """
 
-    __slots__ = (
-        "_last",
-        "_len",
-        "_long",
-        "_max",
-        "_max_chars",
-        "_offset",
-        "_parts",
-        "_scan",
-        "_seen",
-        "_soft",
-    )
+    __slots__ = ("_long", "_scan")
 
     def __init__(
         self,
@@ -211,34 +206,13 @@ class LineBlockScanner:
     ) -> None:
         if max_unit < 1 or soft_unit < 1:
             raise ValueError("max_unit and soft_unit must be positive")
+        super().__init__(max_unit, soft_unit, max_chars)
         self._scan = scan
-        self._max = max_unit
-        self._soft = soft_unit
-        self._max_chars = max_chars
         # A line shorter than this holds no cut: it ends before its unit could reach either size.
         self._long = re.compile(f"[^\\n]{{{min(soft_unit, max_unit)},}}")
-        self._parts: list[str] = []
-        self._len = 0
-        self._offset = 0
-        self._seen = 0
-        self._last = ""
 
-    @property
-    def lookbehind(self) -> int:
-        """The characters of the unit still being collected."""
-        return self._len
-
-    def feed(self, delta: str) -> Outcome:
-        """Collect ``delta``; scan the lines it completes.
-
-        Raises:
-            InputError: The stream has grown past ``max_chars``.
-        """
-        if not delta:
-            return CLEAN
-        self._seen += len(delta)
-        if self._max_chars is not None and self._seen > self._max_chars:
-            raise InputError(f"text of over {self._max_chars} chars exceeds max_chars")
+    def _feed(self, delta: str) -> Outcome:
+        """Scan the lines ``delta`` completes."""
         n = len(delta)
         text = self._last + delta  # the character before the delta, for the sentence-end test
         first_nl = delta.find("\n")

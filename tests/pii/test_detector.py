@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
 from genai_guard import Category, Context, Direction, View
 from genai_guard.pii import PIIDetector
@@ -67,9 +68,4 @@ def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: i
     text = " ".join(parts)
     ctx = Context(direction=Direction.OUTPUT)
     whole = DETECTOR.check(text, ctx).findings
-    scanner = DETECTOR.open_stream(ctx)
-    streamed = [
-        f for i in range(0, len(text), size) for f in scanner.feed(text[i : i + size]).findings
-    ]
-    streamed += scanner.finish().findings
-    assert tuple(streamed) == whole
+    assert streamed_findings(DETECTOR, text, size, ctx) == whole

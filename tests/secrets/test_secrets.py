@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
 from genai_guard import Category, Context
 from genai_guard.secrets import SecretsDetector
@@ -86,12 +87,7 @@ def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: i
     text = "".join(parts)
     ctx = Context(direction=Direction.OUTPUT)
     whole = DET.check(text, ctx).findings
-    scanner = DET.open_stream(ctx)
-    streamed = [
-        f for i in range(0, len(text), size) for f in scanner.feed(text[i : i + size]).findings
-    ]
-    streamed += scanner.finish().findings
-    assert tuple(streamed) == whole
+    assert streamed_findings(DET, text, size, ctx) == whole
 
 
 def test_pii_package_still_exports_the_detector() -> None:

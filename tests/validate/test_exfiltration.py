@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
 from genai_guard import Action, ConfigurationError, Context, Direction, Part, Pipeline, Step
 from genai_guard.validate import ExfiltrationValidator
@@ -125,9 +126,4 @@ def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: i
     ctx = CTX
     text = " ".join(parts)
     whole = validator.check(text, ctx).findings
-    scanner = validator.open_stream(ctx)
-    streamed = [
-        f for i in range(0, len(text), size) for f in scanner.feed(text[i : i + size]).findings
-    ]
-    streamed += scanner.finish().findings
-    assert tuple(streamed) == whole
+    assert streamed_findings(validator, text, size, ctx) == whole

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
 from genai_guard import Action, ConfigurationError, Context, Direction
 from genai_guard.validate import UnsafeCodeValidator
@@ -90,9 +91,4 @@ def test_unknown_rule_is_rejected() -> None:
 def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: int) -> None:
     text = "".join(parts)
     whole = V.check(text, CTX).findings
-    scanner = V.open_stream(CTX)
-    streamed = [
-        f for i in range(0, len(text), size) for f in scanner.feed(text[i : i + size]).findings
-    ]
-    streamed += scanner.finish().findings
-    assert tuple(streamed) == whole
+    assert streamed_findings(V, text, size, CTX) == whole
