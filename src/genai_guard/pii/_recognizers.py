@@ -398,7 +398,7 @@ class FastRecognizers:
             0.6,
             _ip6_check,
             (":",),
-            50,
+            60,
         )
         add(
             "CRYPTO",

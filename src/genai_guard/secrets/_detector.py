@@ -87,7 +87,7 @@ _SECRETS: Final = (
         r"\"type\"[^\S\n]{0,20}:[^\S\n]{0,20}\"service_account\"",
         0.9,
         ("service_account",),
-        64,
+        80,
     ),
     _Secret("AZURE_STORAGE_KEY", r"AccountKey=([A-Za-z0-9+/]{86}==)", 1.0, ("accountkey",), 100, 1),
     _Secret(
@@ -111,7 +111,7 @@ _SECRETS: Final = (
         r"https://hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40}",
         1.0,
         ("hooks.slack.com",),
-        100,
+        120,
     ),
     _Secret("ANTHROPIC_KEY", r"\bsk-ant-[A-Za-z0-9_-]{20,200}", 1.0, ("sk-ant-",), 210),
     _Secret(
@@ -119,7 +119,7 @@ _SECRETS: Final = (
         r"\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}",
         1.0,
         ("sk-",),
-        210,
+        220,
         check=lambda v: sum(c.isdigit() for c in v) >= 2,
     ),
     _Secret(
@@ -127,14 +127,14 @@ _SECRETS: Final = (
         r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,99}\b",
         1.0,
         ("_live_", "_test_"),
-        104,
+        120,
     ),
     _Secret(
         "PRIVATE_KEY",
         r"-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----",
         1.0,
         ("private key",),
-        96,
+        110,
     ),
     _Secret(
         "JWT",

@@ -92,7 +92,7 @@ UNSAFE_CODE_RULES: dict[str, tuple[str, str]] = {
 # (the longest a match extends on either side of one, from the bounded repetitions above).
 _WHERE: dict[str, tuple[tuple[str, ...], int]] = {
     "destructive_rm": (("rm",), 320),
-    "disk_wipe": (("mkfs", "/dev/"), 240),
+    "disk_wipe": (("mkfs", "/dev/"), 260),
     "fork_bomb": ((":(",), 200),
     "pipe_to_shell": (("curl", "wget", "fetch", "iwr", "invoke-webrequest", "iex"), 500),
     "download_exec": (("chmod",), 900),
