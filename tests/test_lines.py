@@ -109,3 +109,7 @@ def test_blocks_cut_long_lines_where_units_end(
     assert not any(at < c < at + len(p) for c in unit_cuts for at, p in pieces)
     covered = {at + i for at, p in pieces for i in range(len(p))}
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+def test_short_lines_of_one_feed_are_scanned_in_one_call() -> None:
+    assert len(_blocks(["a\n" * 10_000], soft=200, cap=4096)) == 1

@@ -127,3 +127,10 @@ def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: i
     text = " ".join(parts)
     whole = validator.check(text, ctx).findings
     assert streamed_findings(validator, text, size, ctx) == whole
+
+
+def test_an_html_element_ends_at_the_next_tag() -> None:
+    # Each "<a" of a flood is tried up to the next "<" only (linear), never across it.
+    text = "<a " * 50 + '<img src="https://e.example/p?q=1">'
+    (f,) = ExfiltrationValidator().check(text, CTX).findings
+    assert f.span is not None and text[f.span.start :].startswith("<img")
