@@ -408,7 +408,7 @@ class FastRecognizers:
             _DIGITS,
             _DIGIT_REACH,
         )
-        add("CRYPTO", r"(?<!\w)0x[0-9a-f]{40}(?!\w)", 0.4, keep, _DIGITS, _DIGIT_REACH)
+        add("CRYPTO", r"(?<!\w)0x[0-9a-f]{40}(?!\w)", 0.4, keep, ("0x",), _DIGIT_REACH)
         # Dates: presidio's numeric forms plus dates written in words.
         add(
             "DATE_TIME",
@@ -416,18 +416,23 @@ class FastRecognizers:
             r"(?::[0-5]\d(?:\.\d{1,9})?)?(?:[+-][0-2]\d:[0-5]\d|Z)?\b",
             0.8,
             keep,
-            _DIGITS,
+            (":",),  # every ISO date-time has its hour and minute
             _DIGIT_REACH,
         )
         day = r"(?:0?[1-9]|[12]\d|3[01])"
         mon = r"(?:0?[1-9]|1[0-2])"
-        for pat, check in (
-            (rf"(?<![\d/.-]){day}/{day}/(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)", _numeric_date_check),
-            (rf"(?<![\d/.-])\d{{4}}([/-]){mon}\1{day}(?![\d/-]|\.\d|T\d)", keep),
-            (rf"(?<![\d/.-]){day}-{day}-\d{{4}}(?![\d/-]|\.\d)", keep),
-            (rf"(?<![\w/.-]){day}\.{mon}\.\d{{4}}(?![\d/-]|\.\d)", keep),
+        # Numeric dates, keyed on their separators (fewer rules on digit-dense text).
+        for pat, check, seps in (
+            (
+                rf"(?<![\d/.-]){day}/{day}/(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)",
+                _numeric_date_check,
+                ("/",),
+            ),
+            (rf"(?<![\d/.-])\d{{4}}([/-]){mon}\1{day}(?![\d/-]|\.\d|T\d)", keep, ("/", "-")),
+            (rf"(?<![\d/.-]){day}-{day}-\d{{4}}(?![\d/-]|\.\d)", keep, ("-",)),
+            (rf"(?<![\w/.-]){day}\.{mon}\.\d{{4}}(?![\d/-]|\.\d)", keep, (".",)),
         ):
-            add("DATE_TIME", pat, 0.6, check, _DIGITS, _DIGIT_REACH)
+            add("DATE_TIME", pat, 0.6, check, seps, 16)
         for pat, sc in (
             (
                 rf"\b{_DAY}(?:[^\S\n]{{1,9}}of)?(?:[^\S\n]|-){{1,9}}{_MONTHS}\.?,?(?:[^\S\n]|-){{1,9}}"
