@@ -154,13 +154,17 @@ class RuleSet:
     Thread-safe: immutable after construction; each call works on its own state.
     """
 
-    __slots__ = ("_always", "_automaton", "_compiled", "rules")
+    __slots__ = ("_always", "_automaton", "_compiled", "_groups", "_reach", "rules")
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         compiled: list[_Compiled] = []
         by_keyword: dict[str, list[int]] = {}
         always: list[int] = []
+        # Rules with the same keywords and reach have the same regions: computed once per group
+        # (many rules share the digit keywords, and a digit-dense text has a hit per character).
+        group_of: dict[tuple[tuple[str, ...], int], int] = {}
+        members: list[list[int]] = []
         for i, rule in enumerate(self.rules):
             if unsafe_nesting(rule.pattern):
                 raise ValueError(
@@ -176,16 +180,24 @@ class RuleSet:
             compiled.append(_Compiled(rule, pattern, overlap, max(_MIN_SEGMENT, 4 * overlap)))
             if not rule.keywords:
                 always.append(i)
-            for k in dict.fromkeys(rule.keywords):
-                by_keyword.setdefault(k, []).append(i)
+                continue
+            key = (tuple(sorted(set(rule.keywords))), rule.reach)
+            g = group_of.setdefault(key, len(members))
+            if g == len(members):
+                members.append([])
+                for k in key[0]:
+                    by_keyword.setdefault(k, []).append(g)
+            members[g].append(i)
         automaton = ahocorasick.Automaton()
-        for k, idx in by_keyword.items():
-            automaton.add_word(k, (len(k), tuple(idx)))
+        for k, groups in by_keyword.items():
+            automaton.add_word(k, (len(k), tuple(groups)))
         if by_keyword:
             automaton.make_automaton()
         self._automaton = automaton if by_keyword else None
         self._compiled = tuple(compiled)
         self._always = tuple(always)
+        self._groups = tuple(tuple(m) for m in members)
+        self._reach = tuple(self.rules[m[0]].reach for m in members)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -202,22 +214,32 @@ class RuleSet:
             return out
         if low is None:
             low = lower_same_length(text)
-        compiled = self._compiled
-        for end, (length, idx) in automaton.iter(low):
+        reach_of = self._reach
+        margin = LOOKAHEAD_MARGIN + 1
+        # Per group, the merged windows as [lo, hi] lists (mutated in place: a dense run of
+        # hits only moves the last window's end), clipped to the text afterwards.
+        by_group: dict[int, list[list[int]]] = {}
+        for end, (length, groups) in automaton.iter(low):
             start = end + 1 - length
-            for i in idx:
-                reach = compiled[i].rule.reach
-                lo = max(0, start - reach)
-                hi = min(n, end + 1 + reach + LOOKAHEAD_MARGIN)
-                spans = out.get(i)
+            for g in groups:
+                reach = reach_of[g]
+                lo = start - reach
+                hi = end + reach + margin
+                spans = by_group.get(g)
                 if spans is None:
-                    out[i] = [(lo, hi)]
+                    by_group[g] = [[lo, hi]]
                     continue
-                last_lo, last_hi = spans[-1]
-                if lo <= last_hi:
-                    spans[-1] = (min(lo, last_lo), max(hi, last_hi))
+                last = spans[-1]
+                if lo <= last[1]:
+                    last[1] = hi  # hits come by end and a group has one reach: hi never falls
+                    if lo < last[0]:  # noqa: PLR1730 - a branch is cheaper than min() here
+                        last[0] = lo
                 else:
-                    spans.append((lo, hi))
+                    spans.append([lo, hi])
+        for g, windows in by_group.items():
+            clipped = [(max(0, lo), min(n, hi)) for lo, hi in windows]
+            for i in self._groups[g]:
+                out[i] = clipped
         return out
 
     def matches(

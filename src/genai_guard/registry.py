@@ -23,6 +23,7 @@ ENTRY_POINT_GROUP = "genai_guard.stages"
 _BUILTIN_MODULES = (
     "genai_guard.sanitize._stage_types",
     "genai_guard.pii._stage_types",
+    "genai_guard.secrets._stage_types",
     "genai_guard.detect._stage_types",
     "genai_guard.validate._stage_types",
     "genai_guard._limit_stage_types",

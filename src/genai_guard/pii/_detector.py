@@ -7,12 +7,12 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from annotated_types import Gt, Interval
 
+from genai_guard._lines import LineBlockScanner, run_whole, shift_spans
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context, Direction
 from genai_guard.errors import ConfigurationError, InputError
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity, FastRecognizers
 from genai_guard.taxonomy import Threat, finding, threat_for
-from genai_guard.validate._scanning import LineScanner, run_whole, shift_spans
 
 __all__ = ["DEFAULT_MAX_CHARS", "Analyzer", "Engine", "PIIDetector", "build_analyzer"]
 
@@ -111,7 +111,8 @@ class PIIDetector:
         languages: Languages (``presidio`` engine).
         analyzer: Your own presidio ``AnalyzerEngine``.
         spacy_model: An installed spaCy pipeline for NER entities.
-        max_chars: Longer texts raise ``InputError`` (fail closed) instead of being scanned.
+        max_chars: Longer texts (prompts, views and answers alike, whole or streamed) raise
+            ``InputError``, a stage error handled by the step's ``on_error`` (fail closed).
 
     Thread-safe: immutable after construction.
     """
@@ -176,8 +177,9 @@ class PIIDetector:
             findings.extend(self.findings(self.analyze(view.text), view=view.id))
         return Outcome(findings=tuple(findings)) if findings else Outcome()
 
-    def open_stream(self, ctx: Context) -> LineScanner:
+    def open_stream(self, ctx: Context) -> LineBlockScanner:
         """A scanner that checks a stream line by line (entities never span a line break)."""
-        return LineScanner(
-            lambda unit, offset: shift_spans(self.findings(self.analyze(unit)), offset)
+        return LineBlockScanner(
+            lambda unit, offset: shift_spans(self.findings(self.analyze(unit)), offset),
+            max_chars=self.max_chars,
         )

@@ -36,8 +36,8 @@ from genai_guard.pii._detector import (
 )
 from genai_guard.pii._placeholders import escape_forged
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES
-from genai_guard.pii._secrets import SecretsDetector
 from genai_guard.pii._vault import Vault
+from genai_guard.secrets import SecretsDetector
 from genai_guard.taxonomy import finding
 
 __all__ = ["OPERATORS", "Operator", "PIIMasker"]

@@ -22,9 +22,10 @@ from typing import Final
 
 import regex
 
+from genai_guard._ruleset import Rule, RuleSet, lower_same_length
+
 __all__ = ["DEFAULT_ENTITIES", "RECOGNIZED_ENTITIES", "Entity", "FastRecognizers"]
 
-_TIMEOUT: Final = 0.5  # seconds; a regex that runs longer raises TimeoutError (fail closed)
 MAX_SCORE: Final = 1.0
 CONTEXT_BOOST: Final = 0.35  # presidio's LemmaContextAwareEnhancer defaults
 CONTEXT_MIN: Final = 0.4
@@ -249,13 +250,16 @@ def _load_email_tlds(tlds: frozenset[str]) -> frozenset[str]:
 @dataclass(frozen=True, slots=True)
 class _Rule:
     entity: str
-    pattern: regex.Pattern[str]
     score: float
     check: Callable[[str], float | None]  # matched text -> new score, or None to drop
-    group: int = 0
-    pre: Callable[[str], bool] | None = None  # cheap test on the text; False skips the pattern
-    # Where to run the pattern: (start, end) windows around cheap anchors; None for everywhere.
-    windows: Callable[[str, str], list[tuple[int, int]]] | None = None
+
+
+# Keywords of the RuleSet step: literals every match of a rule contains.
+_DIGITS: Final = tuple("0123456789")
+_DIGIT_REACH: Final = 96  # the longest digit-keyed match (a bech32 address) is 90 characters
+_MONTH_STEMS: Final = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
 
 
 class FastRecognizers:
@@ -269,7 +273,15 @@ class FastRecognizers:
     Thread-safe: immutable after construction.
     """
 
-    __slots__ = ("_context", "_email_tlds", "_phone_regions", "_rules", "_tlds", "entities")
+    __slots__ = (
+        "_context",
+        "_email_tlds",
+        "_phone_regions",
+        "_rules",
+        "_table",
+        "_tlds",
+        "entities",
+    )
 
     def __init__(
         self,
@@ -295,73 +307,89 @@ class FastRecognizers:
         self._email_tlds = _load_email_tlds(self._tlds) if needs_tlds else frozenset()
         if "PHONE_NUMBER" in self.entities:
             import phonenumbers  # noqa: PLC0415, F401 - fail at construction, not per call
-        self._rules = self._compile()
+        self._rules, self._table = self._compile()
 
-    def _compile(self) -> dict[str, tuple[_Rule, ...]]:
+    def _compile(self) -> tuple[RuleSet, tuple[_Rule | None, ...]]:
         f = regex.IGNORECASE | regex.V0
-        rules: dict[str, list[_Rule]] = {}
+        rules: list[Rule] = []
+        table: list[_Rule | None] = []
 
         def add(  # noqa: PLR0917 - a local table builder, read in one place
             entity: str,
             pat: str,
             score: float,
             check: Callable[[str], float | None],
-            pre: Callable[[str], bool] | None = None,
+            keywords: tuple[str, ...],
+            reach: int,
             flags: int = f,
-            windows: Callable[[str, str], list[tuple[int, int]]] | None = None,
         ) -> None:
-            rules.setdefault(entity, []).append(
-                _Rule(entity, regex.compile(pat, flags), score, check, 0, pre, windows)
-            )
-
-        def has(*subs: str) -> Callable[[str], bool]:
-            return lambda t: any(x in t for x in subs)
+            if entity in self.entities:
+                rules.append(Rule(entity, pat, keywords, reach, flags))
+                table.append(_Rule(entity, score, check))
 
         def keep(_t: str) -> float | None:
             return -1.0  # keep the pattern's score
 
-        hexc = tuple(f":{c}" for c in "0123456789abcdefABCDEF:")
-        url_end = r"[^\s<>\"'()\[\]{}`]*[^\s<>\"'()\[\]{}`.,;:!?]"
+        # Bounded repetitions throughout, so a match lies within ``reach`` of its keyword. The
+        # rules keyed on digits share one reach, so the RuleSet finds their regions once.
+        url_end = r"[^\s<>\"'()\[\]{}`]{0,2047}[^\s<>\"'()\[\]{}`.,;:!?]"
+        label = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+        local = r"[\w!#$%&'*+/=?^`{|}~-]"
         add(
             "EMAIL_ADDRESS",
-            r"(?<![\w.+-])[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
-            r"@[\w](?:[\w-]*[\w])?(?:\.[\w](?:[\w-]*[\w])?)+(?![\w-])",
+            # The local part starts where its characters start (the lookbehind excludes them
+            # all), so a run of them before an "@" is tried once, not from every position.
+            rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){local}{{1,64}}(?:\.{local}{{1,64}}){{0,8}}"
+            r"@[\w](?:[\w-]{0,61}[\w])?(?:\.[\w](?:[\w-]{0,61}[\w])?){1,8}(?![\w-])",
             0.5,
             self._email_check,
-            windows=_token_windows("@"),
+            ("@",),
+            600,
         )
-        add("URL", rf"\bhttps?://{url_end}", 0.6, self._url_check, has("://"))
+        add("URL", rf"\bhttps?://{url_end}", 0.6, self._url_check, ("://",), 2100)
         add(
             "URL",
-            r"(?<![\w@.-])(?:www\d{0,3}\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
-            rf"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?:/(?:{url_end})?)?(?![\w@-])",
+            rf"(?<![\w@.-])(?:www\d{{0,3}}\.)?{label}(?:\.{label}){{1,8}}"
+            rf"(?:/(?:{url_end})?)?(?![\w@-])",
             0.5,
             self._bare_url_check,
-            windows=_token_windows("."),
+            (".",),
+            2700,
         )
-        add("CREDIT_CARD", r"(?<![\d-])\d(?:[ -]?\d){11,18}(?!\d)", 0.3, _card_check)
+        add(
+            "CREDIT_CARD",
+            _CARD,
+            0.3,
+            _card_check,
+            _DIGITS,
+            _DIGIT_REACH,
+        )
         add(
             "IBAN_CODE",
-            r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b",
+            _IBAN,
             0.5,
             _iban_check,
-            flags=regex.V0,
+            _DIGITS,
+            _DIGIT_REACH,
+            regex.V0,
         )
         add(
             "US_SSN",
             r"(?<![\d-])\d{3}([- .])\d{2}\1\d{4}(?![\d-])",
             0.5,
             _ssn_check,
-            has("-", " ", "."),
+            _DIGITS,
+            _DIGIT_REACH,
         )
-        add("US_SSN", r"(?<![\d-])\d{9}(?![\d-])", 0.05, _ssn_check)
+        add("US_SSN", r"(?<![\d-])\d{9}(?![\d-])", 0.05, _ssn_check, _DIGITS, _DIGIT_REACH)
         add(
             "IP_ADDRESS",
             r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)"
             r"(?:/(?:3[0-2]|[12]?\d))?(?!\w|\.\d)",
             0.6,
             _ip_check,
-            has("."),
+            (".",),
+            24,
         )
         add(
             "IP_ADDRESS",
@@ -369,56 +397,58 @@ class FastRecognizers:
             r"(?:/\d{1,3})?(?![\w:]|\.\d)",
             0.6,
             _ip6_check,
-            has(*hexc),
+            (":",),
+            60,
         )
         add(
             "CRYPTO",
             r"(?<!\w)(?:bc1[a-z0-9]{25,87}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})(?!\w)",
             0.5,
             _crypto_check,
+            _DIGITS,
+            _DIGIT_REACH,
         )
-        add("CRYPTO", r"(?<!\w)0x[0-9a-f]{40}(?!\w)", 0.4, keep, has("0x"))
+        add("CRYPTO", r"(?<!\w)0x[0-9a-f]{40}(?!\w)", 0.4, keep, ("0x",), _DIGIT_REACH)
         # Dates: presidio's numeric forms plus dates written in words.
         add(
             "DATE_TIME",
             r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T[0-2]\d:[0-5]\d"
-            r"(?::[0-5]\d(?:\.\d+)?)?(?:[+-][0-2]\d:[0-5]\d|Z)?\b",
+            r"(?::[0-5]\d(?:\.\d{1,9})?)?(?:[+-][0-2]\d:[0-5]\d|Z)?\b",
             0.8,
             keep,
-            has("T"),
+            (":",),  # every ISO date-time has its hour and minute
+            _DIGIT_REACH,
         )
         day = r"(?:0?[1-9]|[12]\d|3[01])"
         mon = r"(?:0?[1-9]|1[0-2])"
-        add(
-            "DATE_TIME",
-            rf"(?<![\d/.-]){day}/{day}/(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)",
-            0.6,
-            _numeric_date_check,
-            has("/"),
-        )
-        add(
-            "DATE_TIME",
-            rf"(?<![\d/.-])\d{{4}}([/-]){mon}\1{day}(?![\d/-]|\.\d|T\d)",
-            0.6,
-            keep,
-            has("/", "-"),
-        )
-        add("DATE_TIME", rf"(?<![\d/.-]){day}-{day}-\d{{4}}(?![\d/-]|\.\d)", 0.6, keep, has("-"))
-        add("DATE_TIME", rf"(?<![\w/.-]){day}\.{mon}\.\d{{4}}(?![\d/-]|\.\d)", 0.6, keep, has("."))
-        add(
-            "DATE_TIME",
-            rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTHS}\.?,?[\s-]+(?:{_YEAR}|'\d\d)\b",
-            0.6,
-            keep,
-            windows=_month_windows,
-        )
-        for pat, sc in (
-            (rf"\b{_MONTHS}\.?\s+{_DAY},?\s+{_YEAR}\b", 0.6),
-            (rf"\b{_MONTHS}\.?\s+{_DAY}\b(?!\s*(?:,\s*)?\d)", 0.3),
-            (rf"\b{_MONTHS}\.?,?\s+{_YEAR}\b", 0.3),
+        # Numeric dates, keyed on their separators (fewer rules on digit-dense text).
+        for pat, check, seps in (
+            (
+                rf"(?<![\d/.-]){day}/{day}/(?:\d{{4}}|\d{{2}})(?![\d/-]|\.\d)",
+                _numeric_date_check,
+                ("/",),
+            ),
+            (rf"(?<![\d/.-])\d{{4}}([/-]){mon}\1{day}(?![\d/-]|\.\d|T\d)", keep, ("/", "-")),
+            (rf"(?<![\d/.-]){day}-{day}-\d{{4}}(?![\d/-]|\.\d)", keep, ("-",)),
+            (rf"(?<![\w/.-]){day}\.{mon}\.\d{{4}}(?![\d/-]|\.\d)", keep, (".",)),
         ):
-            add("DATE_TIME", pat, sc, keep, windows=_month_windows)
-        return {k: tuple(v) for k, v in rules.items() if k in self.entities}
+            add("DATE_TIME", pat, 0.6, check, seps, 16)
+        for pat, sc in (
+            (
+                rf"\b{_DAY}(?:[^\S\n]{{1,9}}of)?(?:[^\S\n]|-){{1,9}}{_MONTHS}\.?,?(?:[^\S\n]|-){{1,9}}"
+                rf"(?:{_YEAR}|'\d\d)\b",
+                0.6,
+            ),
+            (rf"\b{_MONTHS}\.?[^\S\n]{{1,9}}{_DAY},?[^\S\n]{{1,9}}{_YEAR}\b", 0.6),
+            (rf"\b{_MONTHS}\.?[^\S\n]{{1,9}}{_DAY}\b(?![^\S\n]{{0,9}}(?:,[^\S\n]{{0,9}})?\d)", 0.3),
+            (rf"\b{_MONTHS}\.?,?[^\S\n]{{1,9}}{_YEAR}\b", 0.3),
+        ):
+            add("DATE_TIME", pat, sc, keep, _MONTH_STEMS, 48)
+        if "PHONE_NUMBER" in self.entities:
+            # Phone candidates come from the same pass; ``phonenumbers`` validates them.
+            rules.append(Rule("PHONE_NUMBER", _PHONE_CANDIDATE, _DIGITS, _DIGIT_REACH))
+            table.append(None)
+        return RuleSet(rules), tuple(table)
 
     # -- checks that need instance data ---------------------------------------------------------
 
@@ -446,56 +476,71 @@ class FastRecognizers:
     def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
         """Entities in ``text`` at or above ``threshold``, non-overlapping, in text order."""
         found: list[Entity] = []
-        ndigits = _count_digits(text)
-        lower = text.lower()
-        windows: dict[object, list[tuple[int, int]]] = {}
-        for entity, entity_rules in self._rules.items():
-            if not _prefilter(entity, text, ndigits):
+        phones: list[regex.Match[str]] = []
+        lower = lower_same_length(text)
+        table = self._table
+        for i, m in self._rules.matches(text, low=lower):
+            rule = table[i]
+            if rule is None:
+                phones.append(m)
                 continue
-            for rule in entity_rules:
-                if rule.pre is not None and not rule.pre(text):
-                    continue
-                if rule.windows is None:
-                    spans: Iterable[tuple[int, int]] = ((0, len(text)),)
-                else:
-                    cached = windows.get(rule.windows)
-                    if cached is None:
-                        cached = windows[rule.windows] = rule.windows(text, lower)
-                    spans = cached
-                for ws, we in spans:
-                    pos = ws
-                    while pos < we:
-                        m = rule.pattern.search(text, pos, we, timeout=_TIMEOUT)
-                        if m is None:
-                            break
-                        s, e = m.span()
-                        pos = e if e > s else e + 1
-                        if entity == "EMAIL_ADDRESS" and _in_credential_url(text, s):
-                            continue  # user:password@host in a connection string is a secret
-                        matched = m.group()
-                        verdict = rule.check(matched)
-                        if verdict is None and rule.entity in _TRIMMED:
-                            # A greedy match may have swallowed a neighbouring number: retry
-                            # the shorter prefixes that end at a group boundary.
-                            cut = _trim(matched, rule.check)
-                            if cut is None:
-                                # Resume after the first group: a number may start inside.
-                                sep = next((i for i, c in enumerate(matched) if c in " -"), -1)
-                                if sep > 0:
-                                    pos = s + sep + 1
-                                continue
-                            e = pos = s + cut[0]
-                            verdict = cut[1]
-                        if verdict is None:
-                            continue
-                        score = rule.score if verdict < 0 else verdict
-                        if score < MAX_SCORE and self._has_context(lower, s, entity):
-                            score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
-                        if score >= threshold:
-                            found.append(Entity(s, e, entity, score))
-        if "PHONE_NUMBER" in self.entities and ndigits >= 7:
-            found.extend(self._phones(text, lower, found, threshold))
+            entity = rule.entity
+            s, e = m.span()
+            if entity == "EMAIL_ADDRESS" and _in_credential_url(text, s):
+                continue  # user:password@host in a connection string is a secret
+            matched = m.group()
+            verdict = rule.check(matched)
+            if verdict is None and entity in _TRIMMED:
+                # A greedy match may have swallowed a neighbouring number: retry the shorter
+                # prefixes that end at a group boundary, then the match starting at each later
+                # group of three or more characters (a number may start inside).
+                found.extend(self._retry(text, lower, s, matched, i, threshold))
+                continue
+            if verdict is None:
+                continue
+            score = rule.score if verdict < 0 else verdict
+            if score < MAX_SCORE and self._has_context(lower, s, entity):
+                score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
+            if score >= threshold:
+                found.append(Entity(s, e, entity, score))
+        if phones:
+            found.extend(self._phones(text, lower, phones, found, threshold))
         return resolve_overlaps(found)
+
+    def _retry(  # noqa: PLR0917 - private helper of analyze
+        self, text: str, lower: str, s: int, matched: str, i: int, threshold: float
+    ) -> list[Entity]:
+        """Numbers inside a greedy match that failed its check, one after another.
+
+        At each group of three or more characters (from the start, then after each number
+        found) the pattern is matched again and, if that fails its check too, its prefixes
+        ending at group boundaries are tried: how two numbers written side by side separate.
+        """
+        rule = self._table[i]
+        if rule is None:
+            return []
+        out: list[Entity] = []
+        cursor = 0
+        for g in _GROUP_START.finditer(matched):
+            at = g.start()
+            if at < cursor:
+                continue
+            hit = _RESUME[rule.entity].match(text, s + at, min(len(text), s + at + 72))
+            if hit is None:
+                continue
+            piece = hit.group()
+            verdict = rule.check(piece)
+            cut = (len(piece), verdict) if verdict is not None else _trim(piece, rule.check)
+            if cut is None:
+                continue
+            score = rule.score if cut[1] < 0 else cut[1]
+            start = s + at
+            if score < MAX_SCORE and self._has_context(lower, start, rule.entity):
+                score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
+            if score >= threshold:
+                out.append(Entity(start, start + cut[0], rule.entity, score))
+            cursor = at + cut[0]
+        return out
 
     def _has_context(self, lower: str, start: int, entity: str) -> bool:
         words = self._context.get(entity)
@@ -504,46 +549,48 @@ class FastRecognizers:
         window = _words_before(lower, start, CONTEXT_WINDOW)
         return any(w in words for w in window)
 
-    def _phones(self, text: str, lower: str, taken: list[Entity], threshold: float) -> list[Entity]:
-        # Entities already found are blanked out, so a phone candidate never runs into them.
+    def _phones(
+        self,
+        text: str,
+        lower: str,
+        candidates: list[regex.Match[str]],
+        taken: list[Entity],
+        threshold: float,
+    ) -> list[Entity]:
+        # A candidate is cut back where an entity already found begins (and dropped if it
+        # starts inside one), so a phone candidate never runs into another entity.
         occupied = resolve_overlaps(list(taken))
-        if occupied:
-            parts: list[str] = []
-            pos = 0
-            for t in occupied:
-                parts.append(text[pos : t.start])
-                parts.append("X" * (t.end - t.start))
-                pos = t.end
-            parts.append(text[pos:])
-            scan = "".join(parts)
-        else:
-            scan = text
+        starts = [t.start for t in occupied]
         out: list[Entity] = []
-        for m in _PHONE_CANDIDATE.finditer(scan, timeout=_TIMEOUT):
-            s, _e = m.span()
-            cand = m.group(0)
-            if _DATE_SHAPE.fullmatch(cand):
+        for m in candidates:
+            s, e = m.span()
+            at = bisect.bisect_right(starts, s)
+            if at and occupied[at - 1].end > s:
+                continue
+            if at < len(occupied) and occupied[at].start < e:
+                e = occupied[at].start
+            cand = text[s:e].rstrip(" ().-")
+            if len(cand) < 7 or _DATE_SHAPE.fullmatch(cand) or not _phone_shaped(cand):
                 continue
             context = self._has_context(lower, s, "PHONE_NUMBER")
             # Try the whole candidate, then shorter ones ending at a space (a phone number
-            # followed by another number).
+            # followed by another number): at most _PHONE_ENDS lengths per candidate.
             ends = [len(cand)] + [i for i in range(len(cand) - 1, 6, -1) if cand[i] == " "]
-            for end in ends:
-                if self._valid_phone(cand[:end].rstrip(" ()-."), context):
+            for end in ends[:_PHONE_ENDS]:
+                number = cand[:end].rstrip(" ()-.")
+                if self._valid_phone(number, context):
                     score = (
                         max(min(MAX_SCORE, 0.4 + CONTEXT_BOOST), CONTEXT_MIN) if context else 0.4
                     )
                     if score >= threshold:
-                        out.append(
-                            Entity(s, s + len(cand[:end].rstrip(" ()-.")), "PHONE_NUMBER", score)
-                        )
+                        out.append(Entity(s, s + len(number), "PHONE_NUMBER", score))
                     break
         return out
 
     def _valid_phone(self, cand: str, context: bool) -> bool:
         import phonenumbers  # noqa: PLC0415 - loaded at construction already
 
-        digits = _count_digits(cand)
+        digits = sum(c.isdigit() for c in cand)
         # Seven-digit local numbers only with a context word; year ranges are not phones.
         if digits < (7 if context else 8) or digits > 15 or _YEAR_RANGE.fullmatch(cand):
             return False
@@ -562,88 +609,32 @@ class FastRecognizers:
         return False
 
 
-_PHONE_CANDIDATE: Final = regex.compile(
-    r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d ().\-]{5,22}\d(?![\w/-])",
-    regex.IGNORECASE,
-)
+_PHONE_CANDIDATE: Final = r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d ().\-]{5,22}\d(?![\w/-])"
+_PHONE_ENDS: Final = 4  # candidate lengths tried per phone candidate, at most
+_GROUPS: Final = regex.compile(r"\d+")
+
+
+def _phone_shaped(cand: str) -> bool:
+    """Digit groups a written phone number can have: at most six, at most two of one digit.
+
+    ``1 1 1 1 1 1 1 1`` is no phone number however ``phonenumbers`` may read it; the shape
+    test keeps the costly parse for candidates that look like one.
+    """
+    groups = _GROUPS.findall(cand)
+    return len(groups) <= 6 and sum(len(g) == 1 for g in groups) <= 2
+
+
 _YEAR_RANGE: Final = regex.compile(r"\(?(?:1[89]|20)\d\d\s*[-/]\s*(?:1[89]|20)\d\d\)?")
 _DATE_SHAPE: Final = regex.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 _WORD: Final = regex.compile(r"[a-z][a-z-]*")
 
 
 def _words_before(lower: str, start: int, n: int) -> list[str]:
-    # A tiny tokenizer: the last n alphabetic words before ``start`` (within 80 characters).
-    window = lower[max(0, start - 80) : start]
-    return _WORD.findall(window)[-n:]
-
-
-_DIGITS: Final = "0123456789"
-_MONTH_STEMS: Final = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-)
-
-
-def _count_digits(text: str) -> int:
-    return sum(text.count(d) for d in _DIGITS)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
-
-
-def _token_bounds(text: str, i: int) -> tuple[int, int]:
-    # The whitespace-delimited token around position i (at most 300 characters each way).
-    lo = max(0, i - 300)
-    start = max(text.rfind(" ", lo, i), text.rfind("\n", lo, i), text.rfind("\t", lo, i)) + 1
-    start = max(start, lo)
-    hi = min(len(text), i + 300)
-    ends = [
-        x for x in (text.find(" ", i, hi), text.find("\n", i, hi), text.find("\t", i, hi)) if x >= 0
-    ]
-    return start, min(ends) if ends else hi
-
-
-def _token_windows(anchor: str) -> Callable[[str, str], list[tuple[int, int]]]:
-    def windows(text: str, _lower: str) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
-        i = text.find(anchor)
-        while i >= 0:
-            s, e = _token_bounds(text, i)
-            spans.append((s, e))
-            i = text.find(anchor, max(e, i + 1))
-        return _merge(spans)
-
-    return windows
-
-
-def _month_windows(text: str, lower: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    n = len(text)
-    for stem in _MONTH_STEMS:
-        i = lower.find(stem)
-        while i >= 0:
-            spans.append((max(0, i - 20), min(n, i + 30)))
-            i = lower.find(stem, i + 3)
-    return _merge(spans)
+    # A tiny tokenizer: the last n alphabetic words before ``start`` on its line (within 80
+    # characters). Line-local like every match, so a streamed answer scores like a whole one.
+    lo = max(0, start - 80)
+    lo = max(lo, lower.rfind("\n", lo, start) + 1)
+    return _WORD.findall(lower, lo, start)[-n:]
 
 
 def _in_credential_url(text: str, start: int) -> bool:
@@ -652,27 +643,15 @@ def _in_credential_url(text: str, start: int) -> bool:
     return "://" in head[cut + 1 :]
 
 
-def _prefilter(entity: str, text: str, ndigits: int) -> bool:
-    if entity == "EMAIL_ADDRESS":
-        return "@" in text
-    if entity == "URL":
-        return "." in text
-    if entity == "CREDIT_CARD":
-        return ndigits >= 12
-    if entity == "IBAN_CODE":
-        return ndigits >= 8
-    if entity == "US_SSN":
-        return ndigits >= 9
-    if entity == "IP_ADDRESS":
-        return ("." in text and ndigits >= 4) or text.count(":") >= 2
-    if entity == "CRYPTO":
-        return len(text) >= 26
-    if entity == "DATE_TIME":
-        return ndigits >= 2
-    return True
-
-
 _TRIMMED: Final = frozenset({"CREDIT_CARD", "IBAN_CODE"})
+_CARD: Final = r"(?<![\d-])\d(?:[ -]?\d){11,18}(?!\d)"
+_IBAN: Final = r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b"
+# The two patterns again, to match at a later group of a number that failed its check.
+_RESUME: Final = {
+    "CREDIT_CARD": regex.compile(_CARD, regex.IGNORECASE | regex.V0),
+    "IBAN_CODE": regex.compile(_IBAN, regex.V0),
+}
+_GROUP_START: Final = regex.compile(r"(?<![^ -])[0-9A-Za-z]{3}")
 
 
 def _trim(matched: str, check: Callable[[str], float | None]) -> tuple[int, float] | None:
@@ -689,10 +668,10 @@ def _ssn_check(text: str) -> float | None:
 
 
 def _card_check(text: str) -> float | None:
-    seps = {c for c in text if not c.isdigit()}
-    if len(seps) > 1:
+    # The pattern admits only digits, spaces and dashes; one kind of separator at most.
+    if " " in text and "-" in text:
         return None
-    digits = "".join(c for c in text if c.isdigit())
+    digits = text.replace(" ", "").replace("-", "")
     if not 12 <= len(digits) <= 19 or len(set(digits)) == 1:
         return None
     if card_brand(digits) is None or not luhn_ok(digits):

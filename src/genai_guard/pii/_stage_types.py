@@ -18,7 +18,6 @@ from genai_guard.errors import ConfigurationError
 from genai_guard.pii._detector import PIIDetector
 from genai_guard.pii._masker import PIIMasker
 from genai_guard.pii._restorer import PIIRestorer
-from genai_guard.pii._secrets import SecretsDetector
 from genai_guard.pii._vault import Vault
 from genai_guard.protocols import StageType
 
@@ -90,11 +89,5 @@ STAGE_TYPES: tuple[StageType, ...] = (
         kind="restorer",
         directions=frozenset({Direction.OUTPUT}),
         description="Restore placeholders in model output from the input decision's restorations.",
-    ),
-    stage_type(
-        SecretsDetector,
-        "secrets",
-        kind="detector",
-        description="Find credentials (secret.<KIND>): cloud keys, API tokens, private keys, JWTs.",
     ),
 )

@@ -19,27 +19,40 @@ from urllib.parse import unquote_plus, urlsplit
 import regex
 from annotated_types import Ge
 
+from genai_guard._lines import LineBlockScanner, run_whole
 from genai_guard._results import Action, Category, Finding, Outcome, Span
+from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError
 from genai_guard.taxonomy import finding
-from genai_guard.validate._scanning import LineScanner, run_whole
 
 __all__ = ["ExfiltrationValidator"]
 
-_TIMEOUT = 0.25  # seconds per line unit; a timeout raises and the step fails closed
-
+# One rule: the alternation keeps the constructs from overlapping (the leftmost wins), which the
+# rewrite relies on. Every repetition is bounded, and the label and attribute runs stop at the
+# next bracket or tag, so each start costs at most the distance to the next keyword.
 _URL = r"[^\s)>\"'`]{1,4096}"
-_PATTERN = regex.compile(
-    rf"""
-      (?P<image>!\[[^\]\n]{{0,1000}}\]\(\s*<?(?P<image_url>{_URL}))
-    | (?P<link>\[(?P<label>[^\]\n]{{0,1000}})\]\(\s*<?(?P<link_url>{_URL}))
+_PATTERN = rf"""
+      (?P<image>!\[[^\[\]\n]{{0,1000}}\]\([^\S\n]{{0,20}}<?(?P<image_url>{_URL}))
+    | (?P<link>\[(?P<label>[^\[\]\n]{{0,1000}})\]\([^\S\n]{{0,20}}<?(?P<link_url>{_URL}))
     | (?P<html><(?P<tag>img|iframe|frame|a|script|link|source|video|audio|embed|object|input)\b
-        [^>]{{0,2000}}?\b(?:src|href|data|srcset|poster|action)\s*=\s*["']?(?P<html_url>{_URL}))
+        [^<>\n]{{0,2000}}?\b(?:src|href|data|srcset|poster|action)[^\S\n]{{0,20}}=[^\S\n]{{0,20}}["']?
+        (?P<html_url>{_URL}))
     | (?P<bare>\b(?:https?|ftp)://{_URL})
     | (?P<data>\bdata:[a-z]{{1,20}}/[a-z0-9.+-]{{1,60}}[;,][^\s)>\"'`]{{0,4096}})
-    """,
-    regex.IGNORECASE | regex.VERBOSE,
+    """
+# Every match holds one of these; a match reaches at most 6,200 characters from it (an HTML
+# element: 2,000 of attributes and a 4,096-character URL after the "<").
+_RULES = RuleSet(
+    (
+        Rule(
+            "exfiltration",
+            _PATTERN,
+            ("](", "<", "://", "data:"),
+            6_200,
+            regex.IGNORECASE | regex.VERBOSE | regex.VERSION0,
+        ),
+    )
 )
 _AUTO_TAGS = frozenset({"img", "iframe", "frame", "script", "link", "source", "video", "audio"})
 _AUTO_TAGS |= frozenset({"embed", "object", "input"})
@@ -163,21 +176,14 @@ class ExfiltrationValidator:
             return outcome
         return Outcome(findings=outcome.findings, text=_remove(text, outcome.findings))
 
-    def open_stream(self, ctx: Context) -> LineScanner:
+    def open_stream(self, ctx: Context) -> LineBlockScanner:
         """A line scanner for one stream."""
         vocab = _vocabulary(ctx)
-        return LineScanner(lambda unit, offset: self._scan(unit, offset, vocab))
+        return LineBlockScanner(lambda unit, offset: self._scan(unit, offset, vocab))
 
     def _scan(self, unit: str, offset: int, vocab: frozenset[str]) -> list[Finding]:
         found: list[Finding] = []
-        if (
-            "//" not in unit
-            and "](" not in unit
-            and "<" not in unit
-            and "data:" not in unit.lower()
-        ):
-            return found  # nothing that can hold a URL: skip the regex
-        for m in _PATTERN.finditer(unit, timeout=_TIMEOUT):
+        for _, m in _RULES.matches(unit):
             hit = _hit(m, offset)
             f = self._judge(hit, vocab)
             if f is not None:

@@ -24,11 +24,11 @@ from typing import Annotated
 
 from annotated_types import Ge
 
+from genai_guard._lines import run_whole
 from genai_guard._results import CLEAN, Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError
 from genai_guard.taxonomy import finding
-from genai_guard.validate._scanning import run_whole
 
 __all__ = [
     "CanaryValidator",

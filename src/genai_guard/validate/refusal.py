@@ -15,11 +15,11 @@ from typing import Annotated, Literal
 import regex
 from annotated_types import Ge
 
+from genai_guard._lines import LineScanner, run_whole
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError
 from genai_guard.taxonomy import finding
-from genai_guard.validate._scanning import LineScanner, run_whole
 
 __all__ = ["REFUSAL_PHRASES", "Language", "RefusalValidator"]
 

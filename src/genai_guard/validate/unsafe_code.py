@@ -2,100 +2,110 @@
 
 An answer may hand the user (or an agent that executes it) a command that destroys data, downloads
 and runs code, opens a reverse shell, turns security off, or drops tables. ``UnsafeCodeValidator``
-matches a curated set of such patterns line by line (case-insensitive, bounded patterns run by the
-``regex`` module with a timeout).
+matches a curated set of such patterns line by line through one ``RuleSet`` (case-insensitive,
+bounded patterns confirmed around their keywords; no time-out decides anything).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
+from genai_guard._lines import LineBlockScanner, run_whole
 from genai_guard._results import Action, Category, Finding, Outcome, Span
+from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError
 from genai_guard.taxonomy import finding
-from genai_guard.validate._scanning import LineScanner, run_whole
 
 __all__ = ["UNSAFE_CODE_RULES", "UnsafeCodeValidator"]
 
-_TIMEOUT = 0.25
-
-# rule suffix -> (pattern, message). Patterns are bounded ({m,n}) and anchored on literals.
+# rule suffix -> (pattern, message). Every repetition is bounded ({m,n}), so a match has a
+# bounded length (the rule's reach below).
 UNSAFE_CODE_RULES: dict[str, tuple[str, str]] = {
     "destructive_rm": (
-        r"\brm\s+(?:-{1,2}[a-z-]{0,20}\s+){0,4}"
+        r"\brm[^\S\n]{1,20}(?:-{1,2}[a-z-]{0,20}[^\S\n]{1,20}){0,4}"
         r"(?:-[a-z]{0,5}r[a-z]{0,5}f[a-z]{0,5}|-[a-z]{0,5}f[a-z]{0,5}r[a-z]{0,5}"
-        r"|--recursive\s+--force|--force\s+--recursive)\s+"
-        r"(?:--no-preserve-root\s+)?(?:/\*?|~/?\*?|\$HOME/?\*?|\*|/(?:etc|usr|var|home|boot|bin)/?\*?)"
-        r"(?=\s|$|[;&|'\"`)])",
+        r"|--recursive[^\S\n]{1,20}--force|--force[^\S\n]{1,20}--recursive)[^\S\n]{1,20}"
+        r"(?:--no-preserve-root[^\S\n]{1,20})?"
+        r"(?:/\*?|~/?\*?|\$HOME/?\*?|\*|/(?:etc|usr|var|home|boot|bin)/?\*?)"
+        r"(?=[^\S\n]|$|[;&|'\"`)])",
         "recursive forced delete of a root, home or system directory",
     ),
     "disk_wipe": (
-        r"\bmkfs(?:\.[a-z0-9]{1,10})?\s+/dev/|\bdd\s+[^\n]{0,200}\bof=/dev/(?:sd|nvme|hd|xvd|vd|disk)"
-        r"|>\s*/dev/sd[a-z]\b|\bshred\s+[^\n]{0,100}/dev/",
+        r"\bmkfs(?:\.[a-z0-9]{1,10})?[^\S\n]{1,20}/dev/"
+        r"|\bdd[^\S\n]{1,20}[^\n]{0,200}\bof=/dev/(?:sd|nvme|hd|xvd|vd|disk)"
+        r"|>[^\S\n]{0,20}/dev/sd[a-z]\b|\bshred[^\S\n]{1,20}[^\n]{0,100}/dev/",
         "overwrites a disk or device",
     ),
-    "fork_bomb": (r":\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:", "a fork bomb"),
+    "fork_bomb": (
+        r":\(\)[^\S\n]{0,20}\{[^\S\n]{0,20}:[^\S\n]{0,20}\|[^\S\n]{0,20}:[^\S\n]{0,20}&[^\S\n]{0,20}\}[^\S\n]{0,20};[^\S\n]{0,20}:",
+        "a fork bomb",
+    ),
     "pipe_to_shell": (
-        r"\b(?:curl|wget|fetch|iwr|invoke-webrequest)\b[^\n|]{0,400}\|\s*(?:sudo\s+)?"
-        r"(?:ba|z|k|da|fi)?sh\b|\b(?:curl|wget)\b[^\n|]{0,400}\|\s*(?:sudo\s+)?"
-        r"(?:python[23]?|perl|ruby|node)\b|\biex\s*\(\s*(?:new-object\s+net\.webclient|iwr|"
-        r"invoke-webrequest)|\b(?:ba)?sh\s+(?:-c\s+)?[\"']?\$\(\s*(?:curl|wget)\b",
+        r"\b(?:curl|wget|fetch|iwr|invoke-webrequest)\b[^\n|]{0,400}\|[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?"
+        r"(?:ba|z|k|da|fi)?sh\b|\b(?:curl|wget)\b[^\n|]{0,400}\|[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?"
+        r"(?:python[23]?|perl|ruby|node)\b|\biex[^\S\n]{0,20}\([^\S\n]{0,20}(?:new-object[^\S\n]{1,20}"
+        r"net\.webclient|iwr|invoke-webrequest)"
+        r"|\b(?:ba)?sh[^\S\n]{1,20}(?:-c[^\S\n]{1,20})?[\"']?\$\([^\S\n]{0,20}(?:curl|wget)\b",
         "downloads code and pipes it into an interpreter",
     ),
     "download_exec": (
-        r"\b(?:wget|curl)\b[^\n]{1,400}(?:&&|;)\s*(?:sudo\s+)?chmod\s+(?:[+]x|[0-7]?[75][0-7]{2})"
-        r"\s+[^\n]{1,200}(?:&&|;)\s*(?:sudo\s+)?(?:\./|/tmp/|sh\s|bash\s)",
+        r"\b(?:wget|curl)\b[^\n]{1,400}(?:&&|;)[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?chmod[^\S\n]{1,20}"
+        r"(?:[+]x|[0-7]?[75][0-7]{2})"
+        r"[^\S\n]{1,20}[^\n]{1,200}(?:&&|;)[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?(?:\./|/tmp/|sh[^\S\n]|bash[^\S\n])",
         "downloads a file, makes it executable and runs it",
     ),
     "reverse_shell": (
         r"/dev/(?:tcp|udp)/[\w.-]{1,253}/\d{1,5}"
-        r"|\b(?:nc|ncat|netcat)\b[^\n]{0,200}\s-[a-z]{0,3}[ec]\s+(?:/bin/)?(?:ba)?sh\b"
+        r"|\b(?:nc|ncat|netcat)\b[^\n]{0,200}[^\S\n]-[a-z]{0,3}[ec][^\S\n]{1,20}(?:/bin/)?(?:ba)?sh\b"
         r"|\bsocat\b[^\n]{0,200}\bexec:[^\n]{0,50}\bsh\b"
         r"|\bmkfifo\b[^\n]{0,200}\b(?:nc|ncat|netcat)\b"
         r"|socket\.socket\([^\n]{0,400}(?:os\.dup2|pty\.spawn|subprocess\.call)"
-        r"|\bnew-object\s+system\.net\.sockets\.tcpclient\b",
+        r"|\bnew-object[^\S\n]{1,20}system\.net\.sockets\.tcpclient\b",
         "opens a reverse shell",
     ),
     "disable_security": (
-        r"\bsetenforce\s+0\b|\bufw\s+disable\b"
-        r"|\bsystemctl\s+(?:stop|disable|mask)\s+(?:firewalld|apparmor|auditd|ufw|selinux)\b"
+        r"\bsetenforce[^\S\n]{1,20}0\b|\bufw[^\S\n]{1,20}disable\b"
+        r"|\bsystemctl[^\S\n]{1,20}(?:stop|disable|mask)[^\S\n]{1,20}"
+        r"(?:firewalld|apparmor|auditd|ufw|selinux)\b"
         r"|\bset-mppreference\b[^\n]{0,100}-disable(?:realtimemonitoring|behaviormonitoring|"
-        r"ioavprotection|scriptscanning)\s+\$?(?:true|1)\b"
-        r"|\bnetsh\s+advfirewall\s+set\s+\w{1,20}\s+state\s+off\b"
-        r"|\biptables\s+-F\b|\bchmod\s+(?:-R\s+)?0?777\s+/(?:\s|$|etc\b)"
-        r"|\bsed\s+[^\n]{0,50}SELINUX=disabled",
+        r"ioavprotection|scriptscanning)[^\S\n]{1,20}\$?(?:true|1)\b"
+        r"|\bnetsh[^\S\n]{1,20}advfirewall[^\S\n]{1,20}set[^\S\n]{1,20}\w{1,20}[^\S\n]{1,20}state[^\S\n]{1,20}off\b"
+        r"|\biptables[^\S\n]{1,20}-F\b|\bchmod[^\S\n]{1,20}(?:-R[^\S\n]{1,20})?0?777[^\S\n]{1,20}/(?:[^\S\n]|$|etc\b)"
+        r"|\bsed[^\S\n]{1,20}[^\n]{0,50}SELINUX=disabled",
         "disables a security control",
     ),
     "destructive_sql": (
-        r"\bdrop\s+(?:table|database|schema)\s+(?:if\s+exists\s+)?[\w.\"`\[\]]{1,128}"
-        r"|\btruncate\s+(?:table\s+)?[\w.\"`\[\]]{1,128}\s*(?:;|$)"
-        r"|\bdelete\s+from\s+[\w.\"`\[\]]{1,128}\s*(?:;|$)",
+        r"\bdrop[^\S\n]{1,20}(?:table|database|schema)[^\S\n]{1,20}(?:if[^\S\n]{1,20}exists[^\S\n]{1,20})?"
+        r"[\w.\"`\[\]]{1,128}"
+        r"|\btruncate[^\S\n]{1,20}(?:table[^\S\n]{1,20})?[\w.\"`\[\]]{1,128}[^\S\n]{0,20}(?:;|$)"
+        r"|\bdelete[^\S\n]{1,20}from[^\S\n]{1,20}[\w.\"`\[\]]{1,128}[^\S\n]{0,20}(?:;|$)",
         "destructive SQL (DROP, TRUNCATE, DELETE without WHERE)",
     ),
 }
 
 
-# Cheap prefilter: a rule's regex runs on a unit only if the lower-cased unit contains one of these.
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "destructive_rm": ("rm ", "rm\t"),
-    "disk_wipe": ("mkfs", "/dev/", "shred"),
-    "fork_bomb": (":(",),
-    "pipe_to_shell": ("curl", "wget", "fetch", "iwr", "invoke-webrequest", "iex"),
-    "download_exec": ("chmod",),
-    "reverse_shell": ("/dev/tcp", "/dev/udp", "nc ", "ncat", "netcat", "socat", "mkfifo", "socket"),
+# Per rule: literals every match contains (lowercase; the RuleSet's keyword step) and the reach
+# (the longest a match extends on either side of one, from the bounded repetitions above).
+_WHERE: dict[str, tuple[tuple[str, ...], int]] = {
+    "destructive_rm": (("rm",), 320),
+    "disk_wipe": (("mkfs", "/dev/"), 260),
+    "fork_bomb": ((":(",), 200),
+    "pipe_to_shell": (("curl", "wget", "fetch", "iwr", "invoke-webrequest", "iex"), 500),
+    "download_exec": (("chmod",), 900),
+    "reverse_shell": (("/dev/tcp", "/dev/udp", "nc", "netcat", "socat", "mkfifo", "socket"), 480),
     "disable_security": (
-        "setenforce", "ufw", "systemctl", "mppreference", "netsh", "iptables", "chmod", "selinux",
+        ("setenforce", "ufw", "systemctl", "mppreference", "netsh", "iptables", "chmod",
+         "selinux"),
+        260,
     ),
-    "destructive_sql": ("drop", "truncate", "delete"),
+    "destructive_sql": (("drop", "truncate", "delete"), 340),
 }  # fmt: skip
 
-
-_ANY_KEYWORD = re.compile("|".join(re.escape(k) for ks in _KEYWORDS.values() for k in ks))
+_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.VERSION0
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -115,7 +125,7 @@ class UnsafeCodeValidator:
 
     name: str
     rules: tuple[str, ...]
-    _patterns: tuple[tuple[str, str, regex.Pattern[str], tuple[str, ...]], ...]
+    _ruleset: RuleSet
     default_on_fail = Action.FLAG
 
     def __init__(self, name: str = "unsafe_code", *, rules: Sequence[str] | None = None) -> None:
@@ -123,43 +133,30 @@ class UnsafeCodeValidator:
         unknown = [r for r in chosen if r not in UNSAFE_CODE_RULES]
         if unknown:
             raise ConfigurationError(f"unknown unsafe_code rules {unknown}")
-        compiled = tuple(
-            (
-                r,
-                UNSAFE_CODE_RULES[r][1],
-                regex.compile(UNSAFE_CODE_RULES[r][0], regex.I | regex.M),
-                _KEYWORDS[r],
-            )
-            for r in chosen
+        ruleset = RuleSet(
+            Rule(r, UNSAFE_CODE_RULES[r][0], _WHERE[r][0], _WHERE[r][1], _FLAGS) for r in chosen
         )
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "rules", chosen)
-        object.__setattr__(self, "_patterns", compiled)
+        object.__setattr__(self, "_ruleset", ruleset)
 
     def check(self, text: str, ctx: Context) -> Outcome:
         """Find dangerous code in the whole text."""
         return run_whole(self.open_stream(ctx), text)
 
-    def open_stream(self, ctx: Context) -> LineScanner:
+    def open_stream(self, ctx: Context) -> LineBlockScanner:
         """A line scanner for one stream."""
-        return LineScanner(self._scan)
+        return LineBlockScanner(self._scan)
 
     def _scan(self, unit: str, offset: int) -> list[Finding]:
-        found: list[Finding] = []
-        low = unit.lower()
-        if _ANY_KEYWORD.search(low) is None:
-            return found
-        for rule, message, pattern, keywords in self._patterns:
-            if not any(k in low for k in keywords):
-                continue
-            for m in pattern.finditer(unit, timeout=_TIMEOUT):
-                found.append(
-                    finding(
-                        f"output.unsafe_code.{rule}",
-                        Category.INFRASTRUCTURE_ATTACK,
-                        0.9,
-                        span=Span(offset + m.start(), offset + m.end()),
-                        message=message,
-                    )
-                )
-        return found
+        rules = self.rules
+        return [
+            finding(
+                f"output.unsafe_code.{rules[i]}",
+                Category.INFRASTRUCTURE_ATTACK,
+                0.9,
+                span=Span(offset + m.start(), offset + m.end()),
+                message=UNSAFE_CODE_RULES[rules[i]][1],
+            )
+            for i, m in self._ruleset.matches(unit)
+        ]

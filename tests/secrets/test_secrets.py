@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
 from genai_guard import Category, Context
-from genai_guard.pii import SecretsDetector
+from genai_guard.secrets import SecretsDetector
 
 DET = SecretsDetector()
 A = "abcdEFGH1234ijklMNOP5678qrstUVWX90yzAB"
@@ -60,3 +63,40 @@ def test_message_never_contains_the_secret() -> None:
     (f,) = DET.check("key AKIAIOSFODNN7EXAMPLE", Context()).findings
     assert "AKIAIOSFODNN7EXAMPLE" not in f.message
     assert "AML.T0055" in f.atlas
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            [
+                "key AKIAIOSFODNN7EXAMPLE here\n",
+                "ghp_" + "a1B2" * 9 + " ",
+                "db postgres://u:s3cr3tpw@db.example.com/x ",
+                "plain words. ",
+                "\n",
+            ]
+        ),
+        max_size=10,
+    ),
+    size=st.integers(min_value=1, max_value=23),
+)
+def test_streamed_answer_gives_the_whole_text_findings(parts: list[str], size: int) -> None:
+    from genai_guard import Direction
+
+    text = "".join(parts)
+    ctx = Context(direction=Direction.OUTPUT)
+    whole = DET.check(text, ctx).findings
+    assert streamed_findings(DET, text, size, ctx) == whole
+
+
+def test_pii_package_still_exports_the_detector() -> None:
+    from genai_guard import pii
+
+    assert pii.SecretsDetector is SecretsDetector
+
+
+def test_jwt_at_its_longest_is_found_whole() -> None:
+    token = "eyJ" + "a" * 4000 + ".eyJ" + "b" * 8000 + "." + "c" * 2000
+    (found,) = DET.find(f"token {token} end")
+    assert found.span is not None and found.span.end - found.span.start == len(token)
