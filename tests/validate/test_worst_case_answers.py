@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from genai_guard import Context, Decision, Pipeline
+from genai_guard import Context, Decision
+from genai_guard.policy import build_pipeline
 
-PIPELINE = Pipeline.default()
+PIPELINE = build_pipeline("default")
 SIZE = 20_000
 
 
