@@ -31,8 +31,9 @@ def test_flood_answer_is_allowed_without_findings(prior: Decision, unit: str) ->
 
 def test_answer_over_the_size_limit_is_blocked_not_passed_unscanned(prior: Decision) -> None:
     decision = PIPELINE.check_output("x " * 100_001, prompt=prior)
-    failed = [r.stage for r in decision.results if r.error is not None]
-    assert (decision.blocked, failed) == (True, ["secrets_out"])
+    # The pipeline's own size limit (max_output_chars) refuses it before any stage runs.
+    assert decision.blocked
+    assert "limit.output_chars" in decision.rule_ids
 
 
 def test_output_secrets_check_applies_its_size_limit() -> None:
