@@ -19,6 +19,10 @@ wall-clock time-out decides anything: the same text gives the same matches on an
 
 A rule with no keywords runs over the whole text, segment by segment.
 
+Patterns compile when the set is built (``compile="eager"``, a bad pattern raises there) or on
+first use (``compile="lazy"``, for large trusted rule sets whose build must stay cheap);
+``warm_up`` compiles the rest.
+
 The contract a rule must keep: every match contains one of its keywords (case-insensitively) and
 extends at most ``reach`` characters before or after it. Within that contract ``RuleSet`` finds
 what a plain ``pattern.search`` over the whole text finds (a property test holds it to that).
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import ahocorasick
 import regex
@@ -40,15 +45,17 @@ LOOKAHEAD_MARGIN = 64
 _MIN_SEGMENT = 2048
 
 
-def lower_same_length(text: str) -> str:
-    """``text.lower()`` with offsets that agree with ``text``.
+# U+0130 (dotted capital I) lowercases to two characters: it becomes a plain ``i``. The long s
+# (U+017F) matches ``s`` case-insensitively but lowercases to itself: it becomes ``s``, so that
+# a keyword spelled with it is still found.
+_SAME_LENGTH = str.maketrans({"\u0130": "i", "\u017f": "s"})
 
-    Only U+0130 (dotted capital I) lowercases to two characters; it becomes a plain ``i``.
-    """
-    low = text.lower()
-    if len(low) != len(text):
-        low = text.replace("\u0130", "i").lower()
-    return low
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` with offsets that agree with ``text``, and ``ſ`` read as ``s``."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_SAME_LENGTH).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +140,33 @@ def _unbounded_at(pattern: str, i: int) -> bool:
     return pattern[i] == "{" and _OPEN_BRACES.match(pattern, i) is not None
 
 
-@dataclass(frozen=True, slots=True)
 class _Compiled:
-    rule: Rule
-    pattern: regex.Pattern[str]
-    overlap: int
-    segment: int
+    """A rule with its segment geometry and its pattern, compiled now or on first use.
+
+    Thread-safe: two threads may compile the same pattern at once; both results are equal.
+    """
+
+    __slots__ = ("_pattern", "overlap", "rule", "segment")
+
+    def __init__(self, rule: Rule, *, eager: bool) -> None:
+        self.rule = rule
+        longest = max((len(k) for k in rule.keywords), default=0)
+        self.overlap = 2 * rule.reach + longest + LOOKAHEAD_MARGIN + 1
+        self.segment = max(_MIN_SEGMENT, 4 * self.overlap)
+        self._pattern: regex.Pattern[str] | None = self._compile() if eager else None
+
+    def _compile(self) -> regex.Pattern[str]:
+        try:
+            return regex.compile(self.rule.pattern, self.rule.flags)
+        except regex.error as exc:
+            raise ValueError(f"rule {self.rule.key}: pattern does not compile: {exc}") from None
+
+    @property
+    def pattern(self) -> regex.Pattern[str]:
+        pattern = self._pattern
+        if pattern is None:
+            pattern = self._pattern = self._compile()
+        return pattern
 
 
 class RuleSet:
@@ -146,20 +174,28 @@ class RuleSet:
 
     Args:
         rules: The rules; ``matches`` reports them by index.
+        compile: ``"eager"`` compiles every pattern now (a bad one raises here); ``"lazy"``
+            compiles each on first use (build stays cheap; for rules already known to compile).
 
     Raises:
-        ValueError: A pattern does not compile, or repeats a group holding an unbounded
-            repetition (see ``unsafe_nesting``).
+        ValueError: A pattern repeats a group holding an unbounded repetition (see
+            ``unsafe_nesting``), or (eager) does not compile.
 
-    Thread-safe: immutable after construction; each call works on its own state.
+    Thread-safe: immutable after construction (a lazily compiled pattern is filled in once, with
+    an equal value whichever thread does it); each call works on its own state.
     """
 
-    __slots__ = ("_always", "_automaton", "_compiled", "rules")
+    __slots__ = ("_always", "_automaton", "_compiled", "_group_of", "_reach", "rules")
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(
+        self, rules: Iterable[Rule], *, compile: Literal["eager", "lazy"] = "eager"
+    ) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         compiled: list[_Compiled] = []
-        by_keyword: dict[str, list[int]] = {}
+        # Rules with the same keywords and reach share their windows: they are computed once
+        # per group (the attack rules' 421 patterns fall into 70 groups).
+        groups: dict[tuple[tuple[str, ...], int], int] = {}
+        group_of: list[int] = []
         always: list[int] = []
         for i, rule in enumerate(self.rules):
             if unsafe_nesting(rule.pattern):
@@ -167,28 +203,34 @@ class RuleSet:
                     f"rule {rule.key}: a repeated group holds an unbounded repetition "
                     "(catastrophic backtracking); bound the inner or outer quantifier"
                 )
-            try:
-                pattern = regex.compile(rule.pattern, rule.flags)
-            except regex.error as exc:
-                raise ValueError(f"rule {rule.key}: pattern does not compile: {exc}") from None
-            longest = max((len(k) for k in rule.keywords), default=0)
-            overlap = 2 * rule.reach + longest + LOOKAHEAD_MARGIN + 1
-            compiled.append(_Compiled(rule, pattern, overlap, max(_MIN_SEGMENT, 4 * overlap)))
+            compiled.append(_Compiled(rule, eager=compile == "eager"))
             if not rule.keywords:
                 always.append(i)
-            for k in dict.fromkeys(rule.keywords):
-                by_keyword.setdefault(k, []).append(i)
+            signature = (tuple(sorted(set(rule.keywords))), rule.reach)
+            group_of.append(groups.setdefault(signature, len(groups)))
+        by_keyword: dict[str, list[int]] = {}
+        for (keywords, _), g in groups.items():
+            for k in keywords:
+                by_keyword.setdefault(k, []).append(g)
         automaton = ahocorasick.Automaton()
-        for k, idx in by_keyword.items():
-            automaton.add_word(k, (len(k), tuple(idx)))
+        for k, gs in by_keyword.items():
+            automaton.add_word(k, (len(k), tuple(gs)))
         if by_keyword:
             automaton.make_automaton()
         self._automaton = automaton if by_keyword else None
         self._compiled = tuple(compiled)
         self._always = tuple(always)
+        self._group_of = tuple(group_of)
+        self._reach = tuple(reach for _, reach in groups)
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    def warm_up(self) -> int:
+        """Compile every pattern not compiled yet; returns how many rules the set holds."""
+        for c in self._compiled:
+            _ = c.pattern
+        return len(self._compiled)
 
     def regions(self, text: str, low: str | None = None) -> dict[int, list[tuple[int, int]]]:
         """Per rule index, the merged ``[start, end)`` regions where it can match in ``text``.
@@ -202,22 +244,29 @@ class RuleSet:
             return out
         if low is None:
             low = lower_same_length(text)
-        compiled = self._compiled
-        for end, (length, idx) in automaton.iter(low):
+        reaches = self._reach
+        by_group: dict[int, list[tuple[int, int]]] = {}
+        for end, (length, gs) in automaton.iter(low):
             start = end + 1 - length
-            for i in idx:
-                reach = compiled[i].rule.reach
+            for g in gs:
+                reach = reaches[g]
                 lo = max(0, start - reach)
                 hi = min(n, end + 1 + reach + LOOKAHEAD_MARGIN)
-                spans = out.get(i)
+                spans = by_group.get(g)
                 if spans is None:
-                    out[i] = [(lo, hi)]
+                    by_group[g] = [(lo, hi)]
                     continue
-                last_lo, last_hi = spans[-1]
-                if lo <= last_hi:
-                    spans[-1] = (min(lo, last_lo), max(hi, last_hi))
-                else:
-                    spans.append((lo, hi))
+                # Occurrences come by end position; a shorter keyword ending later may start
+                # earlier, so a window may reach back over more than the last region.
+                while spans and lo <= spans[-1][1]:
+                    last_lo, last_hi = spans.pop()
+                    lo, hi = min(lo, last_lo), max(hi, last_hi)
+                spans.append((lo, hi))
+        if by_group:
+            for i, g in enumerate(self._group_of):
+                spans = by_group.get(g)
+                if spans is not None:
+                    out[i] = list(spans)
         return out
 
     def matches(

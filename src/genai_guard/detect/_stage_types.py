@@ -29,10 +29,6 @@ class AttackRulesOptions(BaseModel):
     disabled: list[str] = Field(
         default_factory=list, description="Rule ids or id prefixes to leave out."
     )
-    timeout_s: float = Field(0.05, gt=0.0, le=10.0, description="Timeout of one regex match.")
-    max_scan_chars: int = Field(
-        65_536, ge=256, description="Most characters scanned per text or view (head and tail)."
-    )
     quoted_discount: float = Field(
         0.5,
         ge=0.0,
@@ -50,8 +46,6 @@ def _attack_rules(opts: AttackRulesOptions, step_id: str) -> Any:
         extra_rules=opts.extra_rules,
         rule_files=opts.rule_files,
         disabled=opts.disabled,
-        timeout_s=opts.timeout_s,
-        max_scan_chars=opts.max_scan_chars,
         quoted_discount=opts.quoted_discount,
     )
 
