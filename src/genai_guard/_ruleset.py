@@ -322,6 +322,7 @@ def _confirm(  # noqa: PLR0917 - private hot-path helper
     pattern = c.pattern
     step = c.segment - c.overlap
     seg_lo = lo
+    empty_ok = True  # no empty match yielded at ``last_end`` yet
     while True:
         seg_hi = min(hi, seg_lo + c.segment)
         limit = seg_hi if seg_hi == n else seg_hi - LOOKAHEAD_MARGIN
@@ -335,9 +336,12 @@ def _confirm(  # noqa: PLR0917 - private hot-path helper
                     break  # the next segment sees it, and everything after it, whole
                 pos = m.start() + 1
                 continue
-            if m.start() >= last_end:
+            # ``>`` for an empty match where the last one ended: an empty match found again
+            # by the overlapping next segment.
+            if m.start() > last_end or (m.start() == last_end and (m.end() > m.start() or empty_ok)):
                 yield m
                 last_end = m.end()
+                empty_ok = m.end() > m.start()
             pos = m.end() if m.end() > m.start() else m.end() + 1
         if seg_hi >= hi:
             return

@@ -57,7 +57,6 @@ class AttackClassifierOptions(BaseModel):
 
     floor: float = Field(0.05, ge=0.0, le=1.0, description="Lowest class score reported.")
     max_views: int = Field(8, ge=0, description="Decoded views scored at most.")
-    max_windows: int = Field(2, ge=1, description="Windows of a long text scored at most.")
 
 
 class TransformerOptions(BaseModel):
@@ -77,7 +76,7 @@ def _classifier(opts: AttackClassifierOptions, step_id: str) -> Any:
     from genai_guard.detect._classifier import AttackClassifierDetector  # noqa: PLC0415
 
     return AttackClassifierDetector(
-        name=step_id, floor=opts.floor, max_views=opts.max_views, max_windows=opts.max_windows
+        name=step_id, floor=opts.floor, max_views=opts.max_views
     )
 
 
