@@ -1,10 +1,10 @@
 """Dump, per corpus row, the attack rules that fire and the default pipeline's action.
 
-Run: ``PYTHONPATH=src python benchmarks/compare_rule_verdicts.py dump OUT.jsonl`` with one version of
-the library on the path, again with another, then ``... diff A.jsonl B.jsonl``. Rows come from every
-``*.jsonl`` of ../shared/data and tools/eval_text; each output line is ``{"file", "i", "rules"
-(sorted rule ids fired by AttackRulesDetector alone), "action" (the default pipeline's)}``; no text
-is written. Keep dumps outside the repository: they describe corpus rows.
+Run: ``PYTHONPATH=src python benchmarks/compare_rule_verdicts.py dump OUT.jsonl`` with one
+version of the library on the path, again with another, then ``... diff A.jsonl B.jsonl``. Rows
+come from every ``*.jsonl`` of ../shared/data and tools/eval_text; each output line is ``{"file",
+"i", "rules" (sorted rule ids fired by AttackRulesDetector alone), "action" (the default
+pipeline's)}``; no text is written. Keep dumps outside the repository: they describe corpus rows.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from genai_guard.pipeline import Pipeline
 
 
 def _rows() -> list[tuple[str, int, str]]:
-    paths = sorted(SHARED_DATA.glob("*.jsonl")) + sorted((REPO / "tools" / "eval_text").glob("*.jsonl"))
+    paths = sorted(SHARED_DATA.glob("*.jsonl")) + sorted(
+        (REPO / "tools" / "eval_text").glob("*.jsonl")
+    )
     out: list[tuple[str, int, str]] = []
     for path in paths:
         with path.open(encoding="utf-8") as fh:

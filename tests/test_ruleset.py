@@ -74,7 +74,9 @@ def test_matches_equal_a_plain_search_of_every_pattern(text: str) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(st.sampled_from(["zork ", "zork", "qux ", "say zork ", "alpha qux omega "]), max_size=3000)
+    st.lists(
+        st.sampled_from(["zork ", "zork", "qux ", "say zork ", "alpha qux omega "]), max_size=3000
+    )
 )
 def test_a_keyword_flood_spanning_many_segments_finds_every_match(pieces: list[str]) -> None:
     # Merged windows far longer than one segment: the region is cut into overlapping segments.
@@ -90,7 +92,7 @@ def test_a_keyword_flood_spanning_many_segments_finds_every_match(pieces: list[s
 )
 def test_a_match_near_a_segment_boundary_is_found_once(k: int, shift: int, piece: str) -> None:
     # One long merged region (a flood of keywords); the piece sits around a segment cut.
-    c = _SET._compiled[0]  # noqa: SLF001 - the geometry under test
+    c = _SET._compiled[0]
     step = c.segment - c.overlap
     flood = "zork " * (3 * c.segment // 5)
     at = max(0, k * step + shift)
@@ -99,7 +101,7 @@ def test_a_match_near_a_segment_boundary_is_found_once(k: int, shift: int, piece
 
 
 def test_a_long_region_is_cut_into_several_segments() -> None:
-    c = _SET._compiled[0]  # noqa: SLF001 - the geometry under test
+    c = _SET._compiled[0]
     text = "zork " * (3 * c.segment)
     regions = _SET.regions(text)[0]
     assert len(regions) == 1
@@ -205,7 +207,7 @@ def test_a_broken_pattern_is_refused_at_build_when_eager() -> None:
 
 
 def test_a_lazy_set_compiles_on_first_use() -> None:
-    rules = RuleSet([Rule("broken", r"x(unclosed", ("x",))], compile="lazy")
+    rules = RuleSet([Rule("broken", r"x(unclosed", ("x",))], compiling="lazy")
     assert list(rules.matches("no keyword here")) == []
     with pytest.raises(ValueError, match="rule broken"):
         rules.warm_up()
@@ -213,7 +215,7 @@ def test_a_lazy_set_compiles_on_first_use() -> None:
 
 def test_a_lazy_set_finds_what_an_eager_one_finds() -> None:
     text = "say zork rules; alpha qux omega"
-    assert _found(RuleSet(_RULES, compile="lazy"), text) == _found(_SET, text)
+    assert _found(RuleSet(_RULES, compiling="lazy"), text) == _found(_SET, text)
 
 
 def test_keywords_must_be_lowercase() -> None:

@@ -19,8 +19,8 @@ wall-clock time-out decides anything: the same text gives the same matches on an
 
 A rule with no keywords runs over the whole text, segment by segment.
 
-Patterns compile when the set is built (``compile="eager"``, a bad pattern raises there) or on
-first use (``compile="lazy"``, for large trusted rule sets whose build must stay cheap);
+Patterns compile when the set is built (``compiling="eager"``, a bad pattern raises there) or on
+first use (``compiling="lazy"``, for large trusted rule sets whose build must stay cheap);
 ``warm_up`` compiles the rest.
 
 The contract a rule must keep: every match contains one of its keywords (case-insensitively) and
@@ -174,7 +174,7 @@ class RuleSet:
 
     Args:
         rules: The rules; ``matches`` reports them by index.
-        compile: ``"eager"`` compiles every pattern now (a bad one raises here); ``"lazy"``
+        compiling: ``"eager"`` compiles every pattern now (a bad one raises here); ``"lazy"``
             compiles each on first use (build stays cheap; for rules already known to compile).
 
     Raises:
@@ -188,7 +188,7 @@ class RuleSet:
     __slots__ = ("_always", "_automaton", "_compiled", "_group_of", "_reach", "rules")
 
     def __init__(
-        self, rules: Iterable[Rule], *, compile: Literal["eager", "lazy"] = "eager"
+        self, rules: Iterable[Rule], *, compiling: Literal["eager", "lazy"] = "eager"
     ) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         compiled: list[_Compiled] = []
@@ -203,7 +203,7 @@ class RuleSet:
                     f"rule {rule.key}: a repeated group holds an unbounded repetition "
                     "(catastrophic backtracking); bound the inner or outer quantifier"
                 )
-            compiled.append(_Compiled(rule, eager=compile == "eager"))
+            compiled.append(_Compiled(rule, eager=compiling == "eager"))
             if not rule.keywords:
                 always.append(i)
             signature = (tuple(sorted(set(rule.keywords))), rule.reach)
@@ -338,7 +338,9 @@ def _confirm(  # noqa: PLR0917 - private hot-path helper
                 continue
             # ``>`` for an empty match where the last one ended: an empty match found again
             # by the overlapping next segment.
-            if m.start() > last_end or (m.start() == last_end and (m.end() > m.start() or empty_ok)):
+            if m.start() > last_end or (
+                m.start() == last_end and (m.end() > m.start() or empty_ok)
+            ):
                 yield m
                 last_end = m.end()
                 empty_ok = m.end() > m.start()

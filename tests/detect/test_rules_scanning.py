@@ -7,9 +7,9 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from genai_guard._ruleset import lower_same_length
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector, RuleSpec, builtin_rule_specs
-from genai_guard._ruleset import lower_same_length
 from genai_guard.detect._rules import rule_keywords
 
 CTX = Context()
@@ -76,9 +76,7 @@ def test_detector_hits_equal_a_plain_search_of_every_triggered_pattern(text: str
     st.integers(min_value=0, max_value=120),
     st.integers(min_value=0, max_value=120),
 )
-def test_an_example_anywhere_in_a_long_text_is_found(
-    example: str, before: int, after: int
-) -> None:
+def test_an_example_anywhere_in_a_long_text_is_found(example: str, before: int, after: int) -> None:
     # Up to ~30,000 characters: many segments of every rule around the example.
     text = f"{_PROSE * before}{example} {_PROSE * after}"
     assert _fired(example) <= _fired(text) <= _plain(text)

@@ -66,7 +66,6 @@ def combine_scores(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-
 @dataclass(frozen=True, slots=True)
 class _Hit:
     rule: CompiledRule

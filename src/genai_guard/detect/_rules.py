@@ -179,20 +179,6 @@ class RuleFile(BaseModel):
     category: AttackCategory
     rules: list[dict[str, Any]]
 
-    def specs(self) -> list[RuleSpec]:
-        """The validated rules, inheriting the file's category."""
-        return [RuleSpec.model_validate({"category": self.category, **r}) for r in self.rules]
-
-
-class RuleFile(BaseModel):
-    """A rule file: a category and its rules (a rule may omit its category)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    version: Literal[1] = 1
-    category: AttackCategory
-    rules: list[dict[str, Any]]
-
     def specs(self, *, trusted: bool = False) -> list[RuleSpec]:
         """The validated rules, inheriting the file's category.
 
@@ -223,7 +209,7 @@ def rule_keywords(triggers: Iterable[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
-    """A rule ready to run: its patterns, keywords and reach, and the finding metadata. Immutable."""
+    """A rule ready to match: patterns, keywords, reach and finding metadata. Immutable."""
 
     id: str
     family: str
@@ -348,7 +334,7 @@ class RuleMatcher:
             for p in rule.patterns:
                 entries.append(Rule(rule.id, p, rule.keywords, rule.reach, _FLAGS))
                 owner.append(r)
-        self._set = RuleSet(entries, compile="lazy")
+        self._set = RuleSet(entries, compiling="lazy")
         self._owner = tuple(owner)
 
     def first(self, text: str) -> dict[int, Span]:

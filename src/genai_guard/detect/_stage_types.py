@@ -75,9 +75,7 @@ class TransformerOptions(BaseModel):
 def _classifier(opts: AttackClassifierOptions, step_id: str) -> Any:
     from genai_guard.detect._classifier import AttackClassifierDetector  # noqa: PLC0415
 
-    return AttackClassifierDetector(
-        name=step_id, floor=opts.floor, max_views=opts.max_views
-    )
+    return AttackClassifierDetector(name=step_id, floor=opts.floor, max_views=opts.max_views)
 
 
 def _transformer(opts: TransformerOptions, step_id: str) -> Any:
