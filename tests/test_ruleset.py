@@ -218,6 +218,17 @@ def test_a_lazy_set_finds_what_an_eager_one_finds() -> None:
     assert _found(RuleSet(_RULES, compiling="lazy"), text) == _found(_SET, text)
 
 
+def test_a_word_keyword_counts_only_as_a_whole_word() -> None:
+    rules = RuleSet([Rule("w", r"act\w*", ("act",), reach=16, keyword_match="word")])
+    assert [m.span() for _, m in rules.matches("contact us")] == []
+    assert [m.span() for _, m in rules.matches("act now, (act)")] == [(0, 3), (10, 13)]
+
+
+def test_a_keyword_with_punctuation_counts_as_a_substring_in_word_mode() -> None:
+    rules = RuleSet([Rule("w", r"sys:", ("sys:",), reach=16, keyword_match="word")])
+    assert [m.span() for _, m in rules.matches("xsys: y")] == [(1, 5)]
+
+
 def test_keywords_must_be_lowercase() -> None:
     with pytest.raises(ValueError, match="lowercase"):
         Rule("r", "x", ("X",))

@@ -43,6 +43,8 @@ LOOKAHEAD_MARGIN = 64
 """Characters of real text kept visible past a window's end for lookaheads and word edges."""
 
 _MIN_SEGMENT = 2048
+_WORD = regex.compile(r"[a-z0-9]+")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 # U+0130 (dotted capital I) lowercases to two characters: it becomes a plain ``i``. The long s
@@ -68,6 +70,10 @@ class Rule:
         pattern: A ``regex``-module pattern.
         keywords: Lowercase literals; every match contains one of them. Empty: the pattern runs
             over the whole text.
+        keyword_match: ``"substring"``: a keyword counts wherever it occurs. ``"word"``: a
+            keyword made of ASCII letters and digits counts only where no letter or digit
+            continues it on either side (``act`` in "act now", not in "contact"); other
+            keywords still count as substrings.
         reach: How far a match may extend before or after a keyword occurrence (for a rule
             without keywords: the longest match), in characters.
         flags: ``regex`` flags the pattern is compiled with.
@@ -78,6 +84,7 @@ class Rule:
     keywords: tuple[str, ...] = ()
     reach: int = 240
     flags: int = regex.IGNORECASE | regex.VERSION0
+    keyword_match: Literal["substring", "word"] = "substring"
 
     def __post_init__(self) -> None:
         if self.reach < 1:
@@ -206,22 +213,24 @@ class RuleSet:
             compiled.append(_Compiled(rule, eager=compiling == "eager"))
             if not rule.keywords:
                 always.append(i)
-            signature = (tuple(sorted(set(rule.keywords))), rule.reach)
+            signature = (tuple(sorted(set(rule.keywords))), rule.reach, rule.keyword_match)
             group_of.append(groups.setdefault(signature, len(groups)))
-        by_keyword: dict[str, list[int]] = {}
-        for (keywords, _), g in groups.items():
+        # Per keyword: the groups it opens wherever it occurs, and those it opens as a word only.
+        by_keyword: dict[str, tuple[list[int], list[int]]] = {}
+        for (keywords, _, how), g in groups.items():
             for k in keywords:
-                by_keyword.setdefault(k, []).append(g)
+                as_word = how == "word" and _WORD.fullmatch(k) is not None
+                by_keyword.setdefault(k, ([], []))[as_word].append(g)
         automaton = ahocorasick.Automaton()
-        for k, gs in by_keyword.items():
-            automaton.add_word(k, (len(k), tuple(gs)))
+        for k, (anywhere, as_words) in by_keyword.items():
+            automaton.add_word(k, (len(k), tuple(anywhere), tuple(as_words)))
         if by_keyword:
             automaton.make_automaton()
         self._automaton = automaton if by_keyword else None
         self._compiled = tuple(compiled)
         self._always = tuple(always)
         self._group_of = tuple(group_of)
-        self._reach = tuple(reach for _, reach in groups)
+        self._reach = tuple(reach for _, reach, _ in groups)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -246,8 +255,12 @@ class RuleSet:
             low = lower_same_length(text)
         reaches = self._reach
         by_group: dict[int, list[tuple[int, int]]] = {}
-        for end, (length, gs) in automaton.iter(low):
+        for end, (length, anywhere, as_words) in automaton.iter(low):
             start = end + 1 - length
+            gs = anywhere
+            if as_words and (start == 0 or low[start - 1] not in _WORD_CHARS):
+                if end + 1 == n or low[end + 1] not in _WORD_CHARS:
+                    gs = anywhere + as_words
             for g in gs:
                 reach = reaches[g]
                 lo = max(0, start - reach)

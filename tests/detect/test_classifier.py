@@ -178,7 +178,7 @@ def test_windows_cover_the_text_and_hold_every_short_stretch_whole(
 ) -> None:
     size = 4096
     text = "".join(chr(0x4E00 + i % 20_000) for i in range(n))  # every position distinct
-    windows = AttackClassifierDetector._windows(text, size)  # noqa: SLF001 - the cover under test
+    windows = AttackClassifierDetector._windows(text, size)
     assert all(len(w) == min(size, n) for w in windows)
     assert len(windows) <= 2 + 4 * n // (3 * size)  # linear: a quarter overlap
     start = data.draw(st.integers(min_value=0, max_value=max(0, n - 1)))

@@ -55,10 +55,18 @@ def _reference(text: str) -> set[str]:
 
     Within ``reach`` of a trigger every pattern is searched; in a text that short every
     trigger's reach covers the whole text, so a rule fires when one of its triggers occurs (as
-    a substring, case-insensitively) and a plain ``search`` of one of its patterns matches.
+    a whole word, or a substring if it is not one word) and a plain ``search`` of one of its
+    patterns matches.
     """
     low = lower_same_length(text)
-    return {rid for rid in _plain(text) if any(k in low for k in _KEYWORDS[rid])}
+    return {rid for rid in _plain(text) if any(_occurs(k, low) for k in _KEYWORDS[rid])}
+
+
+def _occurs(keyword: str, low: str) -> bool:
+    """A word trigger occurs as a whole ``[a-z0-9]`` word; any other as a substring."""
+    if regex.fullmatch(r"[a-z0-9]+", keyword) is None:
+        return keyword in low
+    return regex.search(rf"(?<![a-z0-9]){keyword}(?![a-z0-9])", low) is not None
 
 
 _SHORT = min(s.reach for s in SPECS) - 40
@@ -78,7 +86,7 @@ def test_detector_hits_equal_a_plain_search_of_every_triggered_pattern(text: str
 )
 def test_an_example_anywhere_in_a_long_text_is_found(example: str, before: int, after: int) -> None:
     # Up to ~30,000 characters: many segments of every rule around the example.
-    text = f"{_PROSE * before}{example} {_PROSE * after}"
+    text = f"{_PROSE * before}\n{example}\n{_PROSE * after}"
     assert _fired(example) <= _fired(text) <= _plain(text)
 
 
@@ -97,7 +105,7 @@ def test_every_positive_example_holds_a_trigger_near_each_match(spec: RuleSpec) 
         for p in _COMPILED[spec.id]:
             for m in p.finditer(example):
                 window = low[max(0, m.start() - spec.reach) : m.end() + spec.reach]
-                if not any(k in window for k in keywords):
+                if not any(_occurs(k, window) for k in keywords):
                     far.append(m.span())
     assert far == []
 

@@ -61,6 +61,8 @@ _ID = regex.compile(
     r"\.[a-z][a-z0-9_]{0,40}(?:\.[a-z][a-z0-9_]{0,40}){0,3}"
 )
 _FLAGS = regex.IGNORECASE | regex.VERSION0
+_ESCAPE = regex.compile(r"\\.")
+_CODE_ESCAPE = regex.compile(r"\\[xuUN0-7]")
 # Several words joined by spaces, hyphens or apostrophes (``system prompt``, ``role-play``).
 _SEQUENCE = regex.compile(r"[ '-]*[a-z0-9]+(?:[ '-]+[a-z0-9]+)+[ '-]*")
 _WORD = regex.compile(r"[a-z0-9]+")
@@ -313,8 +315,26 @@ def compile_rules(
     return tuple(out)
 
 
+def _lowercase_only(pattern: str) -> bool:
+    """True if ``pattern`` has no uppercase letter outside escapes, no case flag, no case class.
+
+    Such a pattern matches the same spans case-sensitively in ``lower_same_length(text)`` as
+    case-insensitively in ``text``, and markedly faster (the property tests compare the detector
+    with a case-insensitive search of the original text).
+    """
+    if "(?-i" in pattern or ":upper:" in pattern or ":lower:" in pattern:
+        return False
+    if _CODE_ESCAPE.search(pattern):
+        return False  # ``\x41`` names an uppercase letter without writing one
+    return not any(c.isupper() for c in _ESCAPE.sub("", pattern))
+
+
 class RuleMatcher:
-    """Where each rule first matches in a text: one ``RuleSet`` over every rule's patterns.
+    """Where each rule first matches in a text: ``RuleSet``s over every rule's patterns.
+
+    A rule's word triggers count as whole words (``keyword_match="word"``), as they always have.
+    Patterns without uppercase letters run case-sensitively over the lowercased text (one set),
+    the others case-insensitively over the text itself (a second set); offsets agree.
 
     Args:
         rules: The rules; ``first`` reports them by index.
@@ -325,29 +345,35 @@ class RuleMatcher:
     Thread-safe: immutable after construction (patterns compile once, on first use).
     """
 
-    __slots__ = ("_owner", "_set")
+    __slots__ = ("_sets",)
 
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
-        entries: list[Rule] = []
-        owner: list[int] = []
+        lower: list[tuple[Rule, int]] = []
+        cased: list[tuple[Rule, int]] = []
         for r, rule in enumerate(rules):
             for p in rule.patterns:
-                entries.append(Rule(rule.id, p, rule.keywords, rule.reach, _FLAGS))
-                owner.append(r)
-        self._set = RuleSet(entries, compiling="lazy")
-        self._owner = tuple(owner)
+                on_low = _lowercase_only(p)
+                flags = regex.VERSION0 if on_low else _FLAGS
+                entry = Rule(rule.id, p, rule.keywords, rule.reach, flags, "word")
+                (lower if on_low else cased).append((entry, r))
+        self._sets = tuple(
+            (RuleSet([e for e, _ in part], compiling="lazy"), tuple(r for _, r in part), on_low)
+            for part, on_low in ((lower, True), (cased, False))
+        )
 
     def first(self, text: str) -> dict[int, Span]:
         """Per rule index that fires, the leftmost first match among its patterns."""
-        owner = self._owner
+        low = lower_same_length(text)
         out: dict[int, Span] = {}
-        for i, m in self._set.matches(text, first_only=True):
-            r = owner[i]
-            best = out.get(r)
-            if best is None or m.start() < best.start:
-                out[r] = Span(m.start(), m.end())
-        return out
+        for rule_set, owner, on_low in self._sets:
+            target = low if on_low else text
+            for i, m in rule_set.matches(target, first_only=True, low=low):
+                r = owner[i]
+                best = out.get(r)
+                if best is None or m.start() < best.start:
+                    out[r] = Span(m.start(), m.end())
+        return dict(sorted(out.items()))
 
     def warm_up(self) -> int:
         """Compile every pattern now; returns how many there are."""
-        return self._set.warm_up()
+        return sum(rule_set.warm_up() for rule_set, _, _ in self._sets)
