@@ -23,8 +23,9 @@ Patterns compile when the set is built (``compiling="eager"``, a bad pattern rai
 first use (``compiling="lazy"``, for large trusted rule sets whose build must stay cheap);
 ``warm_up`` compiles the rest.
 
-The contract a rule must keep: every match contains one of its keywords (case-insensitively) and
-extends at most ``reach`` characters before or after it. Within that contract ``RuleSet`` finds
+The contract a rule must keep: every match contains one of its keywords (case-insensitively; as a
+whole word with ``keyword_match="word"``) and extends at most ``reach`` characters before or after
+it; a lookahead looks at most ``LOOKAHEAD_MARGIN`` characters further. Within that contract ``RuleSet`` finds
 what a plain ``pattern.search`` over the whole text finds (a property test holds it to that).
 """
 
@@ -199,9 +200,9 @@ class RuleSet:
     ) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         compiled: list[_Compiled] = []
-        # Rules with the same keywords and reach share their windows: they are computed once
-        # per group (the attack rules' 421 patterns fall into 70 groups).
-        groups: dict[tuple[tuple[str, ...], int], int] = {}
+        # Rules with the same keywords, reach and keyword mode share their windows: computed
+        # once per group (the attack rules' 421 patterns fall into about 70 groups).
+        groups: dict[tuple[tuple[str, ...], int, str], int] = {}
         group_of: list[int] = []
         always: list[int] = []
         for i, rule in enumerate(self.rules):
@@ -258,9 +259,12 @@ class RuleSet:
         for end, (length, anywhere, as_words) in automaton.iter(low):
             start = end + 1 - length
             gs = anywhere
-            if as_words and (start == 0 or low[start - 1] not in _WORD_CHARS):
-                if end + 1 == n or low[end + 1] not in _WORD_CHARS:
-                    gs = anywhere + as_words
+            if (
+                as_words
+                and (start == 0 or low[start - 1] not in _WORD_CHARS)
+                and (end + 1 == n or low[end + 1] not in _WORD_CHARS)
+            ):
+                gs = anywhere + as_words
             for g in gs:
                 reach = reaches[g]
                 lo = max(0, start - reach)
