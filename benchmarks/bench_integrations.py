@@ -30,11 +30,12 @@ from _timing import percentiles_us, report  # noqa: E402
 from genai_guard import Pipeline  # noqa: E402
 from genai_guard.integrations import (  # noqa: E402
     Guard,
-    GuardedStream,
+    GuardedEventStream,
     OpenAIChatAdapter,
     wrap_anthropic,
     wrap_openai,
 )
+from genai_guard.policy import build_pipeline  # noqa: E402
 from integrations.fake_llm import FakeLLM, _chat_completion, _chat_events  # noqa: E402
 from integrations.stages import make_pipeline  # noqa: E402
 
@@ -92,7 +93,11 @@ def main(n: int = 300) -> None:
 
     llm = FakeLLM().start()
     llm.reply = "The Louvre is open from 9:00 to 18:00 on Sundays."
-    pipelines = {"empty": Pipeline(), "light": make_pipeline(), "default": Pipeline.default()}
+    pipelines = {
+        "empty": Pipeline(),
+        "light": make_pipeline(),
+        "default": build_pipeline("default"),
+    }
     oai = openai.OpenAI(api_key="x", base_url=f"{llm.base_url}/v1", max_retries=0, timeout=5)
     ant = anthropic.Anthropic(api_key="x", base_url=llm.base_url, max_retries=0, timeout=5)
     try:
@@ -147,7 +152,7 @@ def main(n: int = 300) -> None:
 
             def stream_only(guard: Guard = guard, chunks: list[Any] = chunks) -> None:
                 prepared = guard.prepare((), {"model": "m", "messages": MESSAGES, "stream": True})
-                for _ in GuardedStream(iter(chunks), guard, prepared):
+                for _ in GuardedEventStream(iter(chunks), guard, prepared):
                     pass
 
             report(

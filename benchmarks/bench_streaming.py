@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from _timing import percentiles_us, report
 
-from genai_guard import Context, Direction, Pipeline
+from genai_guard import Context, Direction
+from genai_guard.policy import build_pipeline
 from genai_guard.streaming import StreamCore
 from genai_guard.validate import add_canary, with_canary
 
@@ -90,7 +91,7 @@ def _answer(seed: int = 7) -> str:
 
 
 def main() -> None:
-    pipeline = Pipeline.default()
+    pipeline = build_pipeline("default")
     prompt, canary = add_canary(SYSTEM_PROMPT)
     ctx = with_canary(Context(direction=Direction.OUTPUT, system_prompt=prompt), canary)
     text = _answer()

@@ -20,7 +20,7 @@ from _timing import REPO, SHARED_DATA
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector
-from genai_guard.pipeline import Pipeline
+from genai_guard.policy import build_pipeline
 
 
 def _rows() -> list[tuple[str, int, str]]:
@@ -41,7 +41,7 @@ def _dump(out: Path) -> int:
         print("no corpus found; nothing dumped")
         return 1
     detector = AttackRulesDetector()
-    pipe = Pipeline.from_policy("default")
+    pipe = build_pipeline("default")
     ctx = Context()
     with out.open("w", encoding="utf-8") as fh:
         for name, i, text in rows:

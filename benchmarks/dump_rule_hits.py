@@ -22,7 +22,7 @@ from _timing import SHARED_DATA, shared_texts
 from genai_guard._results import Finding
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector
-from genai_guard.pipeline import Pipeline
+from genai_guard.policy import build_pipeline
 
 
 def _summary(findings: tuple[Finding, ...]) -> tuple[list[list[str]], dict[str, float]]:
@@ -43,7 +43,7 @@ def _dump(out: Path, *, pipeline: bool) -> int:
         print(f"no corpus at {SHARED_DATA} (set GENAI_GUARD_SHARED_DATA); nothing dumped")
         return 1
     detector = AttackRulesDetector()
-    pipe = Pipeline.from_policy("default") if pipeline else None
+    pipe = build_pipeline("default") if pipeline else None
     ctx = Context()
     with out.open("w", encoding="utf-8") as fh:
         for i, text in enumerate(texts):

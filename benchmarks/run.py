@@ -16,7 +16,14 @@ def main() -> int:
         if only and path.stem not in only:
             continue
         print(f"\n# {path.name}")
-        runpy.run_path(str(path), run_name="__main__")
+        argv, sys.argv = sys.argv, [str(path)]  # each script runs with its own defaults
+        try:
+            runpy.run_path(str(path), run_name="__main__")
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                raise
+        finally:
+            sys.argv = argv
     return 0
 
 

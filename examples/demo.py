@@ -1,4 +1,4 @@
-"""`make demo`: a short sample conversation through `Pipeline.default()`.
+"""`make demo`: a short sample conversation through `build_pipeline("default")`.
 
 Prints each decision: the action, the risk, the rules that fired and the text the model would
 receive (after sanitizing and masking), then checks a few model answers on the way out.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 
-from genai_guard import Context, Decision, GuardBlocked, Pipeline
+from genai_guard import Context, Decision, GuardBlocked
+from genai_guard.policy import build_pipeline
 
 PROMPTS = [
     ("benign", "What's a good way to learn Python in a month?"),
@@ -47,7 +48,7 @@ def show(label: str, decision: Decision, elapsed_us: float) -> None:
 
 def main() -> None:
     start = time.perf_counter()
-    pipeline = Pipeline.default()
+    pipeline = build_pipeline("default")
     built_ms = (time.perf_counter() - start) * 1000
     print(f"genai-guard demo: {pipeline!r} (built in {built_ms:.0f} ms)\n")
     ctx = Context(conversation_id="demo-1", user_id="u-1", system_prompt=SYSTEM_PROMPT)

@@ -23,6 +23,7 @@ from typing import Any
 
 from genai_guard import GuardBlocked, Pipeline
 from genai_guard.integrations import wrap_openai
+from genai_guard.policy import build_pipeline
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
 SYSTEM_PROMPT = "You are a concise, helpful assistant for Example Corp."
@@ -53,7 +54,7 @@ def chat(
     """Run the loop; return the history that was kept (blocked turns are dropped)."""
     import openai
 
-    guard = pipeline if pipeline is not None else Pipeline.default()
+    guard = pipeline if pipeline is not None else build_pipeline("default")
     raw = openai.OpenAI(
         base_url=base_url,
         api_key=os.environ.get("OPENAI_API_KEY", "not-needed-for-local"),
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         _turns(args.turn),
         base_url=args.base_url,
         model=args.model,
-        pipeline=Pipeline.from_policy(args.policy),
+        pipeline=build_pipeline(args.policy),
     )
     return 0
 

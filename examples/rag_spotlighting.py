@@ -19,6 +19,7 @@ from typing import Any
 
 from genai_guard import Context, Part, Pipeline
 from genai_guard.integrations import wrap_openai
+from genai_guard.policy import build_pipeline
 from genai_guard.sanitize import spotlight
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
@@ -61,7 +62,7 @@ def answer(
 ) -> RagResult:
     import openai
 
-    guard = pipeline if pipeline is not None else Pipeline.default()
+    guard = pipeline if pipeline is not None else build_pipeline("default")
     used: list[str] = []
     dropped: list[str] = []
     blocks: list[str] = []
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         args.question,
         base_url=args.base_url,
         mode=args.mode,
-        pipeline=Pipeline.from_policy(args.policy),
+        pipeline=build_pipeline(args.policy),
     )
     print(f"used: {', '.join(result.used)}; dropped: {', '.join(result.dropped) or 'none'}")
     print(result.answer)

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genai_guard import Action, Context, GuardBlocked, Pipeline
+from genai_guard import Action, Context, GuardBlocked
+from genai_guard.policy import build_pipeline
 
-PIPE = Pipeline.default()
+PIPE = build_pipeline("default")
 CTX = Context(conversation_id="conv-1", system_prompt="You are the helpdesk bot of Example Corp.")
 PROMPT = "Please write to jane.doe@example.com and call +1 415-555-0132 about order 1234."
 

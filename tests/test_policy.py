@@ -7,8 +7,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 from tests._stages import KeywordDetector
 
-from genai_guard import Action, Pipeline, PolicyError, Registry, StageType
-from genai_guard.policy import load_policy, policy_schema
+from genai_guard import Action, PolicyError, Registry, StageType
+from genai_guard.policy import build_pipeline, load_policy, policy_schema
 
 
 class KeywordOptions(BaseModel):
@@ -37,7 +37,7 @@ def _problems(source: Any, registry: Registry = REG) -> list[tuple[str, str]]:
 
 
 def test_dict_policy_builds_pipeline() -> None:
-    pipe = Pipeline.from_policy(
+    pipe = build_pipeline(
         {"name": "t", "input": [{"id": "kw", "type": "keyword", "word": "bad", "threshold": 0.5}]},
         registry=REG,
     )
@@ -143,7 +143,7 @@ def test_package_resource_and_default() -> None:
 
 
 def test_default_pipeline_builds() -> None:
-    pipe = Pipeline.default()
+    pipe = build_pipeline("default")
     assert pipe.name == "default"
     assert pipe.check_input("What is the capital of France?").action in (
         Action.ALLOW,

@@ -21,9 +21,11 @@ from genai_guard import (
     Outcome,
     Pipeline,
     Span,
+    StageError,
     Step,
     finding,
 )
+from genai_guard.pipeline import PipelineSettings
 
 # -- toy stages ------------------------------------------------------------------------------
 
@@ -348,6 +350,32 @@ def test_scanner_exception_blocks_and_is_recorded() -> None:
     assert info.value.decision.results[0].error is not None
 
 
+class _BrokenScanning(KeywordValidator):
+    """A stage whose scanner and check both raise."""
+
+    def open_stream(self, ctx: Context) -> _KeywordScanner:
+        scanner = _KeywordScanner(self)
+        scanner.feed = lambda delta: 1 / 0  # type: ignore[assignment,method-assign,misc,return-value]
+        return scanner
+
+    def check(self, text: str, ctx: Context) -> Outcome:
+        raise ZeroDivisionError
+
+
+def test_scanner_exception_with_on_error_allow_streams_as_check_output_decides() -> None:
+    p = Pipeline(output=[Step(_BrokenScanning("broken", "X"), on_error="allow")])
+    s = p.stream_output(["abc"], batch=1)
+    assert "".join(s) == "abc"
+    assert s.decision is not None
+    _same(s.decision, p.check_output("abc"))
+
+
+def test_scanner_exception_with_on_error_raise_raises_stage_error() -> None:
+    p = Pipeline(output=[Step(_BrokenScanning("broken", "X"), on_error="raise")])
+    with pytest.raises(StageError):
+        list(p.stream_output(["abc"], batch=1))
+
+
 def test_async_only_steps_need_astream_output() -> None:
     class AsyncOnly:
         name = "remote"
@@ -411,3 +439,77 @@ def test_block_closes_a_vendor_stream_object() -> None:
     _, error = _drain(_pipeline().stream_output(vendor, batch=1))
     assert error is not None
     assert vendor.closed
+
+
+# -- the answer's size limit while streaming ------------------------------------------------------
+
+
+def _capped(cap: int, oversize: str) -> Pipeline:
+    settings = PipelineSettings(max_output_chars=cap, oversize=oversize)  # type: ignore[arg-type]
+    return Pipeline(output=_pipeline().output_steps, settings=settings)
+
+
+def test_a_stream_over_the_limit_is_blocked_and_the_upstream_closed() -> None:
+    # ef11b12: answers had no size limit, streamed or not.
+    up = Upstream(["ab" * 10] * 1_000)
+    got, error = _drain(_capped(50, "block").stream_output(up, batch=4))
+    assert error is not None
+    assert error.decision.rule_ids == ("limit.output_chars",)
+    assert up.closed
+    assert up.i == 3  # nothing read past the delta that crossed the limit
+    assert len("".join(got)) <= 50
+
+
+def test_a_stream_in_truncate_mode_stops_at_the_limit() -> None:
+    up = Upstream(["ab" * 10] * 1_000)
+    released, decision, _, blocked = _stream(_capped(50, "truncate"), up.deltas, 4)
+    assert not blocked
+    assert released == ("ab" * 25)
+    assert decision.action is Action.MODIFY
+
+
+def test_a_truncated_stream_reads_no_further() -> None:
+    up = Upstream(["ab" * 10] * 1_000)
+    list(_capped(50, "truncate").stream_output(up, batch=4))
+    assert up.closed
+    assert up.i == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=TEXTS,
+    cuts=CUTS,
+    batch=BATCH,
+    cap=st.integers(min_value=1, max_value=60),
+    oversize=st.sampled_from(["block", "truncate"]),
+)
+def test_a_capped_stream_equals_the_capped_whole_text_check(
+    text: str, cuts: list[int], batch: int, cap: int, oversize: str
+) -> None:
+    p = _capped(cap, oversize)
+    released, decision, up, blocked = _stream(p, _chunk(text, cuts), batch)
+    whole = p.check_output(text)
+    assert blocked is whole.blocked
+    if blocked:
+        _same(decision, p.check_output(up.received))
+    else:
+        _same(decision, whole)
+        assert released == whole.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=TEXTS,
+    cuts=CUTS,
+    batch=BATCH,
+    cap=st.integers(min_value=1, max_value=60),
+    oversize=st.sampled_from(["block", "truncate"]),
+)
+def test_a_capped_async_stream_equals_the_sync_stream(
+    text: str, cuts: list[int], batch: int, cap: int, oversize: str
+) -> None:
+    p = _capped(cap, oversize)
+    sync = _stream(p, _chunk(text, cuts), batch)
+    released, decision, _, blocked = asyncio.run(_astream(p, _chunk(text, cuts), batch))
+    assert (released, blocked) == (sync[0], sync[3])
+    _same(decision, sync[1])

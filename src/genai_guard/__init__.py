@@ -24,9 +24,11 @@ from genai_guard.errors import (
     PolicyError,
     RateLimited,
     ResourceUnavailable,
+    StageContractError,
     StageError,
+    StageTimeout,
 )
-from genai_guard.pipeline import FunctionStage, Pipeline, Step, stage
+from genai_guard.pipeline import FunctionStage, Pipeline, PipelineSettings, Step, stage
 from genai_guard.protocols import (
     AsyncStage,
     RewritingStage,
@@ -59,6 +61,7 @@ __all__ = [
     "Outcome",
     "Part",
     "Pipeline",
+    "PipelineSettings",
     "PolicyError",
     "RateLimited",
     "Registry",
@@ -66,8 +69,10 @@ __all__ = [
     "RewritingStage",
     "Span",
     "Stage",
+    "StageContractError",
     "StageError",
     "StageResult",
+    "StageTimeout",
     "StageType",
     "Step",
     "StreamRewriter",

@@ -14,7 +14,14 @@ from typing import Any
 
 from genai_guard.errors import InputError
 
-__all__ = ["LabelledRow", "Scored", "read_labelled", "roc_auc", "summarize"]
+__all__ = [
+    "LabelledRow",
+    "Scored",
+    "read_json_lines",
+    "read_labelled",
+    "roc_auc",
+    "summarize",
+]
 
 MAX_LINE_CHARS = 2_000_000
 
@@ -41,34 +48,68 @@ class Scored:
     elapsed_ns: int
 
 
-def read_labelled(path: Path) -> Iterator[LabelledRow]:
-    """Yield rows of ``path``; a malformed line raises ``InputError`` naming file and line."""
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+def read_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line number, object)`` for each non-blank line of a JSON-lines file.
+
+    Raises:
+        InputError: a line that is not UTF-8, is longer than ``MAX_LINE_CHARS``, is not valid JSON
+            (including nesting too deep or a number too long to convert) or is not an object;
+            the message names the file and line, never the line's content.
+        OSError: the file cannot be read.
+    """
+    with path.open("rb") as fh:
+        n = 0
+        while raw := fh.readline(4 * MAX_LINE_CHARS + 1):
+            n += 1
+            where = f"{path}:{n}"
+            if len(raw) > 4 * MAX_LINE_CHARS:
+                raise InputError(f"{where}: line longer than {MAX_LINE_CHARS} characters")
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a UTF-8 byte-order mark
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{where}: not UTF-8 text (byte {exc.start})") from None
             if not line.strip():
                 continue
-            where = f"{path}:{n}"
             if len(line) > MAX_LINE_CHARS:
                 raise InputError(f"{where}: line longer than {MAX_LINE_CHARS} characters")
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise InputError(f'{where}: expected an object with a string "text"')
-            label = obj.get("label")
-            if label not in ("attack", "benign"):
-                raise InputError(f'{where}: "label" must be "attack" or "benign"')
-            cat = obj.get("category")
-            src = obj.get("source")
-            yield LabelledRow(
-                obj["text"],
-                label,
-                cat if isinstance(cat, str) else None,
-                src if isinstance(src, str) else None,
-                path.name,
-                n,
-            )
+            yield n, _parse_object(line, where)
+
+
+def _parse_object(line: str, where: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: not valid JSON (nested too deeply)") from None
+    except ValueError:  # an integer beyond sys.get_int_max_str_digits()
+        raise InputError(f"{where}: not valid JSON (a number is too long)") from None
+    if not isinstance(obj, dict):
+        raise InputError(f'{where}: expected an object with a string "text"')
+    return obj
+
+
+def read_labelled(path: Path) -> Iterator[LabelledRow]:
+    """Yield rows of ``path``; a malformed line raises ``InputError`` naming file and line."""
+    for n, obj in read_json_lines(path):
+        where = f"{path}:{n}"
+        if not isinstance(obj.get("text"), str):
+            raise InputError(f'{where}: expected an object with a string "text"')
+        label = obj.get("label")
+        if label not in ("attack", "benign"):
+            raise InputError(f'{where}: "label" must be "attack" or "benign"')
+        cat = obj.get("category")
+        src = obj.get("source")
+        yield LabelledRow(
+            obj["text"],
+            label,
+            cat if isinstance(cat, str) else None,
+            src if isinstance(src, str) else None,
+            path.name,
+            n,
+        )
 
 
 def _percentile(sorted_values: Sequence[float], q: float) -> float:

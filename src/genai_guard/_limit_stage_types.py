@@ -1,15 +1,19 @@
 """Policy stage type ``rate_limit`` (see ``genai_guard.limits``), read by ``Registry.builtin()``.
 
-Importing this module imports neither redis nor anything heavy; the Redis client is created by the
-factory only when a policy asks for ``backend: redis``.
+The stage's own options are ``RateLimitDetector``'s constructor parameters (see
+``genai_guard._options``); the limiter it takes is built from ``LimiterPolicyOptions``. Importing
+this module imports neither redis nor anything heavy; the Redis client is created by the factory
+only when a policy asks for ``backend: redis``.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Ge, Gt
+from pydantic import Field, model_validator
 
+from genai_guard._options import PolicyOptions, stage_type
 from genai_guard.context import Direction
 from genai_guard.limits import (
     AbusePolicy,
@@ -22,33 +26,30 @@ from genai_guard.limits import (
 )
 from genai_guard.protocols import StageType
 
-__all__ = ["STAGE_TYPES", "RateLimitOptions"]
+__all__ = ["STAGE_TYPES", "LimiterPolicyOptions"]
+
+_Count = Annotated[int, Ge(1)]
+_Seconds = Annotated[float, Gt(0)]
 
 
-class RateLimitOptions(BaseModel):
-    """Options of the ``rate_limit`` stage type."""
+class LimiterPolicyOptions(PolicyOptions):
+    """Options of ``rate_limit`` that build its ``RateLimiter`` (flat, for YAML)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    requests: int | None = Field(60, ge=1, description="Requests per period (bucket capacity).")
-    requests_period_seconds: float = Field(60.0, gt=0)
-    tokens: int | None = Field(None, ge=1, description="Estimated tokens per period.")
-    tokens_period_seconds: float = Field(60.0, gt=0)
-    abuse_max_blocks: int | None = Field(
-        None, ge=1, description="Blocked prompts in the window that start a cool-down."
+    requests: _Count | None = Field(60, description="Requests per period (bucket capacity).")
+    requests_period_seconds: _Seconds = Field(60.0, description="Period of requests.")
+    tokens: _Count | None = Field(None, description="Estimated tokens per period.")
+    tokens_period_seconds: _Seconds = Field(60.0, description="Period of tokens.")
+    abuse_max_blocks: _Count | None = Field(
+        None, description="Blocked prompts in the window that start a cool-down."
     )
-    abuse_window_seconds: float = Field(600.0, gt=0)
-    abuse_cooldown_seconds: float = Field(900.0, gt=0)
-    backend: Literal["memory", "redis"] = "memory"
+    abuse_window_seconds: _Seconds = Field(600.0, description="Window counting blocks.")
+    abuse_cooldown_seconds: _Seconds = Field(900.0, description="Length of a cool-down.")
+    backend: Literal["memory", "redis"] = Field("memory", description="Where buckets live.")
     redis_url: str | None = Field(None, description="Needed with backend: redis.")
-    redis_prefix: str = "genai_guard:limits"
-    key_source: Literal["user_id", "metadata"] = "user_id"
-    metadata_key: str = "api_key"
-    anonymous: Literal["shared", "block", "allow"] = "shared"
-    chars_per_token: float = Field(4.0, ge=0)
+    redis_prefix: str = Field("genai_guard:limits", description="Prefix of Redis keys.")
 
     @model_validator(mode="after")
-    def _check(self) -> RateLimitOptions:
+    def _check(self) -> LimiterPolicyOptions:
         if self.backend == "redis" and not self.redis_url:
             raise ValueError("backend redis needs redis_url")
         if self.requests is None and self.tokens is None and self.abuse_max_blocks is None:
@@ -56,43 +57,36 @@ class RateLimitOptions(BaseModel):
         return self
 
 
-def _build(opts: RateLimitOptions, step_id: str) -> RateLimitDetector:
+def _build(o: LimiterPolicyOptions, step_id: str, kwargs: dict[str, Any]) -> RateLimitDetector:
     backend: LimitBackend
-    if opts.backend == "redis" and opts.redis_url:
-        backend = RedisBackend.from_url(opts.redis_url, prefix=opts.redis_prefix)
+    if o.backend == "redis" and o.redis_url:
+        backend = RedisBackend.from_url(o.redis_url, prefix=o.redis_prefix)
     else:
         backend = MemoryBackend()
     limiter = RateLimiter(
-        requests=None
-        if opts.requests is None
-        else Rate(opts.requests, opts.requests_period_seconds),
-        tokens=None if opts.tokens is None else Rate(opts.tokens, opts.tokens_period_seconds),
+        requests=None if o.requests is None else Rate(o.requests, o.requests_period_seconds),
+        tokens=None if o.tokens is None else Rate(o.tokens, o.tokens_period_seconds),
         abuse=None
-        if opts.abuse_max_blocks is None
+        if o.abuse_max_blocks is None
         else AbusePolicy(
-            max_blocks=opts.abuse_max_blocks,
-            window_seconds=opts.abuse_window_seconds,
-            cooldown_seconds=opts.abuse_cooldown_seconds,
+            max_blocks=o.abuse_max_blocks,
+            window_seconds=o.abuse_window_seconds,
+            cooldown_seconds=o.abuse_cooldown_seconds,
         ),
         backend=backend,
     )
-    return RateLimitDetector(
-        step_id,
-        limiter,
-        key_source=opts.key_source,
-        metadata_key=opts.metadata_key,
-        anonymous=opts.anonymous,
-        chars_per_token=opts.chars_per_token,
-    )
+    return RateLimitDetector(step_id, limiter, **kwargs)
 
 
 STAGE_TYPES: tuple[StageType, ...] = (
-    StageType(
-        name="rate_limit",
-        options=RateLimitOptions,
-        factory=_build,
+    stage_type(
+        RateLimitDetector,
+        "rate_limit",
         kind="detector",
         directions=frozenset({Direction.INPUT}),
+        exclude={"limiter"},
+        extra=LimiterPolicyOptions,
+        build=_build,
         description="Requests, estimated tokens and abuse cool-down per user id or API key.",
     ),
 )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from genai_guard.errors import GuardBlocked
+
 if TYPE_CHECKING:
     from genai_guard.context import Context
 
@@ -22,6 +24,7 @@ __all__ = [
     "Action",
     "Category",
     "Decision",
+    "Direction",
     "Finding",
     "Outcome",
     "Span",
@@ -30,6 +33,57 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+# Bounds of the JSON form (``to_dict``): a stage's message or metadata cannot make it large.
+_MAX_JSON_STR = 512
+_MAX_JSON_ITEMS = 32
+_MAX_JSON_DEPTH = 4
+_MAX_JSON_CHARS = 4096  # per bounded value, in total (strings count their length, others 1)
+
+
+def _bounded(value: Any) -> Any:
+    """A JSON-safe copy of ``value`` cut to fixed bounds.
+
+    Strings, items per collection, nesting depth and the total number of characters are bounded,
+    so any value yields at most a few KB.
+    """
+    budget = [_MAX_JSON_CHARS]
+
+    def cut(v: Any, depth: int) -> Any:
+        if budget[0] <= 0:
+            return "..."
+        if isinstance(v, str):
+            keep = min(len(v), _MAX_JSON_STR, budget[0])
+            budget[0] -= keep
+            return v if keep == len(v) else v[:keep] + "..."
+        budget[0] -= 1
+        if v is None or isinstance(v, (bool, int, float)):
+            return v
+        if depth >= _MAX_JSON_DEPTH:
+            return "..."
+        if isinstance(v, Mapping):
+            return {cut(str(k), depth): cut(x, depth + 1) for k, x in _first(v.items())}
+        if isinstance(v, (list, tuple)):
+            return [cut(x, depth + 1) for x in v[:_MAX_JSON_ITEMS]]
+        return type(v).__name__  # not JSON-safe: its type only, never its repr
+
+    return cut(value, 0)
+
+
+def _first(items: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if len(out) == _MAX_JSON_ITEMS:
+            break
+        out.append(item)
+    return out
+
+
+class Direction(enum.StrEnum):
+    """Which way a text flows: into the model or out of it."""
+
+    INPUT = "input"
+    OUTPUT = "output"
 
 
 class Action(enum.StrEnum):
@@ -141,18 +195,18 @@ class Finding:
     metadata: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form."""
+        """JSON-safe form, bounded in size (long messages and metadata are cut)."""
         return {
-            "rule_id": self.rule_id,
+            "rule_id": _bounded(self.rule_id),
             "category": self.category.value,
             "score": round(self.score, 4),
             "span": None if self.span is None else [self.span.start, self.span.end],
-            "view": self.view,
-            "message": self.message,
+            "view": _bounded(self.view),
+            "message": _bounded(self.message),
             "stride": list(self.stride),
             "owasp": list(self.owasp),
             "atlas": list(self.atlas),
-            "metadata": dict(self.metadata),
+            "metadata": _bounded(self.metadata),
         }
 
 
@@ -188,13 +242,23 @@ class StageResult:
     elapsed_ns: int
     error: BaseException | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form; an error is reported by type and message only."""
+    def to_dict(self, *, expose_errors: bool = False) -> dict[str, Any]:
+        """JSON-safe form.
+
+        Args:
+            expose_errors: Report a stage error by type and message (cut to a bounded length);
+                by default only its type, since a message may quote the text or a secret.
+        """
+        error: str | None = None
+        if self.error is not None:
+            error = type(self.error).__name__
+            if expose_errors:
+                error = _bounded(f"{error}: {self.error}")
         return {
             "stage": self.stage,
             "action": self.action.value,
             "elapsed_us": round(self.elapsed_ns / 1000, 1),
-            "error": None if self.error is None else f"{type(self.error).__name__}: {self.error}",
+            "error": error,
             "findings": [f.to_dict() for f in self.outcome.findings],
         }
 
@@ -204,15 +268,17 @@ class Decision:
     """The pipeline's verdict on one text.
 
     ``repr`` shows the action, risk and rule ids only: never the text or the restorations.
+    ``expose_errors`` (from the pipeline's settings) lets ``to_dict`` show stage error messages.
     """
 
     action: Action
     text: str = field(repr=False)
     results: tuple[StageResult, ...] = ()
-    direction: str = "input"
+    direction: Direction = Direction.INPUT
     context: Context | None = field(default=None, repr=False)
     restorations: Mapping[str, str] = field(default_factory=lambda: _EMPTY, repr=False)
     views: tuple[View, ...] = field(default=(), repr=False)
+    expose_errors: bool = field(default=False, repr=False)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -249,20 +315,23 @@ class Decision:
     def raise_for_block(self) -> Decision:
         """Raise ``GuardBlocked`` if blocked; otherwise return self (for chaining)."""
         if self.blocked:
-            from genai_guard.errors import GuardBlocked  # noqa: PLC0415 - errors sits beside us
-
             raise GuardBlocked(self)
         return self
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
-        """JSON-safe form. Restorations are never included; texts only when asked for."""
+        """JSON-safe form. Restorations are never included; texts only when asked for.
+
+        Bounded in size: the pipeline caps the findings and views of a call (settings
+        ``max_findings``, ``max_views``, ``max_view_chars``) and each finding's JSON form is cut
+        to fixed bounds; stage error messages appear only with settings ``expose_errors``.
+        """
         out: dict[str, Any] = {
             "action": self.action.value,
-            "direction": self.direction,
+            "direction": str(self.direction),
             "blocked": self.blocked,
             "risk": round(self.risk, 4),
             "rule_ids": list(self.rule_ids),
-            "results": [r.to_dict() for r in self.results],
+            "results": [r.to_dict(expose_errors=self.expose_errors) for r in self.results],
             "restorations": len(self.restorations),
         }
         if include_text:

@@ -25,8 +25,9 @@ first use (``compiling="lazy"``, for large trusted rule sets whose build must st
 
 The contract a rule must keep: every match contains one of its keywords (case-insensitively; as a
 whole word with ``keyword_match="word"``) and extends at most ``reach`` characters before or after
-it; a lookahead looks at most ``LOOKAHEAD_MARGIN`` characters further. Within that contract ``RuleSet`` finds
-what a plain ``pattern.search`` over the whole text finds (a property test holds it to that).
+it; a lookahead looks at most ``LOOKAHEAD_MARGIN`` characters further. Within that contract
+``RuleSet`` finds what a plain ``pattern.search`` over the whole text finds (a property test holds
+it to that).
 """
 
 from __future__ import annotations

@@ -428,17 +428,22 @@ def verify_chain(
     problems: list[str] = []
     prev, expected_seq, count = GENESIS, 0, 0
     needs_key = False
-    with Path(path).open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
+    with Path(path).open("rb") as fh:
+        for lineno, raw_bytes in enumerate(fh, 1):
             if len(problems) >= max_problems:
                 problems.append("too many problems; stopped")
                 break
+            try:
+                raw = raw_bytes.decode("utf-8")
+            except UnicodeDecodeError:
+                problems.append(f"line {lineno}: not UTF-8 (line edited)")
+                continue
             if not raw.strip():
                 problems.append(f"line {lineno}: empty line")
                 continue
             try:
                 record = json.loads(raw)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # also too deep, or a number too long
                 problems.append(f"line {lineno}: not valid JSON")
                 continue
             if not isinstance(record, dict):
@@ -447,18 +452,18 @@ def verify_chain(
             count += 1
             alg = record.get("alg")
             if key is not None and alg != "hmac-sha256":
-                problems.append(f"line {lineno}: not HMAC-signed (alg {alg!r})")
+                problems.append(f"line {lineno}: not HMAC-signed (alg {_short(alg)})")
             elif key is None and alg not in ("sha256", "hmac-sha256"):
-                problems.append(f"line {lineno}: unknown alg {alg!r}")
+                problems.append(f"line {lineno}: unknown alg {_short(alg)}")
             elif alg == "hmac-sha256" and key is None:
                 needs_key = True
             else:
-                want = _digest(record, key if alg == "hmac-sha256" else None)
-                if not hmac.compare_digest(str(record.get("hash")), want):
+                want = _checked_digest(record, key if alg == "hmac-sha256" else None)
+                if want is None or not _same(record.get("hash"), want):
                     problems.append(f"line {lineno}: hash mismatch (line edited)")
             if record.get("seq") != expected_seq:
                 problems.append(
-                    f"line {lineno}: sequence {record.get('seq')!r}, expected {expected_seq} "
+                    f"line {lineno}: sequence {_short(record.get('seq'))}, expected {expected_seq} "
                     "(line deleted, inserted or reordered)"
                 )
             if record.get("prev") != prev:
@@ -472,22 +477,51 @@ def verify_chain(
     return ChainReport(not problems, count, prev, tuple(problems))
 
 
+def _checked_digest(record: Mapping[str, Any], key: bytes | None) -> str | None:
+    """The digest of a line read back, or None when no writer could have produced it."""
+    try:
+        return _digest(record, key)
+    except (ValueError, RecursionError):  # a lone surrogate, nesting too deep
+        return None
+
+
 def _check_head(head: Path, seq: int, last: str, key: bytes | None) -> list[str]:
     try:
-        data = json.loads(head.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(head.read_bytes().decode("utf-8"))
+    except OSError as exc:
         return [f"head {head}: unreadable ({type(exc).__name__})"]
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deeply
+        return [f"head {head}: malformed (not a JSON object)"]
+    if not isinstance(data, dict):
+        return [f"head {head}: malformed (not a JSON object)"]
     out = []
     if key is not None:
-        want = _head_digest(int(data.get("seq", -1)), str(data.get("hash")), key)
-        if want is None or not hmac.compare_digest(str(data.get("sig")), want):
+        head_seq = data.get("seq")
+        want = (
+            _head_digest(head_seq, str(data.get("hash")), key)
+            if isinstance(head_seq, int) and not isinstance(head_seq, bool)
+            else None
+        )
+        if want is None or not _same(data.get("sig"), want):
             out.append("head: signature mismatch")
     if data.get("seq") != seq or data.get("hash") != last:
         out.append(
-            f"head: records sequence {data.get('seq')!r}, file ends at {seq} "
+            f"head: records sequence {_short(data.get('seq'))}, file ends at {seq} "
             "(lines cut from the end, or appended without the sink)"
         )
     return out
+
+
+def _same(found: object, want: str) -> bool:
+    """Constant-time comparison of a value read from a file (any type, any text) with a digest."""
+    text = found if isinstance(found, str) else repr(found)
+    return hmac.compare_digest(text.encode("utf-8", "surrogatepass"), want.encode())
+
+
+def _short(value: Any) -> str:
+    """A value read from a file, for a message: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # -- logging ------------------------------------------------------------------------------------

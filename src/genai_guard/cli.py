@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from genai_guard._evaluation import LabelledRow, Scored, read_labelled, summarize
+from genai_guard._evaluation import (
+    LabelledRow,
+    Scored,
+    read_json_lines,
+    read_labelled,
+    summarize,
+)
 from genai_guard._results import Action, Decision
 from genai_guard.errors import GuardError, PolicyError
 from genai_guard.pipeline import Pipeline
@@ -37,7 +43,9 @@ class _UsageError(Exception):
 
 
 def _pipeline(policy: str | None) -> Pipeline:
-    return Pipeline.from_policy(policy) if policy else Pipeline.default()
+    from genai_guard.policy import build_pipeline  # noqa: PLC0415 - as in the commands below
+
+    return build_pipeline(policy or "default")
 
 
 def _check(pipe: Pipeline, text: str, *, output: bool) -> Decision:
@@ -70,7 +78,10 @@ def _cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
         for n, row in enumerate(_read_text_rows(Path(args.jsonl)), 1):
             texts.append((f"{args.jsonl}:{n}", row))
     elif args.text is None or args.text == "-":
-        data = sys.stdin.read(MAX_STDIN_CHARS + 1)
+        try:
+            data = sys.stdin.read(MAX_STDIN_CHARS + 1)
+        except UnicodeDecodeError:
+            raise _UsageError("standard input is not UTF-8 text") from None
         if len(data) > MAX_STDIN_CHARS:
             raise _UsageError(f"standard input is longer than {MAX_STDIN_CHARS} characters")
         texts.append(("<stdin>", data))
@@ -84,31 +95,39 @@ def _cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
             obj = decision.to_dict(include_text=args.show_text)
             if args.jsonl:
                 obj["where"] = label
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            out.write(_json_line(obj) + "\n")
         else:
             prefix = f"{label}: " if args.jsonl else ""
-            out.write(prefix + describe(decision) + "\n")
+            out.write(_printable(prefix + describe(decision)) + "\n")
     return worst
 
 
 def _read_text_rows(path: Path) -> list[str]:
     rows = []
     try:
-        fh = path.open(encoding="utf-8")
+        for n, obj in read_json_lines(path):
+            text = obj.get("text")
+            if not isinstance(text, str):
+                raise _UsageError(f'{path}:{n}: expected an object with a string "text"')
+            rows.append(text)
     except OSError as exc:
         raise _UsageError(f"cannot read {path}: {exc.strerror}") from None
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise _UsageError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise _UsageError(f'{path}:{n}: expected an object with a string "text"')
-            rows.append(obj["text"])
     return rows
+
+
+def _json_line(obj: dict[str, Any]) -> str:
+    """One JSON line; escaped to ASCII when it holds text UTF-8 cannot encode (a lone surrogate)."""
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True)
+    return line
+
+
+def _printable(line: str) -> str:
+    """``line`` with anything UTF-8 cannot encode (a lone surrogate) as a backslash escape."""
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # -- eval ---------------------------------------------------------------------------------------
@@ -262,6 +281,16 @@ def _cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
 # -- main ---------------------------------------------------------------------------------------
 
 
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value[:20]!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for docs and tests)."""
     parser = argparse.ArgumentParser(
@@ -284,7 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("files", nargs="+", metavar="FILE.jsonl")
     ev.add_argument("--policy", metavar="FILE")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
-    ev.add_argument("--limit", type=int, default=0, metavar="N", help="at most N rows per file")
+    ev.add_argument(
+        "--limit",
+        type=_non_negative,
+        default=0,
+        metavar="N",
+        help="at most N rows per file (0: all)",
+    )
     ev.add_argument("--output", action="store_true", help="check rows as model output")
     ev.set_defaults(func=_cmd_eval)
 
@@ -336,10 +371,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         return func(args, stream)
     except PolicyError as exc:
-        sys.stderr.write(f"genai-guard: {exc}\n")
+        sys.stderr.write(_printable(f"genai-guard: {exc}") + "\n")
         return EXIT_USAGE
     except (_UsageError, GuardError, OSError) as exc:
-        sys.stderr.write(f"genai-guard: {exc}\n")
+        sys.stderr.write(_printable(f"genai-guard: {exc}") + "\n")
+        return EXIT_USAGE
+    except (ValueError, RecursionError) as exc:  # bad input that reached a library call
+        sys.stderr.write(f"genai-guard: invalid input ({type(exc).__name__})\n")
         return EXIT_USAGE
 
 

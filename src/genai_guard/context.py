@@ -6,24 +6,16 @@ A ``Context`` is immutable; stages receive it and the pipeline hands later stage
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from genai_guard._results import View
+from genai_guard._results import Direction, View
 
 __all__ = ["Context", "Direction", "Part"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-class Direction(enum.StrEnum):
-    """Which way a text flows: into the model or out of it."""
-
-    INPUT = "input"
-    OUTPUT = "output"
 
 
 @dataclass(frozen=True, slots=True)

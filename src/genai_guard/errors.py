@@ -7,6 +7,8 @@
     │   └── PolicyError             a policy has problems; lists each with its dotted path
     ├── InputError                  a text or request the library refuses (also ValueError)
     ├── StageError                  a stage failed and its step says ``on_error: raise``
+    ├── StageContractError          a stage returned something other than a valid ``Outcome``
+    ├── StageTimeout                an async stage overran its time budget (also TimeoutError)
     ├── IntegrityError              a file failed its SHA-256 or signature check
     ├── ResourceUnavailable         an offline resource (tokenizer file, model) is missing
     └── GuardBlocked                a decision blocked; carries the decision
@@ -32,7 +34,9 @@ __all__ = [
     "PolicyError",
     "RateLimited",
     "ResourceUnavailable",
+    "StageContractError",
     "StageError",
+    "StageTimeout",
 ]
 
 
@@ -71,6 +75,22 @@ class StageError(GuardError):
     def __init__(self, stage: str, cause: BaseException) -> None:
         self.stage = stage
         super().__init__(f"stage {stage!r} failed: {type(cause).__name__}")
+
+
+class StageContractError(GuardError, TypeError):
+    """A stage returned something that is not a valid ``Outcome``; handled by ``on_error``.
+
+    The message names the stage and what was wrong (types and field names, never values).
+    """
+
+
+class StageTimeout(GuardError, TimeoutError):
+    """An async stage overran its time budget and was cancelled; handled by ``on_error``."""
+
+    def __init__(self, stage: str, budget_s: float) -> None:
+        self.stage = stage
+        self.budget_s = budget_s
+        super().__init__(f"stage {stage!r} overran its time budget of {budget_s * 1000:.0f} ms")
 
 
 class IntegrityError(GuardError):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from genai_guard._results import Decision
 
 __all__ = [
+    "DEFAULT_MAX_AGE_SECONDS",
     "ResponseSignature",
     "build_manifest",
     "decision_digest",
@@ -46,6 +47,11 @@ Algorithm = Literal["hmac-sha256", "ed25519"]
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
 _MIN_HMAC_KEY = 16
+
+DEFAULT_MAX_AGE_SECONDS = 300.0
+"""Signatures older than this (five minutes) fail ``verify_response`` unless the caller says
+otherwise: long enough for an answer to reach its client, short enough to limit replays."""
+_CLOCK_SKEW_SECONDS = 5.0
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -149,9 +155,11 @@ def verify_manifest(
         allow_extra: When False, files in ``directory`` the manifest does not list are an error.
 
     Raises:
-        IntegrityError: naming each missing, different, unlisted or unsafe (absolute, ``..``) path.
+        IntegrityError: naming each missing, different, unlisted or unsafe path: absolute, with
+            ``..``, or a link (of the file or a folder on its way) that leads out of ``directory``.
     """
     root = Path(directory)
+    base = root.resolve()
     entries = _read_manifest(manifest)
     if not entries:
         raise IntegrityError("manifest lists no files")
@@ -160,6 +168,9 @@ def verify_manifest(
         rel = _safe_relative(name)
         if rel is None:
             problems.append(f"{name}: unsafe path in manifest")
+            continue
+        if not _inside(root / rel, base):
+            problems.append(f"{rel}: links out of the artifact folder")
             continue
         try:
             verify_file(root / rel, digest)
@@ -176,13 +187,26 @@ def verify_manifest(
 
 
 def build_manifest(directory: str | Path) -> dict[str, str]:
-    """``{relative path: sha256}`` of every file under ``directory`` (to record a manifest)."""
+    """``{relative path: sha256}`` of every file under ``directory`` (to record a manifest).
+
+    Raises:
+        IntegrityError: a file under ``directory`` is a link that leads out of it.
+    """
     root = Path(directory)
-    return {
-        p.relative_to(root).as_posix(): sha256_file(p)
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+    base = root.resolve()
+    files = [p for p in sorted(root.rglob("*")) if p.is_file()]
+    outside = [p.relative_to(root).as_posix() for p in files if not _inside(p, base)]
+    if outside:
+        raise IntegrityError("links out of the artifact folder: " + ", ".join(outside[:5]))
+    return {p.relative_to(root).as_posix(): sha256_file(p) for p in files}
+
+
+def _inside(path: Path, base: Path) -> bool:
+    """True when ``path``, with every link on the way followed, stays under ``base``."""
+    try:
+        return path.resolve().is_relative_to(base)
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 # -- signed responses ---------------------------------------------------------------------------
@@ -337,7 +361,7 @@ def verify_response(
     key: Any,
     algorithm: Algorithm,
     decision: Decision | None = None,
-    max_age_seconds: float | None = None,
+    max_age_seconds: float | None = DEFAULT_MAX_AGE_SECONDS,
     now: float | None = None,
 ) -> ResponseSignature:
     """Check a response against its signature; return the parsed signature.
@@ -348,12 +372,17 @@ def verify_response(
         key: HMAC: the shared secret. Ed25519: the public key (or its 32 raw bytes).
         algorithm: The algorithm the verifier expects; a signature made otherwise fails.
         decision: When given, the signature must carry this decision's digest.
-        max_age_seconds: When given, older signatures (or ones from the future) fail.
+        max_age_seconds: Signatures older than this fail, and so do ones more than 5 s in the
+            future (clock skew). Five minutes by default (``DEFAULT_MAX_AGE_SECONDS``); pass
+            ``None`` to accept any age, e.g. when checking archived answers.
         now: POSIX time for the age check.
 
     Raises:
         IntegrityError: the text, a signed field or the signature differs, or it is too old.
+        ConfigurationError: ``max_age_seconds`` is negative or not a number.
     """
+    if max_age_seconds is not None and not max_age_seconds >= 0:
+        raise ConfigurationError("max_age_seconds must be a non-negative number or None")
     sig = (
         signature
         if isinstance(signature, ResponseSignature)
@@ -386,6 +415,6 @@ def verify_response(
         raise IntegrityError("decision digest differs from the signed one")
     if max_age_seconds is not None:
         age = (time.time() if now is None else now) - sig.time
-        if not math.isfinite(age) or age < 0 or age > max_age_seconds:
+        if not math.isfinite(age) or age < -_CLOCK_SKEW_SECONDS or age > max_age_seconds:
             raise IntegrityError("response signature is too old or from the future")
     return sig

@@ -7,15 +7,17 @@ stops the run when ``fail_fast`` is set. A pipeline is immutable and thread-safe
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from genai_guard._engine import (
+    DEFAULT_SETTINGS,
     Decide,
     OnError,
-    Run,
+    PipelineSettings,
     answer_async,
     answer_sync,
     check_threshold,
@@ -28,12 +30,9 @@ from genai_guard.errors import ConfigurationError, InputError
 from genai_guard.protocols import AsyncStage, Stage
 
 if TYPE_CHECKING:
-    from genai_guard.registry import Registry
     from genai_guard.streaming import AsyncGuardedStream, GuardedStream
 
-__all__ = ["FunctionStage", "Pipeline", "Step", "stage"]
-
-_F = TypeVar("_F", bound=Callable[..., Any])
+__all__ = ["FunctionStage", "Pipeline", "PipelineSettings", "Step", "stage"]
 
 _ON_ERROR = ("block", "allow", "raise")
 
@@ -57,77 +56,81 @@ def stage(fn: Callable[[str, Context], Outcome], *, name: str) -> FunctionStage:
     return FunctionStage(name, fn)
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class Step:
     """A stage plus what to do with its findings.
+
+    A frozen dataclass whose ``__post_init__`` converts and checks its fields: ``on_fail`` given
+    as a string becomes an ``Action`` and ``None`` the stage's ``default_on_fail`` (or
+    ``block``); an empty ``name`` becomes the stage's name. Thread-safe: immutable.
 
     Args:
         stage: Anything with ``name`` and ``check`` and/or ``acheck``.
         on_fail: Action when a finding reaches ``threshold``; defaults to the stage's
-            ``default_on_fail`` or ``block``.
+            ``default_on_fail`` or ``block``. Always an ``Action`` after construction.
         on_error: ``block`` (fail closed, the default), ``allow``, or ``raise`` (``StageError``).
+            Applies to a stage exception, a return value that breaks the ``Outcome`` contract and
+            an async stage's time-out alike.
         threshold: Lowest finding score that makes the step fail.
         flag_threshold: Lowest score that flags, when below ``threshold``; ``None`` for no band.
         name: Step id; defaults to the stage's name.
         type_name: The policy stage type that built the stage, if any (for coverage reports).
+        budget_ms: Time budget of this step; ``None`` takes ``PipelineSettings.step_budget_ms``.
+
+    Raises:
+        ConfigurationError: ``stage`` is not a stage, or an option is out of range.
     """
 
     stage: Any
-    on_fail: Action
-    on_error: OnError
-    threshold: float
-    flag_threshold: float | None
-    name: str
-    type_name: str | None
-    is_sync: bool
-    is_async: bool
+    _: KW_ONLY
+    on_fail: Action | str | None = None
+    on_error: OnError = "block"
+    threshold: float = 0.0
+    flag_threshold: float | None = None
+    name: str = ""
+    type_name: str | None = None
+    budget_ms: float | None = None
+    is_sync: bool = field(init=False, repr=False)
+    is_async: bool = field(init=False, repr=False)
 
-    def __init__(
-        self,
-        stage: Any,
-        *,
-        on_fail: Action | str | None = None,
-        on_error: OnError = "block",
-        threshold: float = 0.0,
-        flag_threshold: float | None = None,
-        name: str | None = None,
-        type_name: str | None = None,
-    ) -> None:
+    def __post_init__(self) -> None:
+        stage = self.stage
         is_sync = isinstance(stage, Stage)
         is_async = isinstance(stage, AsyncStage)
         if not (is_sync or is_async):
             raise ConfigurationError(
                 f"{type(stage).__name__} is not a stage: it needs a name and check() or acheck()"
             )
-        if on_error not in _ON_ERROR:
-            raise ConfigurationError(f"on_error must be one of {_ON_ERROR}, got {on_error!r}")
-        check_threshold("threshold", threshold)
-        check_threshold("flag_threshold", flag_threshold)
-        if flag_threshold is not None and flag_threshold > threshold:
+        if self.on_error not in _ON_ERROR:
+            raise ConfigurationError(f"on_error must be one of {_ON_ERROR}, got {self.on_error!r}")
+        check_threshold("threshold", self.threshold)
+        check_threshold("flag_threshold", self.flag_threshold)
+        if self.flag_threshold is not None and self.flag_threshold > self.threshold:
             raise ConfigurationError("flag_threshold must not exceed threshold")
+        budget = self.budget_ms
+        if budget is not None and not (budget > 0 and math.isfinite(budget)):
+            raise ConfigurationError(f"budget_ms must be a positive number, got {budget!r}")
         default = getattr(stage, "default_on_fail", Action.BLOCK)
-        action = Action(on_fail) if on_fail is not None else Action(default)
-        step_name = name or stage.name
-        if not step_name:
+        on_fail = Action(self.on_fail) if self.on_fail is not None else Action(default)
+        name = self.name or stage.name
+        if not name:
             raise ConfigurationError(f"{type(stage).__name__} has an empty name")
-        for attr, value in (
-            ("stage", stage),
-            ("on_fail", action),
-            ("on_error", on_error),
-            ("threshold", threshold),
-            ("flag_threshold", flag_threshold),
-            ("name", step_name),
-            ("type_name", type_name),
-            ("is_sync", is_sync),
-            ("is_async", is_async),
-        ):
-            object.__setattr__(self, attr, value)
+        # Converted fields of a frozen dataclass are set the way its own __init__ sets them.
+        object.__setattr__(self, "on_fail", on_fail)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "is_sync", is_sync)
+        object.__setattr__(self, "is_async", is_async)
+
+    @property
+    def _on_fail(self) -> Action:
+        # An Action after __post_init__; the field's type also names what the constructor takes.
+        return self.on_fail if isinstance(self.on_fail, Action) else Action.BLOCK
 
     def action_for(self, outcome: Outcome) -> Action:
         """What this step does with ``outcome``."""
         return judge(
             outcome,
-            on_fail=self.on_fail,
+            on_fail=self._on_fail,
             threshold=self.threshold,
             flag_threshold=self.flag_threshold,
         )
@@ -154,6 +157,10 @@ class Pipeline:
         output: Steps (or bare stages) for ``check_output``.
         fail_fast: Stop at the first block.
         name: For logs and audit events.
+        settings: Size limits (``max_input_chars``, ``max_output_chars``, applied to the raw
+            text before the first step), per-call caps on findings and views, time budgets and
+            error exposure; ``PipelineSettings()`` when ``None``. A policy's ``PolicySettings``
+            (anything with ``pipeline_settings()``) is converted. See ``PipelineSettings``.
         observers: Callables given every decision after it is made (an ``audit.Auditor``, a
             ``RateLimiter.observe``); their exceptions propagate to the caller.
     """
@@ -175,7 +182,7 @@ class Pipeline:
         *,
         fail_fast: bool = True,
         name: str = "pipeline",
-        settings: Any = None,
+        settings: PipelineSettings | SettingsSource | None = None,
         observers: Sequence[Callable[[Decision], object]] = (),
     ) -> None:
         self.observers = tuple(observers)
@@ -183,7 +190,7 @@ class Pipeline:
         self.output_steps = _as_steps(output, "output")
         self.fail_fast = fail_fast
         self.name = name
-        self.settings = settings
+        self.settings: PipelineSettings = _settings(settings)
         self._async_only = {
             Direction.INPUT: tuple(s.name for s in self.input_steps if not s.is_sync),
             Direction.OUTPUT: tuple(s.name for s in self.output_steps if not s.is_sync),
@@ -195,21 +202,6 @@ class Pipeline:
         return f"Pipeline(name={self.name!r}, input={ins!r}, output={outs!r})"
 
     # -- construction -----------------------------------------------------------------------
-
-    @classmethod
-    def from_policy(cls, policy: Any, *, registry: Registry | None = None) -> Pipeline:
-        """Build from a policy: a ``Policy``, a dict, a YAML path, or a package resource name.
-
-        The policy layer sits above the pipeline; this façade defers to ``policy.build_pipeline``.
-        """
-        from genai_guard.policy import build_pipeline  # noqa: PLC0415 - façade over the upper layer
-
-        return build_pipeline(policy, registry=registry)
-
-    @classmethod
-    def default(cls) -> Pipeline:
-        """The packaged default policy (``genai_guard/policies/default.yaml``)."""
-        return cls.from_policy("default")
 
     def with_steps(
         self,
@@ -238,17 +230,6 @@ class Pipeline:
             observers=(*self.observers, *observers),
         )
 
-    def guard(self, fn: _F) -> _F:
-        """Decorator guarding a plain ``str -> str`` function (sync or async) with this pipeline.
-
-        The prompt (first argument) is checked before the call and the answer after; a block raises
-        ``GuardBlocked``. Façade over ``integrations.guard_callable`` (an upper layer, hence the
-        deferred import, as in ``from_policy``).
-        """
-        from genai_guard.integrations import guard_callable  # noqa: PLC0415 - façade, upper layer
-
-        return guard_callable(fn, self)  # type: ignore[return-value]  # same signature as fn
-
     # -- sync -------------------------------------------------------------------------------
 
     def warm_up(self) -> Pipeline:
@@ -258,7 +239,7 @@ class Pipeline:
         call the first requests that need it pay for it (the default pipeline compiles about
         2 s of rule pattern variants in all). Calls ``warm_up()`` on each stage that has one, in
         step order; errors propagate (a corrupted weights file raises here, not in a request).
-        Returns ``self``, so that ``guard = Pipeline.default().warm_up()`` reads.
+        Returns ``self``, so that ``guard = build_pipeline("default").warm_up()`` reads.
         """
         for step in (*self.input_steps, *self.output_steps):
             warm_up = getattr(step.stage, "warm_up", None)
@@ -267,9 +248,12 @@ class Pipeline:
         return self
 
     def check_input(self, text: str, ctx: Context | None = None) -> Decision:
-        """Check a text on its way into the model."""
-        run = Run(_checked(text), _ctx(ctx, Direction.INPUT))
-        return self._run(self.input_steps, run, Direction.INPUT)
+        """Check a text on its way into the model.
+
+        A text longer than ``settings.max_input_chars`` is blocked (or truncated, with
+        ``settings.oversize``) before any step runs.
+        """
+        return self._run(self.input_steps, _checked(text), _ctx(ctx, Direction.INPUT))
 
     def check_output(
         self, text: str, *, prompt: Decision | None = None, ctx: Context | None = None
@@ -277,18 +261,18 @@ class Pipeline:
         """Check the model's answer.
 
         ``prompt`` (the input decision) supplies the context and the restorations that unmask
-        placeholders.
+        placeholders. The answer's size limit is ``settings.max_output_chars``.
         """
-        run = Run(_checked(text), _output_ctx(prompt, ctx))
-        return self._run(self.output_steps, run, Direction.OUTPUT)
+        return self._run(self.output_steps, _checked(text), _output_ctx(prompt, ctx))
 
-    def _run(self, steps: tuple[Step, ...], run: Run, direction: Direction) -> Decision:
+    def _run(self, steps: tuple[Step, ...], text: str, ctx: Context) -> Decision:
+        direction = ctx.direction
         if self._async_only[direction]:
             raise ConfigurationError(
                 f"{direction.value} steps {list(self._async_only[direction])} are async-only; "
                 f"use acheck_{direction.value}()"
             )
-        return self._observed(answer_sync(self._decide(steps, run, direction)))
+        return self._observed(answer_sync(self._decide(steps, text, ctx)))
 
     def _observed(self, decision: Decision) -> Decision:
         for observe in self.observers:
@@ -325,6 +309,7 @@ class Pipeline:
             _output_ctx(prompt, ctx),
             fail_fast=self.fail_fast,
             batch=DEFAULT_BATCH if batch is None else batch,
+            settings=self.settings,
         )
         return GuardedStream(core, deltas, observe=self._observed)
 
@@ -348,28 +333,63 @@ class Pipeline:
             _output_ctx(prompt, ctx),
             fail_fast=self.fail_fast,
             batch=DEFAULT_BATCH if batch is None else batch,
+            settings=self.settings,
         )
         return AsyncGuardedStream(core, deltas, observe=self._observed)
 
     # -- async ------------------------------------------------------------------------------
 
     async def acheck_input(self, text: str, ctx: Context | None = None) -> Decision:
-        """Async twin of ``check_input``; sync stages run inline."""
-        run = Run(_checked(text), _ctx(ctx, Direction.INPUT))
-        return await self._arun(self.input_steps, run, Direction.INPUT)
+        """Async twin of ``check_input``; sync stages run inline.
+
+        Each async stage is awaited within its step's time budget and what is left of the call's
+        (``settings.step_budget_ms``, ``settings.call_budget_ms``); an overrun cancels it and is
+        handled by the step's ``on_error``.
+        """
+        return await self._arun(self.input_steps, _checked(text), _ctx(ctx, Direction.INPUT))
 
     async def acheck_output(
         self, text: str, *, prompt: Decision | None = None, ctx: Context | None = None
     ) -> Decision:
         """Async twin of ``check_output``."""
-        run = Run(_checked(text), _output_ctx(prompt, ctx))
-        return await self._arun(self.output_steps, run, Direction.OUTPUT)
+        return await self._arun(self.output_steps, _checked(text), _output_ctx(prompt, ctx))
 
-    async def _arun(self, steps: tuple[Step, ...], run: Run, direction: Direction) -> Decision:
-        return self._observed(await answer_async(self._decide(steps, run, direction)))
+    async def _arun(self, steps: tuple[Step, ...], text: str, ctx: Context) -> Decision:
+        return self._observed(await answer_async(self._decide(steps, text, ctx)))
 
-    def _decide(self, steps: tuple[Step, ...], run: Run, direction: Direction) -> Decide:
-        return decide(steps, run.text, run.ctx, direction=direction.value, fail_fast=self.fail_fast)
+    def _decide(self, steps: tuple[Step, ...], text: str, ctx: Context) -> Decide:
+        return decide(
+            steps,
+            text,
+            ctx,
+            direction=ctx.direction,
+            fail_fast=self.fail_fast,
+            settings=self.settings,
+        )
+
+
+class SettingsSource(Protocol):
+    """Anything that describes ``PipelineSettings`` (a policy's ``PolicySettings``)."""
+
+    def pipeline_settings(self) -> PipelineSettings:
+        """The settings it describes."""
+        ...
+
+
+def _settings(settings: PipelineSettings | SettingsSource | None) -> PipelineSettings:
+    if settings is None:
+        return DEFAULT_SETTINGS
+    if isinstance(settings, PipelineSettings):
+        return settings
+    convert = getattr(settings, "pipeline_settings", None)
+    if not callable(convert):
+        raise ConfigurationError(
+            f"settings must be PipelineSettings or PolicySettings, not {type(settings).__name__}"
+        )
+    converted = convert()
+    if not isinstance(converted, PipelineSettings):
+        raise ConfigurationError("pipeline_settings() must return PipelineSettings")
+    return converted
 
 
 def _checked(text: str) -> str:

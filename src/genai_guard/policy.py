@@ -19,8 +19,10 @@ Validation collects every problem, with a dotted path, into one ``PolicyError``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,13 +32,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from genai_guard._results import Action
 from genai_guard.context import Direction
 from genai_guard.errors import PolicyError
-from genai_guard.pipeline import Pipeline, Step
+from genai_guard.pipeline import Pipeline, PipelineSettings, Step
 from genai_guard.registry import Registry
 
 __all__ = [
+    "POLICY_ENTRY_POINT_GROUP",
     "Policy",
     "PolicySettings",
     "StepSpec",
+    "ValidatedPolicy",
     "build_pipeline",
     "load_policy",
     "policy_schema",
@@ -53,28 +57,93 @@ _STEP_KEYS = frozenset(
         "threshold",
         "flag_threshold",
         "enabled",
+        "budget_ms",
         "before",
         "after",
     }
 )
 
 
+_D = PipelineSettings()  # the defaults are declared once, on the pipeline's settings
+
+
 class PolicySettings(BaseModel):
-    """Pipeline-wide settings."""
+    """Pipeline-wide settings; ``pipeline_settings()`` gives the ``PipelineSettings`` they set."""
 
     model_config = ConfigDict(extra="forbid")
 
     fail_fast: bool = Field(True, description="Stop at the first block.")
+    max_input_chars: int | None = Field(
+        _D.max_input_chars,
+        ge=1,
+        description="Longest input, measured on the raw text before any step; null: no limit.",
+    )
+    max_output_chars: int | None = Field(
+        _D.max_output_chars,
+        ge=1,
+        description="Longest answer (also while it streams), measured the same way.",
+    )
+    oversize: Literal["block", "truncate"] = Field(
+        _D.oversize, description="A text over the size limit: block it, or truncate and check."
+    )
+    max_findings: int = Field(_D.max_findings, ge=0, description="Most findings kept per call.")
+    max_views: int = Field(_D.max_views, ge=0, description="Most views kept per call.")
+    max_view_chars: int = Field(
+        _D.max_view_chars, ge=0, description="Most characters of views kept per call."
+    )
+    on_findings_capped: Action = Field(
+        _D.on_findings_capped, description="Action when a call's findings were capped."
+    )
+    on_views_capped: Action = Field(
+        _D.on_views_capped, description="Action when a call's views were capped."
+    )
+    step_budget_ms: float | None = Field(
+        _D.step_budget_ms,
+        gt=0,
+        allow_inf_nan=False,
+        description="Time budget of one step: async stages are cancelled (on_error), sync "
+        "stages report an overrun.",
+    )
+    call_budget_ms: float | None = Field(
+        _D.call_budget_ms,
+        gt=0,
+        allow_inf_nan=False,
+        description="Time budget of one call for its async stages.",
+    )
+    on_overrun: Action = Field(
+        _D.on_overrun, description="Action of a sync stage's budget overrun finding."
+    )
+    expose_errors: bool = Field(
+        _D.expose_errors, description="Show stage error messages in results (not just types)."
+    )
     untrusted_roles: list[str] = Field(
-        default_factory=lambda: ["user", "tool", "document"],
+        default_factory=lambda: list(_D.untrusted_roles),
         description="Message roles whose content is checked as untrusted input.",
     )
     on_block: Literal["raise", "refuse"] = Field(
-        "raise", description="What client wrappers do on a block: raise GuardBlocked or refuse."
+        _D.on_block, description="What client wrappers do on a block: raise GuardBlocked or refuse."
     )
-    refusal_message: str = Field(
-        "Sorry, I can't help with that request.", description="Text of a refusal."
-    )
+    refusal_message: str = Field(_D.refusal_message, description="Text of a refusal.")
+
+    def pipeline_settings(self) -> PipelineSettings:
+        """The ``PipelineSettings`` these settings describe (everything but ``fail_fast``)."""
+        return PipelineSettings(
+            max_input_chars=self.max_input_chars,
+            max_output_chars=self.max_output_chars,
+            oversize=self.oversize,
+            max_findings=self.max_findings,
+            max_views=self.max_views,
+            max_view_chars=self.max_view_chars,
+            on_findings_capped=self.on_findings_capped,
+            on_views_capped=self.on_views_capped,
+            step_budget_ms=self.step_budget_ms,
+            call_budget_ms=self.call_budget_ms,
+            on_overrun=self.on_overrun,
+            expose_errors=self.expose_errors,
+            untrusted_roles=tuple(self.untrusted_roles),
+            on_block=self.on_block,
+            refusal_message=self.refusal_message,
+        )
 
 
 class StepSpec(BaseModel):
@@ -93,6 +162,12 @@ class StepSpec(BaseModel):
         None, ge=0.0, le=1.0, description="Lowest flagging score below threshold."
     )
     enabled: bool = Field(True, description="False removes the step (useful with extends).")
+    budget_ms: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Time budget of this step; null takes settings.step_budget_ms.",
+    )
 
     @property
     def step_id(self) -> str:
@@ -106,14 +181,18 @@ class StepSpec(BaseModel):
 
 
 class Policy(BaseModel):
-    """A validated policy. Build a pipeline from it with ``Pipeline.from_policy``."""
+    """A validated policy. Build a pipeline from it with ``build_pipeline``."""
 
     model_config = ConfigDict(extra="forbid")
 
     version: Literal[1] = Field(1, description="Policy format version.")
     name: str = Field("policy", description="Name, for logs and audit events.")
     description: str = ""
-    extends: str | None = Field(None, description="Base policy (resource name or path).")
+    extends: str | None = Field(
+        None,
+        description="Base policy: a shipped or registered name, package:path.yaml of a package "
+        "that registers policies, or a file in this policy's folder.",
+    )
     settings: PolicySettings = Field(default_factory=PolicySettings)
     input: list[StepSpec] = Field(default_factory=list)
     output: list[StepSpec] = Field(default_factory=list)
@@ -121,13 +200,40 @@ class Policy(BaseModel):
 
 # -- reading ------------------------------------------------------------------------------------
 
+POLICY_ENTRY_POINT_GROUP = "genai_guard.policies"
+_SHIPPED = {"default": "policies/default.yaml"}
+_OWN_PACKAGE = "genai_guard"
 
-def _read_source(source: Any, base_dir: Path | None) -> tuple[dict[str, Any], str, Path | None]:
-    """Return (raw mapping, label, directory for relative extends)."""
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where a policy came from, which bounds what its ``extends`` may read."""
+
+    folder: Path | None = None  # a file's folder (resolved)
+    package: str | None = None  # a package resource's package
+    res_dir: str = ""  # the resource's folder inside its package
+
+
+def _refused(name: str, label: str) -> PolicyError:
+    return PolicyError(
+        [
+            (
+                "extends",
+                f"{name!r} is not a shipped policy, a policy registered in the "
+                f"{POLICY_ENTRY_POINT_GROUP!r} entry points, or a file in this policy's folder "
+                "or an allowed root",
+            )
+        ],
+        source=label,
+    )
+
+
+def _load(source: Any) -> tuple[dict[str, Any], str, _Origin]:
+    """Read the caller's own policy source: anything it names is trusted to be read."""
     if isinstance(source, Policy):
-        return source.model_dump(exclude_none=True), source.name, None
+        return source.model_dump(exclude_none=True), source.name, _Origin()
     if isinstance(source, Mapping):
-        return copy.deepcopy(dict(source)), "<dict>", base_dir
+        return copy.deepcopy(dict(source)), "<dict>", _Origin()
     if not isinstance(source, (str, Path)):
         raise PolicyError(
             [
@@ -137,60 +243,159 @@ def _read_source(source: Any, base_dir: Path | None) -> tuple[dict[str, Any], st
                 )
             ]
         )
-    text, label, where = _read_text(source, base_dir)
+    name = str(source)
+    named = _named(name)
+    if named is not None:
+        return named
+    path = Path(name)
+    if path.is_file():
+        return _parse(_read_file(path, name), name, _Origin(folder=path.resolve().parent))
+    package, sep, res = name.partition(":")
+    if sep and package and res:
+        return _package_policy(package, res, name)
+    raise PolicyError([("", f"no policy file or resource {name!r}")], source=name)
+
+
+def _load_base(
+    name: str, origin: _Origin, roots: tuple[Path, ...], label: str
+) -> tuple[dict[str, Any], str, _Origin]:
+    """Read what an ``extends`` names, only from the places a policy may reach."""
+    named = _named(name)
+    if named is not None:
+        return named
+    package, sep, res = name.partition(":")
+    if sep and package and res and "/" not in package and "\\" not in package:
+        if package == _OWN_PACKAGE and _clean_resource(res).startswith("policies/"):
+            return _package_policy(package, res, name)
+        if package == origin.package or package in _registered_packages():
+            return _package_policy(package, res, name)
+        raise _refused(name, label)
+    if origin.package is not None:
+        joined = f"{origin.res_dir}/{name}" if origin.res_dir else name
+        return _package_policy(origin.package, joined, name)
+    path = Path(name)
+    candidates = [path] if path.is_absolute() else []
+    if not path.is_absolute():
+        bases = [origin.folder] if origin.folder is not None else list(roots)
+        candidates = [b / path for b in bases]
+    allowed = ([origin.folder] if origin.folder is not None else []) + list(roots)
+    for candidate in candidates:
+        real = candidate.resolve()
+        if not any(real.is_relative_to(a) for a in allowed):
+            raise _refused(name, label)
+        if real.is_file():
+            return _parse(_read_file(real, name), name, _Origin(folder=real.parent))
+    if not candidates:
+        raise _refused(name, label)
+    raise PolicyError([("extends", f"no policy file {name!r}")], source=label)
+
+
+def _named(name: str) -> tuple[dict[str, Any], str, _Origin] | None:
+    """A shipped policy or one registered through the entry points, by its bare name."""
+    if name in _SHIPPED:
+        return _package_policy(_OWN_PACKAGE, _SHIPPED[name], name, label=name)
+    if ":" in name or "/" in name or "\\" in name:
+        return None
+    for ep in entry_points(group=POLICY_ENTRY_POINT_GROUP):
+        if ep.name == name:
+            package, _, res = ep.value.partition(":")
+            return _package_policy(package.strip(), res.strip(), name, label=name)
+    return None
+
+
+def _registered_packages() -> frozenset[str]:
+    """Packages that hold a policy registered through the entry points."""
+    return frozenset(
+        ep.value.partition(":")[0].strip() for ep in entry_points(group=POLICY_ENTRY_POINT_GROUP)
+    )
+
+
+def _clean_resource(res: str) -> str:
+    """A resource path with no way out of its package (no ``..``, no absolute path)."""
+    parts = res.replace("\\", "/").split("/")
+    if res.startswith("/") or any(p in ("", ".", "..") or ":" in p for p in parts):
+        return ""
+    return "/".join(parts)
+
+
+def _package_policy(
+    package: str, res: str, name: str, *, label: str | None = None
+) -> tuple[dict[str, Any], str, _Origin]:
+    """Read a YAML resource that stays inside ``package`` (also after following links)."""
+    where = label or name
+    clean = _clean_resource(res)
+    if not clean:
+        raise PolicyError([("", f"policy resource {name!r} leaves its package")], source=where)
+    try:
+        root = resources.files(package)
+        target = root.joinpath(*clean.split("/"))
+        if (
+            isinstance(root, Path)
+            and isinstance(target, Path)
+            and not target.resolve().is_relative_to(root.resolve())
+        ):
+            raise PolicyError([("", f"policy resource {name!r} leaves its package")], source=where)
+        data = target.read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        raise PolicyError([("", f"no policy resource {name!r}")], source=where) from exc
+    except TypeError as exc:  # a module, not a package
+        raise PolicyError([("", f"no policy resource {name!r}")], source=where) from exc
+    res_dir = clean.rpartition("/")[0]
+    return _parse(_decode(data, where), where, _Origin(package=package, res_dir=res_dir))
+
+
+def _read_file(path: Path, label: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError([("", f"cannot read the file ({exc.strerror})")], source=label) from exc
+    return _decode(data, label)
+
+
+def _decode(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError([("", f"not UTF-8 text (byte {exc.start})")], source=label) from exc
+
+
+def _parse(text: str, label: str, origin: _Origin) -> tuple[dict[str, Any], str, _Origin]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark is not None else ""
         raise PolicyError(
-            [("", f"not valid YAML{line}: {getattr(exc, 'problem', exc)}")], source=label
+            [("", f"not valid YAML{line}: {getattr(exc, 'problem', None) or 'syntax error'}")],
+            source=label,
         ) from exc
+    except RecursionError as exc:
+        raise PolicyError([("", "not valid YAML: nested too deeply")], source=label) from exc
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise PolicyError([("", "the document must be a mapping")], source=label)
-    return raw, label, where
+    return raw, label, origin
 
 
-def _read_text(source: str | Path, base_dir: Path | None) -> tuple[str, str, Path | None]:
-    name = str(source)
-    if name == "default":
-        return _resource_text("genai_guard", "policies/default.yaml"), "default", None
-    path = Path(name)
-    if base_dir is not None and not path.is_absolute():
-        path = base_dir / path
-    if path.is_file():
-        return path.read_text(encoding="utf-8"), str(source), path.parent
-    if ":" in name:
-        package, _, res = name.partition(":")
-        if package and res:
-            try:
-                return _resource_text(package, res), name, None
-            except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError) as exc:
-                raise PolicyError([("", f"no policy resource {name!r}")], source=name) from exc
-    raise PolicyError([("", f"no policy file or resource {name!r}")], source=name)
-
-
-def _resource_text(package: str, res: str) -> str:
-    return resources.files(package).joinpath(res).read_text(encoding="utf-8")
-
-
-def _resolve(
-    source: Any, base_dir: Path | None, seen: tuple[str, ...]
-) -> tuple[dict[str, Any], str]:
-    raw, label, where = _read_source(source, base_dir)
-    parent = raw.get("extends")
-    if parent is None:
-        return raw, label
-    if not isinstance(parent, str):
-        raise PolicyError([("extends", "must be a resource name or a path")], source=label)
-    if parent in seen:
-        raise PolicyError(
-            [("extends", f"circular extends: {' -> '.join([*seen, parent])}")], source=label
-        )
-    base, _ = _resolve(parent, where, (*seen, parent))
-    return _merge(base, raw), label
+def _resolve(source: Any, roots: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
+    raw, label, origin = _load(source)
+    seen: tuple[str, ...] = ()
+    chain: list[dict[str, Any]] = [raw]
+    while (parent := chain[-1].get("extends")) is not None:
+        if not isinstance(parent, str):
+            raise PolicyError([("extends", "must be a resource name or a path")], source=label)
+        if parent in seen:
+            raise PolicyError(
+                [("extends", f"circular extends: {' -> '.join([*seen, parent])}")], source=label
+            )
+        seen = (*seen, parent)
+        base, _, origin = _load_base(parent, origin, roots, label)
+        chain.append(base)
+    merged = chain.pop()
+    while chain:
+        merged = _merge(merged, chain.pop())
+    return merged, label
 
 
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -247,16 +452,49 @@ def _dotted(prefix: str, loc: tuple[Any, ...]) -> str:
     return path
 
 
+@dataclass(frozen=True, slots=True)
+class ValidatedPolicy:
+    """A policy that passed validation, with the validated options of every step.
+
+    Attributes:
+        policy: The policy (``extends`` already merged in).
+        input_options: The options model of each ``input`` step, in order.
+        output_options: The options model of each ``output`` step, in order.
+    """
+
+    policy: Policy
+    input_options: tuple[BaseModel, ...]
+    output_options: tuple[BaseModel, ...]
+
+
+def _roots(allowed_roots: Sequence[str | Path]) -> tuple[Path, ...]:
+    return tuple(Path(r).resolve() for r in allowed_roots)
+
+
 def validate_policy(
-    source: Any, *, registry: Registry | None = None
-) -> tuple[Policy, list[list[Any]]]:
-    """Validate fully; return the policy and the options model of every step, per side.
+    source: Any,
+    *,
+    registry: Registry | None = None,
+    allowed_roots: Sequence[str | Path] = (),
+) -> ValidatedPolicy:
+    """Validate fully; return the policy and the options model of every step.
+
+    ``extends`` may name a shipped policy (``default``), a policy registered in the
+    ``genai_guard.policies`` entry points (by name, or ``package:path.yaml`` of a package that
+    registers one), or a file inside the extending policy's own folder or one of
+    ``allowed_roots`` (links are followed and must stay inside). Nothing else is imported or read.
+
+    Args:
+        source: A dict, a ``Policy``, a YAML path, or a resource name (``default``,
+            ``package:path.yaml``, a registered name).
+        registry: Stage types; ``Registry.builtin()`` by default.
+        allowed_roots: More folders whose files an ``extends`` may read.
 
     Raises:
         PolicyError: listing every problem with its dotted path.
     """
     reg = registry if registry is not None else Registry.builtin()
-    raw, label = _resolve(source, None, ())
+    raw, label = _resolve(source, _roots(allowed_roots))
     problems: list[tuple[str, str]] = []
     for side in _SIDES:
         for i, item in enumerate(raw.get(side) or []):
@@ -272,7 +510,7 @@ def validate_policy(
     except ValidationError as exc:
         for err in exc.errors():
             problems.append((_dotted("", tuple(err["loc"])), err["msg"]))
-    options: list[list[Any]] = [[], []]
+    options: list[list[BaseModel]] = [[], []]
     for s, side in enumerate(_SIDES):
         items = raw.get(side)
         if not isinstance(items, list):
@@ -283,12 +521,14 @@ def validate_policy(
                 spec = StepSpec.model_validate(item)
             except ValidationError:
                 continue  # already reported by the policy model
-            options[s].append(
-                _check_step(spec, f"{side}[{i}]", side=side, seen=seen, reg=reg, problems=problems)
+            opts = _check_step(
+                spec, f"{side}[{i}]", side=side, seen=seen, reg=reg, problems=problems
             )
+            if opts is not None:
+                options[s].append(opts)
     if problems or policy is None:
         raise PolicyError(problems, source=label)
-    return policy, options
+    return ValidatedPolicy(policy, tuple(options[0]), tuple(options[1]))
 
 
 def _check_step(
@@ -299,7 +539,7 @@ def _check_step(
     seen: set[str],
     reg: Registry,
     problems: list[tuple[str, str]],
-) -> Any:
+) -> BaseModel | None:
     """Check one step's id, thresholds, type and options; return its options model or None."""
     if spec.step_id in seen:
         problems.append((f"{where}.id", f"duplicate step id {spec.step_id!r}"))
@@ -325,23 +565,43 @@ def _check_step(
         return None
 
 
-def load_policy(source: Any, *, registry: Registry | None = None) -> Policy:
-    """Load and validate a policy from a dict, a YAML path or a resource name."""
-    return validate_policy(source, registry=registry)[0]
+def load_policy(
+    source: Any,
+    *,
+    registry: Registry | None = None,
+    allowed_roots: Sequence[str | Path] = (),
+) -> Policy:
+    """Load and validate a policy from a dict, a YAML path or a resource name.
+
+    See ``validate_policy`` for what ``extends`` may reach and ``allowed_roots``.
+    """
+    return validate_policy(source, registry=registry, allowed_roots=allowed_roots).policy
 
 
-def build_pipeline(source: Any, *, registry: Registry | None = None) -> Pipeline:
-    """Build a pipeline from a policy source. Stage constructors' errors become policy problems."""
+def build_pipeline(
+    source: Any,
+    *,
+    registry: Registry | None = None,
+    allowed_roots: Sequence[str | Path] = (),
+) -> Pipeline:
+    """Build a pipeline from a policy source. Stage constructors' errors become policy problems.
+
+    See ``validate_policy`` for what ``extends`` may reach and ``allowed_roots``.
+    """
     reg = registry if registry is not None else Registry.builtin()
-    policy, options = validate_policy(source, registry=reg)
+    validated = validate_policy(source, registry=reg, allowed_roots=allowed_roots)
+    policy = validated.policy
     problems: list[tuple[str, str]] = []
     sides: list[list[Step]] = [[], []]
+    per_side = (validated.input_options, validated.output_options)
     for s, side in enumerate(_SIDES):
-        for i, (spec, opts) in enumerate(zip(getattr(policy, side), options[s], strict=True)):
+        for i, (spec, opts) in enumerate(zip(getattr(policy, side), per_side[s], strict=True)):
             if not spec.enabled:
                 continue
             st = reg.get(spec.type)
-            assert st is not None  # validated above
+            if st is None:  # validated above; a registry that changed its answer
+                problems.append((f"{side}[{i}].type", f"unknown stage type {spec.type!r}"))
+                continue
             try:
                 stage = st.factory(opts, spec.step_id)
                 sides[s].append(
@@ -357,6 +617,7 @@ def build_pipeline(source: Any, *, registry: Registry | None = None) -> Pipeline
                         flag_threshold=spec.flag_threshold,
                         name=spec.step_id,
                         type_name=spec.type,
+                        budget_ms=spec.budget_ms,
                     )
                 )
             except (ValueError, TypeError) as exc:
@@ -368,7 +629,7 @@ def build_pipeline(source: Any, *, registry: Registry | None = None) -> Pipeline
         sides[1],
         fail_fast=policy.settings.fail_fast,
         name=policy.name,
-        settings=policy.settings,
+        settings=policy.settings.pipeline_settings(),
     )
 
 

@@ -15,6 +15,9 @@ How it works (see ``docs/streaming.md``):
   released early and the stream holds back everything until the end ("whole-text mode").
 * When the stream ends, the final ``Decision`` equals ``check_output`` on the whole text and is
   exposed as ``.decision`` on the stream object.
+* The pipeline's ``max_output_chars`` holds while the answer streams: the delta that crosses it
+  blocks the stream (``oversize: block``) or is cut at the limit, after which the upstream is
+  closed and the stream ends (``oversize: truncate``), as ``check_output`` would decide.
 
 The stream logic is written once, sans I/O, in ``StreamCore`` and the engine's ``decide`` loop; the
 drivers ``GuardedStream`` and ``AsyncGuardedStream`` only move deltas and call stages. This module
@@ -30,10 +33,21 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, It
 from types import TracebackType
 from typing import Any, NoReturn
 
-from genai_guard._engine import Decide, Run, StepLike, answer_async, answer_sync, decide
-from genai_guard._results import Action, Decision, Outcome, StageResult
+from genai_guard._engine import (
+    DEFAULT_SETTINGS,
+    Decide,
+    PipelineSettings,
+    Run,
+    StepLike,
+    answer_async,
+    answer_sync,
+    check_outcome,
+    decide,
+    error_action,
+)
+from genai_guard._results import Action, Decision, Direction, Outcome, StageResult
 from genai_guard.context import Context
-from genai_guard.errors import ConfigurationError, GuardBlocked, StageError
+from genai_guard.errors import ConfigurationError, GuardBlocked
 from genai_guard.protocols import RewritingStage, StreamingStage, StreamRewriter, StreamScanner
 
 __all__ = ["DEFAULT_BATCH", "AsyncGuardedStream", "GuardedStream", "StreamCore"]
@@ -43,7 +57,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_BATCH = 64
 """Default minimum number of unscanned characters before the scanners run (latency vs cost)."""
 
-_DIRECTION = "output"
+_DIRECTION = Direction.OUTPUT
 
 
 def _is_streaming(stage: Any) -> bool:
@@ -64,6 +78,7 @@ class StreamCore:
         ctx: The output context (system prompt, canaries, restorations).
         fail_fast: The pipeline's ``fail_fast``.
         batch: Minimum number of unscanned characters before the scanners run.
+        settings: The pipeline's settings (size limit, caps, budgets).
     """
 
     __slots__ = (
@@ -71,6 +86,7 @@ class StreamCore:
         "_blocked",
         "_chunks",
         "_ctx",
+        "_cut",
         "_elapsed",
         "_errors",
         "_fail_fast",
@@ -80,9 +96,11 @@ class StreamCore:
         "_hold_all",
         "_pending_len",
         "_pieces",
+        "_received",
         "_released",
         "_rewriters",
         "_scanners",
+        "_settings",
         "_steps",
         "_tail",
     )
@@ -94,9 +112,13 @@ class StreamCore:
         *,
         fail_fast: bool,
         batch: int = DEFAULT_BATCH,
+        settings: PipelineSettings = DEFAULT_SETTINGS,
     ) -> None:
         if batch < 1:
             raise ConfigurationError(f"batch must be >= 1, got {batch!r}")
+        self._settings = settings
+        self._received = 0
+        self._cut = False
         self._steps = steps
         self._ctx = ctx
         self._fail_fast = fail_fast
@@ -140,6 +162,11 @@ class StreamCore:
         return self._hold_all
 
     @property
+    def cut(self) -> bool:
+        """True once the answer reached ``max_output_chars`` in truncate mode (read no more)."""
+        return self._cut
+
+    @property
     def pending_block(self) -> bool:
         """True once a scanner has blocked (the driver then raises ``GuardBlocked``)."""
         return self._blocked
@@ -148,8 +175,23 @@ class StreamCore:
         """Take one delta; return the text to release now, or a block's decision generator."""
         if not isinstance(delta, str):
             raise TypeError(f"stream deltas must be str, got {type(delta).__name__}")
-        if not delta:
+        if not delta or self._cut:
             return ""
+        cap = self._settings.max_output_chars
+        if cap is not None and self._received + len(delta) > cap:
+            if self._settings.oversize == "block":
+                # Over the limit: check_output would block this text without running a stage.
+                self._chunks.append(delta)
+                self._pieces.append("".join(self._chunks))
+                self._chunks.clear()
+                self._pending_len = 0
+                self._blocked = True
+                return self._block_decision()
+            delta = delta[: cap - self._received]
+            self._cut = True
+            if not delta:
+                return ""
+        self._received += len(delta)
         self._chunks.append(delta)
         self._pending_len += len(delta)
         if self._pending_len < self._batch:
@@ -171,14 +213,14 @@ class StreamCore:
             step, scanner = entry
             start = clock()
             try:
-                outcome = scanner.finish() if final else scanner.feed(piece)
-            except Exception as exc:
+                reply = scanner.finish() if final else scanner.feed(piece)
+                outcome = check_outcome(step.name, reply)
+            except Exception as exc:  # noqa: BLE001 - handed to on_error, recorded in the result
                 self._elapsed[step.name] = self._elapsed.get(step.name, 0) + clock() - start
-                if step.on_error == "raise":
-                    raise StageError(step.name, exc) from exc
+                action = error_action(step.name, exc, step.on_error)
                 self._errors[step.name] = exc
                 self._scanners.remove(entry)
-                if step.on_error == "block":
+                if action is Action.BLOCK:
                     blocked = True
                 continue
             self._elapsed[step.name] = self._elapsed.get(step.name, 0) + clock() - start
@@ -216,13 +258,19 @@ class StreamCore:
     def _block_decision(self) -> Decide:
         """The decision of ``check_output`` on all text received so far (every stage rerun)."""
         return decide(
-            self._steps, self._joined(), self._ctx, direction=_DIRECTION, fail_fast=self._fail_fast
+            self._steps,
+            self._joined(),
+            self._ctx,
+            direction=_DIRECTION,
+            fail_fast=self._fail_fast,
+            settings=self._settings,
+            cut=self._cut,
         )
 
     def scanner_decision(self) -> Decision:
         """A decision built from the scanners' findings alone (fallback for ``blocked``)."""
         known = {name: Outcome(findings=tuple(fs)) for name, fs in self._findings.items()}
-        run = Run(self._joined(), self._ctx)
+        run = Run(self._joined(), self._ctx, self._settings)
         for step, _ in self._scanners:
             outcome = known[step.name]
             run.record(StageResult(step.name, step.action_for(outcome), outcome, 0))
@@ -259,6 +307,8 @@ class StreamCore:
             self._ctx,
             direction=_DIRECTION,
             fail_fast=self._fail_fast,
+            settings=self._settings,
+            cut=self._cut,
             known=known,
             errors=self._errors,
             elapsed=self._elapsed,
@@ -334,6 +384,9 @@ class GuardedStream(_Settles, Iterator[str]):
             out = self._core.push(delta)
             if not isinstance(out, str):
                 self._block(out)
+            if self._core.cut:  # the answer reached its size limit: read no more
+                self.close()
+                out += self._finish()
             if out:
                 return out
         raise StopIteration
@@ -346,6 +399,12 @@ class GuardedStream(_Settles, Iterator[str]):
         raise error
 
     def _end(self) -> str:
+        out = self._finish()
+        if not out:
+            raise StopIteration
+        return out
+
+    def _finish(self) -> str:
         gen = self._core.end()
         decision = answer_sync(gen)
         if not decision.blocked and self._core.pending_block:
@@ -353,10 +412,7 @@ class GuardedStream(_Settles, Iterator[str]):
         self._settle(decision)
         if decision.blocked:
             self.close()
-        out = self._core.release_final(decision)
-        if not out:
-            raise StopIteration
-        return out
+        return self._core.release_final(decision)
 
     def close(self) -> None:
         """Stop the stream; close the upstream iterator and the upstream object (``close()``).
@@ -417,6 +473,9 @@ class AsyncGuardedStream(_Settles, AsyncIterator[str]):
             out = self._core.push(delta)
             if not isinstance(out, str):
                 await self._block(out)
+            if self._core.cut:  # the answer reached its size limit: read no more
+                await self.aclose()
+                out += await self._finish()
             if out:
                 return out
         raise StopAsyncIteration
@@ -429,6 +488,12 @@ class AsyncGuardedStream(_Settles, AsyncIterator[str]):
         raise error
 
     async def _end(self) -> str:
+        out = await self._finish()
+        if not out:
+            raise StopAsyncIteration
+        return out
+
+    async def _finish(self) -> str:
         gen = self._core.end()
         decision = await answer_async(gen)
         if not decision.blocked and self._core.pending_block:
@@ -436,10 +501,7 @@ class AsyncGuardedStream(_Settles, AsyncIterator[str]):
         self._settle(decision)
         if decision.blocked:
             await self.aclose()
-        out = self._core.release_final(decision)
-        if not out:
-            raise StopAsyncIteration
-        return out
+        return self._core.release_final(decision)
 
     async def aclose(self) -> None:
         """Stop the stream; close the upstream iterator and object (``aclose()`` or ``close()``).

@@ -17,6 +17,7 @@ from genai_guard.context import Context
 from genai_guard.detect import AttackClassifierDetector, load_model
 from genai_guard.detect._classifier import MANIFEST_NAME, WEIGHTS_NAME, _default_paths
 from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
+from genai_guard.policy import build_pipeline
 from genai_guard.registry import Registry
 from genai_guard.taxonomy import finding
 
@@ -210,12 +211,12 @@ def test_policy_type_is_registered() -> None:
 
 
 def test_policy_builds_the_detector() -> None:
-    pipe = Pipeline.from_policy({"input": [{"type": "attack_classifier", "threshold": 0.5}]})
+    pipe = build_pipeline({"input": [{"type": "attack_classifier", "threshold": 0.5}]})
     assert pipe.check_input(ATTACK).risk > 0
 
 
 def test_default_policy_runs_the_classifier() -> None:
-    pipe = Pipeline.default()
+    pipe = build_pipeline("default")
     assert "attack_classifier" in [s.type_name for s in pipe.input_steps]
     # The rules block first (fail fast); the classifier scores what gets past them.
     decision = pipe.check_input("What is the boiling point of water at sea level?")
@@ -224,7 +225,7 @@ def test_default_policy_runs_the_classifier() -> None:
 
 @pytest.mark.parametrize(("score", "action"), [(0.65, "allow"), (0.75, "flag"), (0.85, "block")])
 def test_default_policy_flags_below_its_block_threshold(score: float, action: str) -> None:
-    step = next(s for s in Pipeline.default().input_steps if s.name == "attack_classifier")
+    step = next(s for s in build_pipeline("default").input_steps if s.name == "attack_classifier")
     hit = finding("attack.goal_hijacking.classifier", Category.GOAL_HIJACKING, score)
     assert step.action_for(Outcome(findings=(hit,))).value == action
 

@@ -7,6 +7,7 @@ import base64
 import pytest
 
 from genai_guard import Pipeline
+from genai_guard.policy import build_pipeline
 
 # Self-written attacks (not rows of the shared corpus).
 ATTACKS = (
@@ -45,7 +46,7 @@ TRANSFORMS = {
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline.from_policy(
+    return build_pipeline(
         {
             "input": [
                 {"type": "unicode"},

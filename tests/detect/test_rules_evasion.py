@@ -11,6 +11,7 @@ import regex
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector, builtin_rule_specs
 from genai_guard.pipeline import Pipeline
+from genai_guard.policy import build_pipeline
 
 _ZERO_WIDTH = "\u200b"
 _HOMOGLYPHS = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "i": "\u0456"})
@@ -23,7 +24,7 @@ _POSITIVES = [
 
 
 def _pipeline() -> Pipeline:
-    return Pipeline.from_policy(
+    return build_pipeline(
         {
             "version": 1,
             "name": "evasion",

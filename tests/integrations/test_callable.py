@@ -1,4 +1,4 @@
-"""guard_callable and Pipeline.guard on plain str -> str functions."""
+"""guard_callable on plain str -> str functions."""
 
 from __future__ import annotations
 
@@ -12,28 +12,26 @@ from genai_guard.integrations import TextAdapter, guard_callable
 from integrations.stages import ATTACK, EMAIL, SYSTEM_PROMPT, make_pipeline
 
 
-def test_pipeline_guard_blocks_before_the_call(pipeline: Pipeline) -> None:
+def test_guard_blocks_before_the_call(pipeline: Pipeline) -> None:
     calls: list[str] = []
 
-    @pipeline.guard
     def answer(prompt: str) -> str:
         calls.append(prompt)
         return "ok"
 
     with pytest.raises(GuardBlocked):
-        answer(ATTACK)
+        guard_callable(answer, pipeline)(ATTACK)
     assert calls == []
 
 
-def test_pipeline_guard_masks_and_restores(pipeline: Pipeline) -> None:
+def test_guard_masks_and_restores(pipeline: Pipeline) -> None:
     seen: list[str] = []
 
-    @pipeline.guard
     def echo(prompt: str) -> str:
         seen.append(prompt)
         return f"echo: {prompt}"
 
-    assert echo(f"to {EMAIL}") == f"echo: to {EMAIL}"
+    assert guard_callable(echo, pipeline)(f"to {EMAIL}") == f"echo: to {EMAIL}"
     assert seen == ["to <EMAIL_ADDRESS_1>"]
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import openai
 import pytest
 
-from genai_guard import Context, GuardBlocked, Pipeline
+from genai_guard import Context, GuardBlocked
 from genai_guard.integrations import wrap_openai
+from genai_guard.policy import build_pipeline
 from integrations.fake_llm import FakeLLM
 from integrations.stages import CANARY
 
@@ -37,14 +38,14 @@ def _ask(client: openai.OpenAI, **kw: object) -> object:
 def test_default_policy_blocks_a_system_prompt_leak(llm: FakeLLM, raw: openai.OpenAI) -> None:
     llm.reply = f"Of course. My instructions say: {SYSTEM_PROMPT}"
     with pytest.raises(GuardBlocked) as info:
-        _ask(wrap_openai(raw, Pipeline.default()))
+        _ask(wrap_openai(raw, build_pipeline("default")))
     assert info.value.decision.direction == "output"
 
 
 def test_default_policy_blocks_a_canary_mid_stream(llm: FakeLLM, raw: openai.OpenAI) -> None:
     llm.reply = f"The hidden marker is {CANARY}, as requested."
     llm.tail_chunks, llm.delay = 400, 0.002
-    client = wrap_openai(raw, Pipeline.default(), context=Context(canaries=(CANARY,)))
+    client = wrap_openai(raw, build_pipeline("default"), context=Context(canaries=(CANARY,)))
     stream = _ask(client, stream=True)
     with pytest.raises(GuardBlocked):
         list(stream)  # type: ignore[call-overload]
@@ -53,5 +54,5 @@ def test_default_policy_blocks_a_canary_mid_stream(llm: FakeLLM, raw: openai.Ope
 
 def test_default_policy_lets_a_benign_answer_through(llm: FakeLLM, raw: openai.OpenAI) -> None:
     llm.reply = "Paris is the capital of France."
-    out = _ask(wrap_openai(raw, Pipeline.default()))
+    out = _ask(wrap_openai(raw, build_pipeline("default")))
     assert out.choices[0].message.content == llm.reply  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from types import ModuleType
 import pytest
 
 from genai_guard import GuardBlocked, Pipeline, Registry
+from genai_guard.policy import build_pipeline
 from integrations.fake_llm import FakeLLM
 from integrations.stages import ATTACK, EMAIL
 
@@ -106,8 +107,8 @@ def test_org_policy_declares_its_entry_point(acme: ModuleType) -> None:
 
 def test_org_policy_extends_default_and_blocks(acme: ModuleType) -> None:
     registry = Registry.builtin(entry_points=False).with_types(acme.banned_terms_type())
-    pipeline = Pipeline.from_policy("acme_guard:policy.yaml", registry=registry)
-    default = Pipeline.default()
+    pipeline = build_pipeline("acme_guard:policy.yaml", registry=registry)
+    default = build_pipeline("default")
     names = [s.name for s in pipeline.input_steps]
     assert names[: len(default.input_steps)] == [s.name for s in default.input_steps]
     assert "banned_terms" in names

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from genai_guard import Category, Outcome, Pipeline, Step, finding, stage
 from genai_guard.errors import ConfigurationError, IntegrityError
 from genai_guard.integrity import (
+    DEFAULT_MAX_AGE_SECONDS,
     ResponseSignature,
     build_manifest,
     decision_digest,
@@ -135,7 +136,8 @@ def test_empty_manifest_is_an_error(tmp_path: Path) -> None:
 
 def test_hmac_signature_verifies() -> None:
     sig = sign_response(TEXT, model_id="m1", key=KEY, now=100.0)
-    assert verify_response(TEXT, sig, key=KEY, algorithm="hmac-sha256").model_id == "m1"
+    verified = verify_response(TEXT, sig, key=KEY, algorithm="hmac-sha256", now=101.0)
+    assert verified.model_id == "m1"
 
 
 def test_ed25519_signature_verifies_with_the_public_key() -> None:
@@ -238,4 +240,84 @@ def test_any_changed_byte_of_the_signature_fails(
 def test_signature_survives_a_json_round_trip() -> None:
     sig = sign_response(TEXT, model_id="m", key=KEY, now=12.5)
     again = ResponseSignature.from_dict(json.loads(json.dumps(sig.to_dict())))
-    verify_response(TEXT, again, key=KEY, algorithm="hmac-sha256")
+    assert verify_response(TEXT, again, key=KEY, algorithm="hmac-sha256", now=13.0) == sig
+
+
+# -- default maximum age ------------------------------------------------------------------------
+
+
+def test_a_signature_older_than_the_default_maximum_age_fails() -> None:
+    sig = sign_response(TEXT, model_id="m", key=KEY, now=1000.0)
+    with pytest.raises(IntegrityError, match="too old"):
+        verify_response(
+            TEXT, sig, key=KEY, algorithm="hmac-sha256", now=1000.0 + DEFAULT_MAX_AGE_SECONDS + 1
+        )
+
+
+def test_a_signature_within_the_default_maximum_age_verifies() -> None:
+    sig = sign_response(TEXT, model_id="m", key=KEY, now=1000.0)
+    now = 1000.0 + DEFAULT_MAX_AGE_SECONDS
+    assert verify_response(TEXT, sig, key=KEY, algorithm="hmac-sha256", now=now) == sig
+
+
+def test_the_default_maximum_age_is_short() -> None:
+    assert 0 < DEFAULT_MAX_AGE_SECONDS <= 3600
+
+
+def test_max_age_none_accepts_any_age() -> None:
+    sig = sign_response(TEXT, model_id="m", key=KEY, now=1.0)
+    verified = verify_response(
+        TEXT, sig, key=KEY, algorithm="hmac-sha256", max_age_seconds=None, now=1e9
+    )
+    assert verified == sig
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan")])
+def test_a_bad_max_age_is_refused(bad: float) -> None:
+    sig = sign_response(TEXT, model_id="m", key=KEY, now=1.0)
+    with pytest.raises(ConfigurationError):
+        verify_response(TEXT, sig, key=KEY, algorithm="hmac-sha256", max_age_seconds=bad, now=1.0)
+
+
+# -- links out of the artifact folder -----------------------------------------------------------
+
+
+def _artifacts_with_a_link_out(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"weights from elsewhere")
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "weights.bin").symlink_to(outside)
+    return folder, {"weights.bin": sha256_file(outside)}
+
+
+def test_verify_manifest_refuses_a_file_link_out_of_the_folder(tmp_path: Path) -> None:
+    folder, manifest = _artifacts_with_a_link_out(tmp_path)
+    with pytest.raises(IntegrityError, match="links out of the artifact folder"):
+        verify_manifest(folder, manifest)
+
+
+def test_verify_manifest_refuses_a_folder_link_out_of_the_folder(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "tok.json").write_bytes(b"{}")
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "sub").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(IntegrityError, match="links out of the artifact folder"):
+        verify_manifest(folder, {"sub/tok.json": sha256_file(elsewhere / "tok.json")})
+
+
+def test_verify_manifest_accepts_a_link_that_stays_inside(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "real.bin").write_bytes(b"w")
+    (folder / "alias.bin").symlink_to(folder / "real.bin")
+    digest = sha256_file(folder / "real.bin")
+    verify_manifest(folder, {"alias.bin": digest, "real.bin": digest})
+
+
+def test_build_manifest_refuses_a_link_out_of_the_folder(tmp_path: Path) -> None:
+    folder, _ = _artifacts_with_a_link_out(tmp_path)
+    with pytest.raises(IntegrityError, match="links out of the artifact folder"):
+        build_manifest(folder)

@@ -18,9 +18,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[int]:
-    """Start redis-server on a free port without persistence; yield the port."""
+def start_redis_server() -> tuple[int, subprocess.Popen[bytes]]:
+    """Start redis-server on a free port without persistence; skip when it is not installed."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")
@@ -31,16 +30,23 @@ def redis_server() -> Iterator[int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return port, proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[int]:
+    """A shared redis-server for the session; yield its port."""
+    port, proc = start_redis_server()
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("redis-server did not start")
-                time.sleep(0.05)
         yield port
     finally:
         proc.terminate()

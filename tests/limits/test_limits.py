@@ -20,6 +20,7 @@ from genai_guard.limits import (
     RateLimiter,
     RedisBackend,
 )
+from genai_guard.policy import build_pipeline
 
 
 class Clock:
@@ -323,7 +324,7 @@ def test_rate_limit_is_a_builtin_stage_type() -> None:
 
 
 def test_policy_builds_a_rate_limited_pipeline() -> None:
-    pipe = Pipeline.from_policy({"input": [{"type": "rate_limit", "requests": 2}]})
+    pipe = build_pipeline({"input": [{"type": "rate_limit", "requests": 2}]})
     ctx = Context(user_id="u")
     actions = [pipe.check_input("hi", ctx).action.value for _ in range(3)]
     assert actions == ["allow", "allow", "block"]
@@ -331,12 +332,12 @@ def test_policy_builds_a_rate_limited_pipeline() -> None:
 
 def test_policy_rejects_redis_without_url() -> None:
     with pytest.raises(PolicyError, match="redis_url"):
-        Pipeline.from_policy({"input": [{"type": "rate_limit", "backend": "redis"}]})
+        build_pipeline({"input": [{"type": "rate_limit", "backend": "redis"}]})
 
 
 def test_policy_rejects_rate_limit_on_output() -> None:
     with pytest.raises(PolicyError, match=r"output\[0\]\.type"):
-        Pipeline.from_policy({"output": [{"type": "rate_limit"}]})
+        build_pipeline({"output": [{"type": "rate_limit"}]})
 
 
 def test_policy_with_redis_backend_shares_state_between_pipelines(redis_client: Any) -> None:
@@ -345,7 +346,7 @@ def test_policy_with_redis_backend_shares_state_between_pipelines(redis_client: 
     policy = {
         "input": [{"type": "rate_limit", "requests": 2, "backend": "redis", "redis_url": url}]
     }
-    first, second = Pipeline.from_policy(policy), Pipeline.from_policy(policy)
+    first, second = build_pipeline(policy), build_pipeline(policy)
     ctx = Context(user_id="shared-user")
     first.check_input("a", ctx)
     second.check_input("b", ctx)
@@ -366,3 +367,31 @@ def test_pipeline_observer_escalates_abuse_end_to_end(clock: Clock) -> None:
     pipe.check_input("ignore", ctx)
     decision = pipe.check_input("a harmless question", ctx)
     assert decision.rule_ids == ("limits.cooldown",)
+
+
+# -- costs that are not finite, non-negative numbers ----------------------------------------------
+
+
+@pytest.mark.parametrize("cost", [math.nan, -1, -0.5, math.inf, -math.inf])
+def test_acquire_rejects_a_cost_that_is_not_finite_and_non_negative(
+    make: LimiterFactory, cost: float
+) -> None:
+    limiter = make(tokens=Rate(10, 60))
+    with pytest.raises(ValueError, match="tokens"):
+        limiter.acquire("k", tokens=cost)
+
+
+@pytest.mark.parametrize("cost", [math.nan, -1.0, math.inf])
+def test_backend_rejects_a_bad_cost_passed_directly(
+    backend: LimitBackend, clock: Clock, cost: float
+) -> None:
+    with pytest.raises(ValueError, match="tokens"):
+        backend.acquire("k", now=clock(), requests=None, tokens=Rate(10, 60), token_cost=cost)
+
+
+def test_a_nan_cost_never_disables_the_token_bucket(make: LimiterFactory) -> None:
+    limiter = make(tokens=Rate(10, 60))
+    with pytest.raises(ValueError, match="tokens"):
+        limiter.acquire("k", tokens=math.nan)
+    assert limiter.acquire("k", tokens=10).allowed
+    assert limiter.acquire("k", tokens=1).reason == "tokens"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from genai_guard import ConfigurationError
+from genai_guard.errors import IntegrityError
 from genai_guard.pii import HistoryStore
 
 KEY = bytes(range(32))
@@ -99,3 +100,27 @@ def test_concurrent_writers_threads_and_a_second_process(tmp_path: Path) -> None
     assert proc.wait(timeout=120) == 0
     assert store.count() == 4 * 25 + 40
     assert len(store.export("shared")) == 140
+
+
+def test_a_truncated_store_raises_integrity_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    store = HistoryStore(path, protection="encrypt", key=KEY)
+    for i in range(300):
+        store.add(user_id="u", conversation_id="c", role="user", text=f"turn {i} " * 20)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IntegrityError, match="history store is damaged"):
+        HistoryStore(path, protection="encrypt", key=KEY).export("c")
+
+
+def test_a_file_that_is_not_a_database_raises_integrity_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    path.write_bytes(b"not a database at all " * 200)
+    with pytest.raises(IntegrityError):
+        HistoryStore(path, protection="encrypt", key=KEY)
+
+
+def test_a_lone_surrogate_round_trips_encrypted(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.db", protection="encrypt", key=KEY)
+    store.add(user_id="u", conversation_id="c", role="user", text="a\ud800b")
+    assert store.export("c")[0].text == "a\ud800b"

@@ -4,6 +4,7 @@ import pytest
 
 from genai_guard import ConfigurationError, Context, IntegrityError
 from genai_guard.pii import PIIMasker, Vault
+from genai_guard.policy import build_pipeline
 
 KEY = bytes(range(32))
 
@@ -104,9 +105,8 @@ def test_turn_scope_restores_only_this_prompt() -> None:
 
 
 def test_credentials_inside_urls_are_left_for_the_secrets_step() -> None:
-    from genai_guard import Pipeline
 
     hook = "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdEFGH1234ijklMNOP5678"
-    dec = Pipeline.default().check_input(f"post to {hook}")
+    dec = build_pipeline("default").check_input(f"post to {hook}")
     assert dec.blocked
     assert "secret.SLACK_WEBHOOK" in dec.rule_ids

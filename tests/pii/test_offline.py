@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from genai_guard import Context, Pipeline
+from genai_guard import Context
+from genai_guard.policy import build_pipeline
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("no_network")
 def test_default_policy_pii_path_offline() -> None:
-    pipe = Pipeline.from_policy("default")
+    pipe = build_pipeline("default")
     ctx = Context(conversation_id="c")
     dec = pipe.check_input("I am bob@example.org, call +1 415 555 2671", ctx)
     assert dec.text == "I am <EMAIL_ADDRESS_1>, call <PHONE_NUMBER_1>"

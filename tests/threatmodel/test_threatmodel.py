@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from genai_guard import Category, Context, Outcome, Pipeline, Registry, Step
 from genai_guard.cli import main
+from genai_guard.policy import build_pipeline
 from genai_guard.protocols import StageType
 from genai_guard.threatmodel import (
     ThreatModelError,
@@ -151,7 +152,7 @@ def _pipeline() -> Pipeline:
         "input": [{"id": "r", "type": "rules"}, {"type": "secrets"}, {"type": "extra"}],
         "output": [{"id": "out-secrets", "type": "secrets"}],
     }
-    return Pipeline.from_policy(policy, registry=_registry("rules", "secrets", "extra"))
+    return build_pipeline(policy, registry=_registry("rules", "secrets", "extra"))
 
 
 def _problems(raw: dict[str, Any]) -> dict[str, str]:
@@ -341,7 +342,7 @@ def _default_like_pipeline() -> Pipeline:
         "input": [{"type": t} for t in _DEFAULT_TYPES_INPUT],
         "output": [{"type": t} for t in _DEFAULT_TYPES_OUTPUT],
     }
-    return Pipeline.from_policy(policy, registry=reg)
+    return build_pipeline(policy, registry=reg)
 
 
 def test_starter_model_is_valid_and_has_the_four_assets() -> None:
@@ -386,7 +387,7 @@ def test_default_stage_types_cover_every_prompt_attack_threat() -> None:
 
 
 def test_packaged_default_policy_covers_every_prompt_attack_threat() -> None:
-    pipe = Pipeline.default()
+    pipe = build_pipeline("default")
     if not (pipe.input_steps or pipe.output_steps):
         pytest.skip("the default policy has no steps yet")
     model = validate_threat_model(yaml.safe_load(starter_model_text()))

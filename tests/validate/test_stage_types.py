@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from genai_guard import Action, Context, Direction, Pipeline, PolicyError
+from genai_guard import Action, Context, Direction, PolicyError
+from genai_guard.policy import build_pipeline
 from genai_guard.validate._stage_types import STAGE_TYPES
 
 
@@ -21,7 +22,7 @@ def test_every_type_is_an_output_validator() -> None:
 
 
 def test_default_policy_output_steps() -> None:
-    p = Pipeline.default()
+    p = build_pipeline("default")
     names = [s.name for s in p.output_steps]
     for name in ("canary", "system_prompt_leak", "exfiltration", "unsafe_code"):
         assert name in names
@@ -31,7 +32,7 @@ def test_default_policy_output_steps() -> None:
 
 
 def test_policy_builds_schema_and_refusal_steps() -> None:
-    p = Pipeline.from_policy(
+    p = build_pipeline(
         {
             "version": 1,
             "name": "t",
@@ -47,6 +48,6 @@ def test_policy_builds_schema_and_refusal_steps() -> None:
 
 def test_policy_rejects_unknown_options() -> None:
     with pytest.raises(PolicyError):
-        Pipeline.from_policy(
+        build_pipeline(
             {"version": 1, "name": "t", "output": [{"id": "x", "type": "canary", "bogus": 1}]}
         )

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from genai_guard import Action, Context, Decision, Direction, GuardBlocked, Pipeline
+from genai_guard import Action, Context, Decision, Direction, GuardBlocked
+from genai_guard.policy import build_pipeline
 from genai_guard.validate import add_canary, with_canary
 
-PIPELINE = Pipeline.default()
+PIPELINE = build_pipeline("default")
 FILLER = "Your plan includes 20 GB of data and unlimited calls within the country. "
 
 

@@ -12,8 +12,9 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from annotated_types import Ge, Interval
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from genai_guard._results import Action, Category, Finding, Outcome
@@ -70,9 +71,9 @@ class TransformerDetector:
         model_path: str | Path,
         label_map: Mapping[str, str | None] | None = None,
         name: str = "transformer",
-        max_length: int = 512,
-        floor: float = 0.05,
-        max_views: int = 4,
+        max_length: Annotated[int, Ge(8)] = 512,
+        floor: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.05,
+        max_views: Annotated[int, Ge(0)] = 4,
     ) -> None:
         path = Path(model_path)
         if not path.is_dir():

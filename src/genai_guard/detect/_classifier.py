@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from annotated_types import Ge, Interval
 
 from genai_guard._results import Action, Category, Finding, Outcome
 from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
@@ -220,8 +222,8 @@ class AttackClassifierDetector:
         self,
         *,
         name: str = "attack_classifier",
-        floor: float = 0.05,
-        max_views: int = 8,
+        floor: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.05,
+        max_views: Annotated[int, Ge(0)] = 8,
         weights: str | Path | None = None,
         sha256: str | None = None,
     ) -> None:

@@ -23,9 +23,9 @@ from genai_guard.integrations._callable import guard_callable
 from genai_guard.integrations._clients import GuardedClient, wrap_anthropic, wrap_openai
 from genai_guard.integrations._guard import DEFAULT_UNTRUSTED_ROLES, Guard, OnBlock
 from genai_guard.integrations._streams import (
-    AsyncGuardedStream,
+    AsyncGuardedEventStream,
     AsyncRefusalStream,
-    GuardedStream,
+    GuardedEventStream,
     RefusalStream,
 )
 
@@ -33,12 +33,12 @@ __all__ = [
     "DEFAULT_UNTRUSTED_ROLES",
     "Adapter",
     "AnthropicMessagesAdapter",
-    "AsyncGuardedStream",
+    "AsyncGuardedEventStream",
     "AsyncRefusalStream",
     "EventKind",
     "Guard",
     "GuardedClient",
-    "GuardedStream",
+    "GuardedEventStream",
     "OnBlock",
     "OpenAIChatAdapter",
     "OpenAIResponsesAdapter",

@@ -27,7 +27,11 @@ from genai_guard.integrations._adapters import (
     put_answer,
 )
 from genai_guard.integrations._guard import Guard, OnBlock, Prepared
-from genai_guard.integrations._streams import AsyncGuardedStream, GuardedStream, RefusalStream
+from genai_guard.integrations._streams import (
+    AsyncGuardedEventStream,
+    GuardedEventStream,
+    RefusalStream,
+)
 
 if TYPE_CHECKING:
     from genai_guard.integrations._adapters import Adapter
@@ -100,7 +104,7 @@ class _Messages(_Resource):
         return _StreamManager(fn, self._helper, args, kwargs)
 
 
-class GuardedMessageStream(GuardedStream):
+class GuardedMessageStream(GuardedEventStream):
     """The ``messages.stream`` helper's stream, checked. Not thread-safe."""
 
     @property
@@ -129,7 +133,7 @@ class GuardedMessageStream(GuardedStream):
         return put_answer(self._guard.adapter, self._upstream.current_message_snapshot, self.text)
 
 
-class AsyncGuardedMessageStream(AsyncGuardedStream):
+class AsyncGuardedMessageStream(AsyncGuardedEventStream):
     """Async twin of ``GuardedMessageStream``."""
 
     @property
@@ -257,7 +261,7 @@ class _AsyncStreamManager(_StreamManager):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if isinstance(self._stream, AsyncGuardedStream):
+        if isinstance(self._stream, AsyncGuardedEventStream):
             await self._stream.close()
         if self._manager is not None:
             await self._manager.__aexit__(exc_type, exc, tb)

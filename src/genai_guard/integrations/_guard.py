@@ -21,6 +21,12 @@ from genai_guard.context import Context, Direction, Part
 from genai_guard.errors import GuardBlocked, InputError
 from genai_guard.integrations._adapters import Adapter, RequestView, Segment
 from genai_guard.integrations._paths import replaced
+from genai_guard.integrations._streams import (
+    AsyncGuardedEventStream,
+    AsyncRefusalStream,
+    GuardedEventStream,
+    RefusalStream,
+)
 
 __all__ = ["DEFAULT_REFUSAL", "DEFAULT_UNTRUSTED_ROLES", "Guard", "OnBlock"]
 
@@ -126,7 +132,7 @@ class Guard:
             action,
             text,
             tuple(results),
-            "input",
+            Direction.INPUT,
             ctx.evolve(restorations=frozen),
             frozen,
             tuple(v for d in decisions for v in d.views),
@@ -209,11 +215,6 @@ class Guard:
         if self.on_block == "raise":
             raise GuardBlocked(decision)
         if stream:
-            from genai_guard.integrations._streams import (  # noqa: PLC0415 - import cycle
-                AsyncRefusalStream,
-                RefusalStream,
-            )
-
             events = self.adapter.refusal_events(self.refusal_message, kwargs)
             return AsyncRefusalStream(events) if is_async else RefusalStream(events)
         return self.adapter.refusal(self.refusal_message, kwargs)
@@ -257,17 +258,13 @@ class Guard:
             # guard the answer when it is awaited.
             return self._await_then_finish(result, prepared)
         if prepared.stream:
-            from genai_guard.integrations._streams import GuardedStream  # noqa: PLC0415
-
-            return GuardedStream(result, self, prepared)
+            return GuardedEventStream(result, self, prepared)
         return self.finish(result, prepared)
 
     async def _await_then_finish(self, result: Awaitable[Any], prepared: Prepared) -> Any:
         value = await result
         if prepared.stream:
-            from genai_guard.integrations._streams import AsyncGuardedStream  # noqa: PLC0415
-
-            return AsyncGuardedStream(value, self, prepared)
+            return AsyncGuardedEventStream(value, self, prepared)
         return await self.afinish(value, prepared)
 
     async def acall(

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from genai_guard.integrations._adapters import Adapter
     from genai_guard.integrations._guard import Guard, Prepared
 
-__all__ = ["AsyncGuardedStream", "AsyncRefusalStream", "GuardedStream", "RefusalStream"]
+__all__ = ["AsyncGuardedEventStream", "AsyncRefusalStream", "GuardedEventStream", "RefusalStream"]
 
 
 class _State:
@@ -92,8 +92,11 @@ def _driver(pipeline: Any, name: str) -> Any:
     return fn
 
 
-class GuardedStream:
+class GuardedEventStream:
     """A sync stream of checked SDK events; iterate it like the SDK's own stream.
+
+    What a wrapped client's streaming call returns. ``streaming.GuardedStream`` (from
+    ``Pipeline.stream_output``) is the text-only driver underneath.
 
     Attributes the SDK stream has (``response``, ``request_id`` ...) are passed through.
     Not thread-safe (neither is the SDK stream it wraps).
@@ -154,7 +157,7 @@ class GuardedStream:
         self._events.close()
         self._close_upstream()
 
-    def __enter__(self) -> GuardedStream:
+    def __enter__(self) -> GuardedEventStream:
         return self
 
     def __exit__(
@@ -169,8 +172,8 @@ class GuardedStream:
         return getattr(self._upstream, name)
 
 
-class AsyncGuardedStream:
-    """Async twin of ``GuardedStream``. Not safe to share between tasks."""
+class AsyncGuardedEventStream:
+    """Async twin of ``GuardedEventStream``. Not safe to share between tasks."""
 
     def __init__(self, upstream: Any, guard: Guard, prepared: Prepared) -> None:
         self._upstream = upstream
@@ -232,7 +235,7 @@ class AsyncGuardedStream:
         await self._events.aclose()
         await self._close_upstream()
 
-    async def __aenter__(self) -> AsyncGuardedStream:
+    async def __aenter__(self) -> AsyncGuardedEventStream:
         return self
 
     async def __aexit__(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Annotated, Any, ClassVar, Literal, Protocol
+
+from annotated_types import Gt, Interval
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context, Direction
@@ -122,13 +124,13 @@ class PIIDetector:
         name: str = "pii_detect",
         *,
         entities: Sequence[str] = DEFAULT_ENTITIES,
-        score_threshold: float = 0.4,
+        score_threshold: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.4,
         engine: Engine = "fast",
         phone_regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
         languages: Sequence[str] = ("en",),
         analyzer: Any = None,
         spacy_model: str | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS,
+        max_chars: Annotated[int, Gt(0)] = DEFAULT_MAX_CHARS,
     ) -> None:
         if not 0.0 <= score_threshold <= 1.0:
             raise ConfigurationError("score_threshold must be within [0, 1]")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from genai_guard.context import Context
-from genai_guard.errors import ConfigurationError, IntegrityError
+from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
 
 __all__ = ["HistoryStore", "Turn"]
 
@@ -71,6 +71,11 @@ class HistoryStore:
         clock: Wall-clock source (seconds since the epoch), for tests.
 
     Thread-safe and process-safe: no connection is shared; SQLite's locking serializes writers.
+
+    Raises:
+        IntegrityError: the file is not a history database or is damaged, or a turn fails
+            authentication.
+        ResourceUnavailable: the file cannot be opened or stays locked.
     """
 
     __slots__ = ("_aead", "_clock", "_masker", "path", "protection", "retention_seconds")
@@ -113,13 +118,23 @@ class HistoryStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        """One connection; SQLite errors become the library's own."""
         try:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA busy_timeout=30000")
-            yield con
-        finally:
-            con.close()
+            con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("PRAGMA busy_timeout=30000")
+                yield con
+            finally:
+                con.close()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "unable to open" in str(exc):
+                raise ResourceUnavailable(
+                    f"the history store cannot be used ({type(exc).__name__})"
+                ) from exc
+            raise IntegrityError("the history store is damaged or not a history database") from exc
+        except sqlite3.DatabaseError as exc:
+            raise IntegrityError("the history store is damaged or not a history database") from exc
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -138,10 +153,11 @@ class HistoryStore:
         if self._aead is not None:
             nonce = os.urandom(_NONCE)
             aad = _aad(user_id, conversation_id, role)
-            return nonce + bytes(self._aead.encrypt(nonce, text.encode(), aad))
+            plain = text.encode("utf-8", "surrogatepass")  # any str, even a lone surrogate
+            return nonce + bytes(self._aead.encrypt(nonce, plain, aad))
         outcome = self._masker.check(text, Context())
         masked = text if outcome.text is None else outcome.text
-        return masked.encode()
+        return masked.encode("utf-8", "surrogatepass")
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -165,9 +181,12 @@ class HistoryStore:
                 plain = self._aead.decrypt(body[:_NONCE], body[_NONCE:], _aad(user, conv, role))
             except Exception as exc:
                 raise IntegrityError("a stored turn failed authentication") from exc
-            text = plain.decode()
+            text = plain.decode("utf-8", "surrogatepass")
         else:
-            text = bytes(body).decode()
+            try:
+                text = bytes(body).decode("utf-8", "surrogatepass")
+            except UnicodeDecodeError as exc:
+                raise IntegrityError("a stored turn is damaged") from exc
         return Turn(user, conv, role, created, text)
 
     def count(self) -> int:
@@ -195,4 +214,7 @@ class HistoryStore:
 
 
 def _aad(user_id: str, conversation_id: str, role: str) -> bytes:
-    return b"\0".join(base64.b64encode(x.encode()) for x in (user_id, conversation_id, role))
+    return b"\0".join(
+        base64.b64encode(x.encode("utf-8", "surrogatepass"))
+        for x in (user_id, conversation_id, role)
+    )

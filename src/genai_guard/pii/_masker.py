@@ -21,7 +21,9 @@ import hmac
 import os
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
+
+from annotated_types import Gt, Interval
 
 from genai_guard._results import Action, Category, Outcome, Span
 from genai_guard.context import Context
@@ -92,13 +94,13 @@ class PIIMasker:
         vault: Vault | None = None,
         restore_scope: Literal["turn", "conversation"] = "turn",
         keep_secrets: bool = True,
-        score_threshold: float = 0.4,
+        score_threshold: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.4,
         engine: Engine = "fast",
         phone_regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
         languages: Sequence[str] = ("en",),
         analyzer: Any = None,
         spacy_model: str | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS,
+        max_chars: Annotated[int, Gt(0)] = DEFAULT_MAX_CHARS,
     ) -> None:
         ops = dict(operators or {})
         for entity, op in [*ops.items(), ("*", default_operator)]:

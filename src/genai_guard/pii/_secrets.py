@@ -14,7 +14,9 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Final
+from typing import Annotated, ClassVar, Final
+
+from annotated_types import Gt
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context, Direction
@@ -182,7 +184,7 @@ class SecretsDetector:
         name: str = "secrets",
         *,
         kinds: tuple[str, ...] | list[str] | None = None,
-        max_chars: int = 200_000,
+        max_chars: Annotated[int, Gt(0)] = 200_000,
     ) -> None:
         wanted = set(SECRET_KINDS if kinds is None else kinds)
         unknown = wanted - set(SECRET_KINDS)

@@ -6,6 +6,11 @@ them (least recently used evicted first) with a bounded number of values each. I
 default; optionally persisted in SQLite with every value encrypted (AES-GCM) and conversation ids
 replaced by keyed hashes, so the file holds nothing readable without the key.
 
+A persisted vault keeps no copy in memory: the file is the one source of truth, so several
+processes (the workers of one application) may share it. A placeholder is allocated inside one
+``BEGIN IMMEDIATE`` transaction (look the value up by its keyed hash, else take the next number),
+so two processes never issue the same placeholder for different values of one conversation.
+
 Nothing here ever logs or formats a value, a key or a placeholder mapping.
 """
 
@@ -18,15 +23,25 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from genai_guard.errors import ConfigurationError, InputError
+from genai_guard.errors import ConfigurationError, InputError, IntegrityError, ResourceUnavailable
 
 __all__ = ["Vault"]
 
 _NONCE = 12
+_KEY_CHECK_LABEL = b"genai-guard/vault/key-check"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS vault (conv TEXT, placeholder TEXT, entity TEXT, value BLOB,"
+    " created REAL, PRIMARY KEY (conv, placeholder))",
+    "CREATE TABLE IF NOT EXISTS vault_conv (conv TEXT PRIMARY KEY, touched REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+_WRONG_KEY = "the key does not open this vault store (it was written with another key)"
 
 
 @dataclass(slots=True)
@@ -38,15 +53,24 @@ class _Conversation:
 
 
 class Vault:
-    """Per-conversation pseudonym mapping; thread-safe.
+    """Per-conversation pseudonym mapping; thread-safe, and process-safe when persisted.
 
     Args:
-        ttl_seconds: A conversation unused this long is forgotten.
-        max_conversations: Most conversations held; the least recently used is evicted.
+        ttl_seconds: A conversation unused this long is forgotten. In a persisted vault a
+            conversation's life is renewed by ``placeholder`` (not by reads).
+        max_conversations: Most conversations held in memory; the least recently used is evicted
+            (a persisted vault holds none in memory).
         max_values: Most values per conversation; more raise ``InputError`` (fail closed).
-        path: Optional SQLite file for persistence (values encrypted at rest).
+        path: Optional SQLite file for persistence (values encrypted at rest); vaults in several
+            processes may share it.
         key: 32-byte key for the persisted file; required with ``path``.
-        clock: Time source (seconds), for tests.
+        clock: Time source (seconds) of the in-memory vault, for tests; the persisted vault uses
+            wall-clock time, since processes share it.
+
+    Raises:
+        ConfigurationError: bad options, or a key other than the one the file was written with.
+        IntegrityError: the file is not a vault database, or is damaged.
+        ResourceUnavailable: the file cannot be opened or stays locked.
 
     The ``repr`` shows sizes only; the mapping and key never appear in reprs, logs or errors.
     """
@@ -57,6 +81,7 @@ class Vault:
         "_convs",
         "_db",
         "_key",
+        "_local",
         "_lock",
         "max_conversations",
         "max_values",
@@ -73,17 +98,18 @@ class Vault:
         key: bytes | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if ttl_seconds <= 0 or max_conversations < 1 or max_values < 1:
+        if not ttl_seconds > 0 or max_conversations < 1 or max_values < 1:
             raise ConfigurationError("ttl_seconds, max_conversations, max_values must be positive")
         self.ttl_seconds = ttl_seconds
         self.max_conversations = max_conversations
         self.max_values = max_values
         self._clock = clock
         self._lock = threading.Lock()
+        self._local = threading.local()
         self._convs: OrderedDict[str, _Conversation] = OrderedDict()
         self._db: str | None = None
         self._key = b""
-        self._aead = None
+        self._aead: Any = None
         if path is not None:
             if key is None or len(key) != 32:
                 raise ConfigurationError("a persisted vault needs a 32-byte key")
@@ -92,11 +118,7 @@ class Vault:
             self._aead = AESGCM(key)
             self._key = key
             self._db = str(path)
-            with self._connect() as con:
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS vault (conv TEXT, placeholder TEXT, entity TEXT,"
-                    " value BLOB, created REAL, PRIMARY KEY (conv, placeholder))"
-                )
+            self._open_store()
 
     def __repr__(self) -> str:
         with self._lock:
@@ -106,7 +128,13 @@ class Vault:
     # -- public -----------------------------------------------------------------------------
 
     def placeholder(self, conversation_id: str, entity: str, value: str) -> str:
-        """The placeholder of ``value`` in the conversation, assigning the next number if new."""
+        """The placeholder of ``value`` in the conversation, assigning the next number if new.
+
+        Raises:
+            InputError: the conversation already holds ``max_values`` values.
+        """
+        if self._db is not None:
+            return self._allocate(conversation_id, entity, value)
         with self._lock:
             conv = self._conversation(conversation_id)
             ph = conv.forward.get((entity, value))
@@ -119,18 +147,20 @@ class Vault:
             ph = f"<{entity}_{n}>"
             conv.forward[(entity, value)] = ph
             conv.backward[ph] = value
-            if self._db is not None:
-                self._persist(conversation_id, ph, entity, value)
             return ph
 
     def lookup(self, conversation_id: str, placeholder: str) -> str | None:
         """The original value of a placeholder, or None."""
+        if self._db is not None:
+            return self._stored(conversation_id).get(placeholder)
         with self._lock:
             conv = self._conversation(conversation_id)
             return conv.backward.get(placeholder)
 
     def restorations(self, conversation_id: str) -> dict[str, str]:
         """A copy of the conversation's placeholder-to-value mapping (for the restorer)."""
+        if self._db is not None:
+            return self._stored(conversation_id)
         with self._lock:
             return dict(self._conversation(conversation_id).backward)
 
@@ -138,24 +168,30 @@ class Vault:
         """Drop one conversation (memory and file)."""
         with self._lock:
             self._convs.pop(conversation_id, None)
-            if self._db is not None:
-                with self._connect() as con:
-                    con.execute(
-                        "DELETE FROM vault WHERE conv = ?", (self._conv_key(conversation_id),)
-                    )
+        if self._db is not None:
+            conv = self._conv_key(conversation_id)
+            with self._transaction() as con:
+                con.execute("DELETE FROM vault WHERE conv = ?", (conv,))
+                con.execute("DELETE FROM vault_conv WHERE conv = ?", (conv,))
 
     def __len__(self) -> int:
+        if self._db is not None:
+            with self._transaction(write=False) as con:
+                row = con.execute(
+                    "SELECT COUNT(*) FROM vault_conv WHERE touched >= ?", (self._cutoff(),)
+                ).fetchone()
+            return int(row[0])
         with self._lock:
             return len(self._convs)
 
-    # -- internals (called with the lock held) ----------------------------------------------
+    # -- in memory (called with the lock held) ----------------------------------------------
 
     def _conversation(self, conversation_id: str) -> _Conversation:
         now = self._clock()
         self._expire(now)
         conv = self._convs.get(conversation_id)
         if conv is None:
-            conv = self._load(conversation_id)
+            conv = _Conversation()
             self._convs[conversation_id] = conv
             while len(self._convs) > self.max_conversations:
                 self._convs.popitem(last=False)
@@ -171,43 +207,189 @@ class Vault:
                 break
             del self._convs[cid]
 
-    def _connect(self) -> sqlite3.Connection:
-        assert self._db is not None
-        con = sqlite3.connect(self._db, timeout=30.0, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
+    # -- persisted --------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection to the file (opened once per thread and process).
+
+        Keeping it open avoids a WAL checkpoint and its syncs on every call; a process started by
+        ``fork`` opens its own.
+        """
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "con", None)
+        if held is not None and held[0] == os.getpid():
+            return held[1]
+        if self._db is None:  # pragma: no cover - only called on persisted vaults
+            raise ConfigurationError("this vault is not persisted")
+        con = sqlite3.connect(self._db, timeout=30.0, isolation_level=None, check_same_thread=False)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+        except BaseException:
+            con.close()
+            raise
+        self._local.con = (os.getpid(), con)
         return con
+
+    @contextmanager
+    def _transaction(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction on this thread's connection; SQLite errors become the library's own."""
+        try:
+            con = self._connection()
+            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield con
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._drop_connection()
+            if "locked" in str(exc) or "unable to open" in str(exc):
+                raise ResourceUnavailable(
+                    f"the vault store cannot be used ({type(exc).__name__})"
+                ) from exc
+            raise IntegrityError("the vault store is damaged or not a vault database") from exc
+        except sqlite3.DatabaseError as exc:
+            self._drop_connection()
+            raise IntegrityError("the vault store is damaged or not a vault database") from exc
+
+    def _drop_connection(self) -> None:
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "con", None)
+        self._local.con = None
+        if held is not None and held[0] == os.getpid():
+            held[1].close()
+
+    def _open_store(self) -> None:
+        """Create the tables, check the key, and bring an older file up to date."""
+        check = hmac.new(self._key, _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
+        with self._transaction() as con:
+            for statement in _SCHEMA:
+                con.execute(statement)
+            columns = {row[1] for row in con.execute("PRAGMA table_info(vault)")}
+            if not {"conv", "placeholder", "entity", "value", "created"} <= columns:
+                raise IntegrityError("the vault store is damaged or not a vault database")
+            stored = con.execute("SELECT value FROM vault_meta WHERE name = 'key_check'").fetchone()
+            if stored is not None and not hmac.compare_digest(str(stored[0]), check):
+                raise ConfigurationError(_WRONG_KEY)
+            if "vhash" not in columns:
+                self._upgrade(con)
+            con.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS vault_value ON vault (conv, entity, vhash)"
+            )
+            if stored is None:
+                con.execute("INSERT INTO vault_meta VALUES ('key_check', ?)", (check,))
+            expired = self._cutoff()
+            con.execute(
+                "DELETE FROM vault WHERE conv IN (SELECT conv FROM vault_conv WHERE touched < ?)",
+                (expired,),
+            )
+            con.execute("DELETE FROM vault_conv WHERE touched < ?", (expired,))
+
+    def _upgrade(self, con: sqlite3.Connection) -> None:
+        """Add the number and value-hash columns to a file written by an older version."""
+        con.execute("ALTER TABLE vault ADD COLUMN n INTEGER")
+        con.execute("ALTER TABLE vault ADD COLUMN vhash TEXT")
+        rows = con.execute("SELECT conv, placeholder, entity, value, created FROM vault").fetchall()
+        for conv, ph, entity, blob, created in rows:
+            try:
+                value = self._decrypt(conv, ph, blob)
+            except IntegrityError as exc:  # no key check in an older file: this is the check
+                raise ConfigurationError(_WRONG_KEY) from exc
+            con.execute(
+                "UPDATE vault SET n = ?, vhash = ? WHERE conv = ? AND placeholder = ?",
+                (_number(ph), self._value_hash(conv, entity, value), conv, ph),
+            )
+            con.execute(
+                "INSERT INTO vault_conv VALUES (?, ?) ON CONFLICT (conv) DO UPDATE"
+                " SET touched = max(touched, excluded.touched)",
+                (conv, created),
+            )
+
+    def _cutoff(self) -> float:
+        return time.time() - self.ttl_seconds
 
     def _conv_key(self, conversation_id: str) -> str:
         return hmac.new(self._key, conversation_id.encode(), hashlib.sha256).hexdigest()
 
-    def _persist(self, conversation_id: str, ph: str, entity: str, value: str) -> None:
-        assert self._aead is not None
-        conv = self._conv_key(conversation_id)
-        nonce = os.urandom(_NONCE)
-        blob = nonce + self._aead.encrypt(nonce, value.encode(), f"{conv}|{ph}".encode())
-        with self._connect() as con:
-            con.execute(
-                "INSERT OR REPLACE INTO vault VALUES (?, ?, ?, ?, ?)",
-                (conv, ph, entity, blob, time.time()),
-            )
+    def _value_hash(self, conv: str, entity: str, value: str) -> str:
+        msg = b"\0".join((b"value", conv.encode(), entity.encode(), value.encode()))
+        return hmac.new(self._key, msg, hashlib.sha256).hexdigest()
 
-    def _load(self, conversation_id: str) -> _Conversation:
-        conv = _Conversation()
-        if self._db is None or self._aead is None:
-            return conv
-        key = self._conv_key(conversation_id)
-        cutoff = time.time() - self.ttl_seconds
-        with self._connect() as con:
+    def _decrypt(self, conv: str, ph: str, blob: bytes) -> str:
+        from cryptography.exceptions import InvalidTag  # noqa: PLC0415 - with the AEAD
+
+        try:
+            plain = self._aead.decrypt(bytes(blob[:_NONCE]), bytes(blob[_NONCE:]), _aad(conv, ph))
+        except InvalidTag as exc:
+            raise IntegrityError("a vault entry failed authentication (altered)") from exc
+        except (TypeError, ValueError) as exc:
+            raise IntegrityError("a vault entry is damaged") from exc
+        return str(plain.decode())
+
+    def _allocate(self, conversation_id: str, entity: str, value: str) -> str:
+        """Find or assign the placeholder in one write transaction (atomic across processes).
+
+        A value already held, in a conversation with at least a tenth of its time-to-live left,
+        is answered by a read alone (no write, no sync); nearer expiry the write path renews it.
+        """
+        conv = self._conv_key(conversation_id)
+        vhash = self._value_hash(conv, entity, value)
+        now = time.time()
+        with self._transaction(write=False) as con:
+            held = con.execute(
+                "SELECT v.placeholder FROM vault v JOIN vault_conv c USING (conv)"
+                " WHERE v.conv = ? AND v.entity = ? AND v.vhash = ? AND c.touched >= ?",
+                (conv, entity, vhash, now - self.ttl_seconds * 0.9),
+            ).fetchone()
+        if held is not None:
+            return str(held[0])
+        with self._transaction() as con:
+            touched = con.execute(
+                "SELECT touched FROM vault_conv WHERE conv = ?", (conv,)
+            ).fetchone()
+            if touched is not None and touched[0] < now - self.ttl_seconds:
+                con.execute("DELETE FROM vault WHERE conv = ?", (conv,))
+            con.execute("INSERT OR REPLACE INTO vault_conv VALUES (?, ?)", (conv, now))
+            found = con.execute(
+                "SELECT placeholder FROM vault WHERE conv = ? AND entity = ? AND vhash = ?",
+                (conv, entity, vhash),
+            ).fetchone()
+            if found is not None:
+                return str(found[0])
+            (count,) = con.execute("SELECT COUNT(*) FROM vault WHERE conv = ?", (conv,)).fetchone()
+            if count >= self.max_values:
+                raise InputError("too many distinct values in one conversation")
+            (last,) = con.execute(
+                "SELECT COALESCE(MAX(n), 0) FROM vault WHERE conv = ? AND entity = ?",
+                (conv, entity),
+            ).fetchone()
+            ph = f"<{entity}_{int(last) + 1}>"
+            nonce = os.urandom(_NONCE)
+            blob = nonce + self._aead.encrypt(nonce, value.encode(), _aad(conv, ph))
+            con.execute(
+                "INSERT INTO vault (conv, placeholder, entity, value, created, n, vhash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conv, ph, entity, blob, now, int(last) + 1, vhash),
+            )
+            return ph
+
+    def _stored(self, conversation_id: str) -> dict[str, str]:
+        conv = self._conv_key(conversation_id)
+        with self._transaction(write=False) as con:
             rows = con.execute(
-                "SELECT placeholder, entity, value FROM vault WHERE conv = ? AND created >= ?",
-                (key, cutoff),
+                "SELECT v.placeholder, v.value FROM vault v JOIN vault_conv c USING (conv)"
+                " WHERE v.conv = ? AND c.touched >= ?",
+                (conv, self._cutoff()),
             ).fetchall()
-        for ph, entity, blob in rows:
-            value = self._aead.decrypt(
-                blob[:_NONCE], blob[_NONCE:], f"{key}|{ph}".encode()
-            ).decode()
-            conv.backward[ph] = value
-            conv.forward[(entity, value)] = ph
-            n = int(ph.rsplit("_", 1)[1].rstrip(">"))
-            conv.counters[entity] = max(conv.counters.get(entity, 0), n)
-        return conv
+        return {str(ph): self._decrypt(conv, ph, blob) for ph, blob in rows}
+
+
+def _aad(conv: str, ph: str) -> bytes:
+    return f"{conv}|{ph}".encode()
+
+
+def _number(placeholder: str) -> int:
+    try:
+        return int(placeholder.rsplit("_", 1)[1].rstrip(">"))
+    except (IndexError, ValueError) as exc:
+        raise IntegrityError("a vault entry is damaged") from exc

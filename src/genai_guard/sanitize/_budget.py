@@ -16,7 +16,9 @@ import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge
 
 from genai_guard._results import Action, Category, Outcome, Span
 from genai_guard.context import Context
@@ -123,7 +125,7 @@ class LengthLimit:
     Thread-safe: immutable.
     """
 
-    max_chars: int
+    max_chars: Annotated[int, Ge(1)] = 100_000
     mode: Mode = "block"
     name: str = "length_limit"
 
@@ -182,7 +184,7 @@ class TokenBudget:
     def __init__(
         self,
         *,
-        max_tokens: int,
+        max_tokens: Annotated[int, Ge(1)],
         mode: Mode = "block",
         tokenizer: Tokenizer | None = None,
         encoding_file: str | Path | None = None,

@@ -24,7 +24,9 @@ import re
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
+
+from annotated_types import Ge, Interval
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span, View
 from genai_guard.context import Context
@@ -353,14 +355,14 @@ class PayloadDecoder:
 
     name: str = "payload_decoder"
     kinds: tuple[DecoderKind, ...] = DECODER_KINDS
-    max_depth: int = 3
-    max_views: int = 16
-    max_decoded_chars: int = 65_536
-    max_scan_chars: int = 1_048_576
-    min_encoded_chars: int = 16
-    min_printable: float = 0.9
-    heuristic_max_chars: int = 20_000
-    score: float = 0.3
+    max_depth: Annotated[int, Interval(ge=1, le=8)] = 3
+    max_views: Annotated[int, Ge(1)] = 16
+    max_decoded_chars: Annotated[int, Ge(1)] = 65_536
+    max_scan_chars: Annotated[int, Ge(1)] = 1_048_576
+    min_encoded_chars: Annotated[int, Ge(16)] = 16
+    min_printable: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.9
+    heuristic_max_chars: Annotated[int, Ge(0)] = 20_000
+    score: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.3
     report: Literal["flag", "silent"] = "flag"
     default_on_fail: ClassVar[Action] = Action.FLAG
 

@@ -5,7 +5,10 @@ What ``UnicodeSanitizer`` does to a text, in order:
 1. Finds text smuggled in Unicode tag characters (U+E0020-E007E spell ASCII) and in runs of
    variation selectors (one selector per byte: VS1-16 are 0-15, VS17-256 are 16-255), decodes it,
    and returns it as a ``View`` (origins ``tag_smuggling`` and ``variation_selector_smuggling``)
-   with a ``sanitize.smuggled.*`` finding (category ``GUARDRAIL_BYPASS``).
+   with one ``sanitize.smuggled.*`` finding per kind (category ``GUARDRAIL_BYPASS``) that counts
+   them. Runs split only by other invisible characters are read as one run, and at most
+   ``max_views`` views are made (the rest of the smuggled text is joined into the last one), so
+   a flood of interleaved invisible characters costs linear time and a bounded number of views.
 2. Removes format characters (zero-width, soft hyphen, BOM, ...), bidi controls, variation
    selectors, tag characters, invisible fillers, and control characters other than tab, LF, CR.
 3. Applies NFKC.
@@ -26,7 +29,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Annotated, ClassVar
+
+from annotated_types import Ge, Interval
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span, View
 from genai_guard.context import Context
@@ -38,8 +43,6 @@ __all__ = ["UnicodeSanitizer", "canonicalize"]
 # Provably linear patterns: single character classes, no nesting, so the stdlib ``re`` suffices.
 _ASCII_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[ \t][ \t]")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
-_TAG_RUN = re.compile("[\U000e0000-\U000e007f]+")
-_VS_RUN = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}")
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _VS = "\ufe00-\ufe0f\U000e0100-\U000e01ef\u180b-\u180d\u180f"
 _TAGS = "\U000e0000-\U000e007f"
@@ -55,6 +58,14 @@ _CLASSES: tuple[tuple[str, str, str], ...] = (
 # All patterns below are character classes or runs of one class (linear with stdlib ``re``).
 _CLASS_RES = tuple((rule, re.compile(f"[{chars}]+"), msg) for rule, chars, msg in _CLASSES)
 _REMOVE = re.compile("[" + "".join(chars for _, chars, _ in _CLASSES) + "]+")
+# Smuggled runs: the carrier characters, possibly split by other removable characters. The two
+# classes of each pattern are disjoint, so matching is unambiguous and linear with stdlib ``re``.
+_SMUGGLE_VS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_NOT_TAG = _BIDI + _VS + _CONTROL + _INVISIBLE
+_NOT_VS = _BIDI + "\u180b-\u180d\u180f" + _TAGS + _CONTROL + _INVISIBLE
+_TAG_RUN = re.compile(f"[{_TAGS}]+(?:[{_NOT_TAG}]+[{_TAGS}]+)*")
+_VS_RUN = re.compile(f"[{_SMUGGLE_VS}]+(?:[{_NOT_VS}]+[{_SMUGGLE_VS}]+)*")
+_IS_VS = re.compile(f"[{_SMUGGLE_VS}]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _WORD_TAIL = re.compile(r"\S*")
 _ASCII_LETTER = re.compile("[A-Za-z]")
@@ -168,6 +179,25 @@ class _Tally:
         elif len(spans) < self.max_spans:
             spans.append([start, end])
 
+    def add_matches(self, rule: str, pattern: re.Pattern[str], run: str, base: int) -> None:
+        """Count every character ``pattern`` matches in ``run``; keep the first spans.
+
+        Linear with a small constant on a flood: the count is taken in C (by deletion) and the
+        matches are walked only until the span list is full.
+        """
+        if pattern.search(run) is None:
+            return
+        self.counts[rule] = self.counts.get(rule, 0) + len(run) - len(pattern.sub("", run))
+        spans = self.spans.setdefault(rule, [])
+        for m in pattern.finditer(run):
+            start, end = base + m.start(), base + m.end()
+            if spans and spans[-1][1] == start:
+                spans[-1][1] = end
+            elif len(spans) < self.max_spans:
+                spans.append([start, end])
+            else:
+                break
+
 
 _MESSAGES = {
     **{rule: msg + ": {}" for rule, _, msg in _CLASSES},
@@ -185,6 +215,8 @@ class UnicodeSanitizer:
     Args:
         name: Step name.
         max_spans: Most spans listed in one finding's metadata (counts are always exact).
+        max_views: Most views of each smuggling kind for one text; runs past it are joined
+            into the last view.
         smuggled_score: Score of ``sanitize.smuggled.*`` findings (category ``GUARDRAIL_BYPASS``).
         normalization_score: Score of the other findings (category ``NORMALIZATION``);
             ``sanitize.mixed_script`` scores at least 0.5.
@@ -193,14 +225,17 @@ class UnicodeSanitizer:
     """
 
     name: str = "unicode"
-    max_spans: int = 20
-    smuggled_score: float = 0.9
-    normalization_score: float = 0.1
+    max_spans: Annotated[int, Ge(1)] = 20
+    max_views: Annotated[int, Ge(1)] = 8
+    smuggled_score: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.9
+    normalization_score: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.1
     default_on_fail: ClassVar[Action] = Action.MODIFY
 
     def __post_init__(self) -> None:
         if self.max_spans < 1:
             raise ValueError("max_spans must be >= 1")
+        if self.max_views < 1:
+            raise ValueError("max_views must be >= 1")
         for label, score in (
             ("smuggled_score", self.smuggled_score),
             ("normalization_score", self.normalization_score),
@@ -262,19 +297,26 @@ class UnicodeSanitizer:
         self, text: str, tally: _Tally, findings: list[Finding], views: list[View]
     ) -> None:
         """Findings for the non-ASCII parts of ``text``, with spans in ``text``."""
+        hidden: dict[str, list[tuple[str, Span]]] = {"tag_chars": [], "variation_selectors": []}
         for m in _NON_ASCII.finditer(text):
             run, base = m.group(), m.start()
             if _SPECIAL.search(run) is None:
                 continue  # letters and symbols only: handled per word below
             for rule, pattern, _ in _CLASS_RES:
-                for c in pattern.finditer(run):
-                    tally.add(rule, c.end() - c.start(), base + c.start(), base + c.end())
-            for c in _ODD_SPACE.finditer(run):
-                tally.add("sanitize.space_separator", 1, base + c.start(), base + c.end())
+                tally.add_matches(rule, pattern, run, base)
+            tally.add_matches("sanitize.space_separator", _ODD_SPACE, run, base)
             for c in _TAG_RUN.finditer(run):
-                self._tags(c.group(), base + c.start(), base + c.end(), findings, views)
+                decoded = _tag_text(c.group())
+                if decoded.strip():
+                    hidden["tag_chars"].append((decoded, Span(base + c.start(), base + c.end())))
             for c in _VS_RUN.finditer(run):
-                self._selectors(c.group(), base + c.start(), base + c.end(), findings, views)
+                decoded_vs = _selector_text(c.group())
+                if decoded_vs is not None:
+                    span = Span(base + c.start(), base + c.end())
+                    hidden["variation_selectors"].append((decoded_vs, span))
+        for kind, found in hidden.items():
+            if found:
+                self._smuggled(kind, found, findings, views)
         table = fold_table()
         for start, end in _non_ascii_words(text):
             word = _REMOVE.sub("", text[start:end])
@@ -288,57 +330,61 @@ class UnicodeSanitizer:
             if _CYRILLIC_GREEK.search(clean) and _LATIN.search(clean):
                 tally.add("sanitize.mixed_script", 1, start, end)
 
-    def _tags(
-        self, run: str, start: int, end: int, findings: list[Finding], views: list[View]
-    ) -> None:
-        decoded = "".join(chr(ord(c) - 0xE0000) for c in run if 0xE0020 <= ord(c) <= 0xE007E)
-        if decoded.strip():
-            self._smuggled(
-                "tag_smuggling",
-                kind="tag_chars",
-                decoded=decoded,
-                span=Span(start, end),
-                findings=findings,
-                views=views,
-            )
-
-    def _selectors(
-        self, run: str, start: int, end: int, findings: list[Finding], views: list[View]
-    ) -> None:
-        try:
-            decoded = bytes(_vs_byte(c) for c in run).decode("utf-8")
-        except UnicodeDecodeError:
-            return
-        printable = sum(c.isprintable() or c in "\n\t" for c in decoded)
-        if decoded.strip() and printable >= 0.9 * len(decoded):
-            self._smuggled(
-                "variation_selector_smuggling",
-                kind="variation_selectors",
-                decoded=decoded,
-                span=Span(start, end),
-                findings=findings,
-                views=views,
-            )
-
     def _smuggled(
         self,
-        origin: str,
-        *,
         kind: str,
-        decoded: str,
-        span: Span,
+        found: list[tuple[str, Span]],
         findings: list[Finding],
         views: list[View],
     ) -> None:
-        view = View(text=decoded, origin=origin, span=span, depth=1)
-        views.append(view)
+        """One view per smuggled run (at most ``max_views``) and one finding for the kind."""
+        if len(found) > self.max_views:
+            # Nothing is dropped: the runs past the cap share the last view.
+            tail = found[self.max_views - 1 :]
+            merged = "\n".join(decoded for decoded, _ in tail)
+            found = [
+                *found[: self.max_views - 1],
+                (merged, Span(tail[0][1].start, tail[-1][1].end)),
+            ]
+        origin = _ORIGINS[kind]
+        made = [View(text=decoded, origin=origin, span=span, depth=1) for decoded, span in found]
+        views.extend(made)
+        chars = sum(len(v.text) for v in made)
         findings.append(
             finding(
                 f"sanitize.smuggled.{kind}",
                 Category.GUARDRAIL_BYPASS,
                 self.smuggled_score,
-                span=span,
-                message=f"text hidden in {kind.replace('_', ' ')} decoded ({len(decoded)} chars)",
-                metadata={"view": view.id, "chars": len(decoded)},
+                span=made[0].span,
+                message=f"text hidden in {kind.replace('_', ' ')} decoded "
+                f"({chars} chars in {len(made)} view(s))",
+                metadata={"view": made[0].id, "views": [v.id for v in made], "chars": chars},
             )
         )
+
+
+_ORIGINS = {"tag_chars": "tag_smuggling", "variation_selectors": "variation_selector_smuggling"}
+
+
+_NOT_TAG_ASCII = re.compile("[^\U000e0020-\U000e007e]+")
+_TAG_TO_ASCII = {cp: cp - 0xE0000 for cp in range(0xE0020, 0xE007F)}
+
+
+def _tag_text(run: str) -> str:
+    """The ASCII spelled by the tag characters of ``run`` (other characters are skipped)."""
+    return _NOT_TAG_ASCII.sub("", run).translate(_TAG_TO_ASCII)
+
+
+def _selector_text(run: str) -> str | None:
+    """The UTF-8 text spelled by the variation selectors of ``run``, if it reads as text."""
+    selectors = _IS_VS.findall(run)
+    if len(selectors) < 2:
+        return None
+    try:
+        decoded = bytes(_vs_byte(c) for c in selectors).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    printable = sum(c.isprintable() or c in "\n\t" for c in decoded)
+    if decoded.strip() and printable >= 0.9 * len(decoded):
+        return decoded
+    return None

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import unquote_plus, urlsplit
 
 import regex
+from annotated_types import Ge
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context
@@ -131,7 +132,7 @@ class ExfiltrationValidator:
         *,
         allowed_hosts: Sequence[str] = (),
         mode: Mode = "block",
-        min_conversation_words: int = 2,
+        min_conversation_words: Annotated[int, Ge(1)] = 2,
     ) -> None:
         if mode not in ("block", "rewrite"):
             raise ConfigurationError(f"mode must be 'block' or 'rewrite', got {mode!r}")

@@ -20,6 +20,9 @@ import bisect
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
+
+from annotated_types import Ge
 
 from genai_guard._results import CLEAN, Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context
@@ -198,9 +201,9 @@ class SystemPromptLeakValidator:
         self,
         name: str = "system_prompt_leak",
         *,
-        min_run: int = 60,
+        min_run: Annotated[int, Ge(16)] = 60,
         detect_base64: bool = True,
-        max_prompt_chars: int = 50_000,
+        max_prompt_chars: Annotated[int, Ge(1)] = 50_000,
     ) -> None:
         if min_run < 16:
             raise ConfigurationError(f"min_run must be >= 16, got {min_run!r}")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated, Literal
 
 import regex
+from annotated_types import Ge
 
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context
@@ -19,7 +21,10 @@ from genai_guard.errors import ConfigurationError
 from genai_guard.taxonomy import finding
 from genai_guard.validate._scanning import LineScanner, run_whole
 
-__all__ = ["REFUSAL_PHRASES", "RefusalValidator"]
+__all__ = ["REFUSAL_PHRASES", "Language", "RefusalValidator"]
+
+Language = Literal["en", "es", "fr", "de", "pt", "it", "ru", "zh", "ja"]
+"""A language with refusal phrases (the keys of ``REFUSAL_PHRASES``)."""
 
 _TIMEOUT = 0.25
 _APOS = r"['\u2019]"
@@ -95,8 +100,8 @@ class RefusalValidator:
         self,
         name: str = "refusal",
         *,
-        languages: Sequence[str] | None = None,
-        window: int = 2000,
+        languages: Sequence[Language] | None = None,
+        window: Annotated[int, Ge(1)] = 2000,
     ) -> None:
         langs = tuple(REFUSAL_PHRASES) if languages is None else tuple(languages)
         unknown = [lang for lang in langs if lang not in REFUSAL_PHRASES]

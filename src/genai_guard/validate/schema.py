@@ -16,9 +16,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import regex
+from annotated_types import Ge
 
 from genai_guard._results import Action, Category, Finding, Outcome
 from genai_guard.context import Context
@@ -94,7 +95,7 @@ class SchemaValidator:
         model: type[BaseModel] | None = None,
         schema: Mapping[str, Any] | None = None,
         repair: bool = True,
-        max_chars: int = 1_000_000,
+        max_chars: Annotated[int, Ge(2)] = 1_000_000,
     ) -> None:
         if (model is None) == (schema is None):
             raise ConfigurationError("SchemaValidator needs exactly one of model= or schema=")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-__all__ = ["synthetic_rows"]
+from genai_guard.training._rows import CAT_MAP, Row
+
+__all__ = ["synthetic_dicts", "synthetic_rows"]
 
 _SEED = 5
 
@@ -287,15 +289,13 @@ def synthetic_dicts() -> list[dict[str, Any]]:
     return out
 
 
-def synthetic_rows() -> list[Any]:
+def synthetic_rows() -> list[Row]:
     """The self-written rows as training ``Row`` objects."""
-    from genai_guard.detect.train import _CAT_MAP, Row  # noqa: PLC0415 - avoids an import cycle
-
     return [
         Row(
             d["text"],
             d["label"] == "attack",
-            _CAT_MAP.get(d["category"], -1) if d["label"] == "attack" else -1,
+            CAT_MAP.get(d["category"], -1) if d["label"] == "attack" else -1,
             d["family"],
             "synthetic",
         )

@@ -1,9 +1,12 @@
-"""Train the shipped attack classifier: ``python -m genai_guard.detect.train [DATA_DIR]``.
+"""Train the shipped attack classifier: ``python -m genai_guard.training [DATA_DIR] [--root DIR]``.
 
 ``--mode card --report FILE`` re-renders ``docs/model-card.md`` from a saved report.
 
-Reads the labelled JSONL corpus (default ``../shared/data`` next to the repository), trains in
-numpy alone (seeded, full-batch Adam on hashed sparse features), and depending on ``--mode``:
+Paths come from a ``Layout``: the repository checkout is ``--root`` (default: the current working
+directory), the corpus is ``DATA_DIR`` (default ``$GENAI_GUARD_SHARED_DATA``, else ``shared/data``
+beside the checkout), and ``--model-dir`` redirects the weights. Reads the labelled JSONL corpus,
+trains in numpy alone (seeded, full-batch Adam on hashed sparse features), and depending on
+``--mode``:
 
 * ``validate``: trains on every file except the held-out source files and reports on them;
 * ``lofo``: leave-one-file-out, one model per file, reports each held-out file;
@@ -12,8 +15,9 @@ numpy alone (seeded, full-batch Adam on hashed sparse features), and depending o
 
 Rows are weighted per template family (the ``source`` field) so that no family dominates. Training
 text written for this project is added to every mode: the seeded phrase generator of
-``_training_text`` and the hand-written rows of ``tools/training_text/*.jsonl``. The written probe
-files ``tools/eval_text/*.jsonl`` are never trained on; ``ship`` scores the shipped model on them.
+``genai_guard.training._text`` and the hand-written rows of ``tools/training_text/*.jsonl``. The
+written probe files ``tools/eval_text/*.jsonl`` are never trained on; ``ship`` scores the shipped
+model on them.
 Nothing of the corpus is written into the repository except aggregate figures in the model card.
 """
 
@@ -23,7 +27,6 @@ import argparse
 import hashlib
 import json
 import math
-import os
 import sys
 import time
 import zlib
@@ -35,12 +38,34 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from genai_guard._evaluation import roc_auc
+from genai_guard.context import Context
 from genai_guard.detect import _features as F
-from genai_guard.detect._training_text import synthetic_rows
+from genai_guard.detect._attack_rules import AttackRulesDetector
+from genai_guard.training._rows import (
+    CLASSES,
+    Layout,
+    Row,
+    load_rows,
+    written_rows,
+    written_rows_of,
+)
+from genai_guard.training._text import synthetic_rows
 
-__all__ = ["CLASSES", "HELD_OUT", "Model", "main", "train"]
+__all__ = [
+    "CLASSES",
+    "HELD_OUT",
+    "Layout",
+    "Model",
+    "Row",
+    "load_rows",
+    "main",
+    "synthetic_rows",
+    "train",
+    "written_rows",
+    "written_rows_of",
+]
 
-CLASSES = ("goal_hijacking", "guardrail_bypass", "information_leakage", "infrastructure_attack")
 HELD_OUT = (
     "cyberseceval_prompt_injection.jsonl",
     "bipia_embedded.jsonl",
@@ -50,38 +75,9 @@ HELD_OUT = (
     "llmail_benign_emails.jsonl",
     "vicuna_bench.jsonl",
 )
-EXCLUDED = ("review_needed.jsonl",)
 SEED = 20251121
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO = PACKAGE_DIR.parent.parent.parent
-DEFAULT_DATA = Path(os.environ.get("GENAI_GUARD_SHARED_DATA", REPO.parent / "shared" / "data"))
-MODEL_DIR = PACKAGE_DIR / "model"
-WEIGHTS = MODEL_DIR / "attack_classifier.npz"
-MANIFEST = MODEL_DIR / "attack_classifier.json"
-MODEL_CARD = REPO / "docs" / "model-card.md"
-WRITTEN_DIR = REPO / "tools" / "training_text"
-PROBE_DIR = REPO / "tools" / "eval_text"
 OWN_FILES = ("synthetic", "written")
 """Pseudo-files of the project's own training text; always trained on, never left out."""
-
-_CAT_MAP = {
-    "goal_hijacking": 0,
-    "guardrail_bypass": 1,
-    "information_leakage": 2,
-    "infrastructure": 3,
-    "infrastructure_attack": 3,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One training or evaluation row."""
-
-    text: str
-    attack: bool
-    cls: int  # index into CLASSES, -1 for benign or unknown
-    group: str
-    file: str
 
 
 @dataclass
@@ -94,52 +90,9 @@ class Model:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def load_rows(data: Path, files: Sequence[str] | None = None) -> list[Row]:
-    """Rows of the corpus files (all but ``EXCLUDED`` when ``files`` is None)."""
-    rows: list[Row] = []
-    paths = sorted(data.glob("*.jsonl"))
-    for path in paths:
-        if path.name in EXCLUDED or (files is not None and path.name not in files):
-            continue
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                obj = json.loads(line)
-                src = str(obj.get("source") or path.name)
-                rows.append(_row(obj, f"{path.name}|{src}", path.name))
-    return rows
-
-
-def _row(obj: dict[str, Any], group: str, file: str) -> Row:
-    """A ``Row`` from one JSONL object (keys text, label, category)."""
-    attack = obj["label"] == "attack"
-    cls = _CAT_MAP.get(obj.get("category") or "", -1) if attack else -1
-    return Row(obj["text"], attack, cls, group, file)
-
-
-def written_rows_of(path: Path) -> list[Row]:
-    """Hand-written rows of one JSONL file (keys text, label, category, genre).
-
-    Every row was written on its own, so every row is its own family.
-    """
-    rows: list[Row] = []
-    with path.open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if not line.strip():
-                continue
-            rows.append(_row(json.loads(line), f"{path.stem}|{i}", "written"))
-    return rows
-
-
-def written_rows(directory: Path = WRITTEN_DIR) -> list[Row]:
-    """The hand-written training rows (``tools/training_text/*.jsonl``)."""
-    return [r for path in sorted(directory.glob("*.jsonl")) for r in written_rows_of(path)]
-
-
-def own_rows() -> list[Row]:
+def own_rows(layout: Layout) -> list[Row]:
     """The project's own training text: generated (``synthetic``) and hand-written (``written``)."""
-    return synthetic_rows() + written_rows()
+    return synthetic_rows() + written_rows(layout.written_dir)
 
 
 # -- features and fitting -----------------------------------------------------------------------
@@ -357,9 +310,9 @@ def _corpus_rows(data: Path, *, exclude: Sequence[str] = ()) -> list[Row]:
     return [r for r in load_rows(data) if r.file not in exclude]
 
 
-def validate(data: Path) -> dict[str, Any]:
+def validate(data: Path, layout: Layout) -> dict[str, Any]:
     """Train without the held-out files; report recall at <= 1 % FPR on them."""
-    train_rows = _corpus_rows(data, exclude=HELD_OUT) + own_rows()
+    train_rows = _corpus_rows(data, exclude=HELD_OUT) + own_rows(layout)
     test_rows = load_rows(data, HELD_OUT)
     model = train(train_rows)
     p = predict(model, [r.text for r in test_rows])
@@ -414,9 +367,6 @@ LOFO_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 def rule_scores(texts: Sequence[str]) -> npt.NDArray[np.float64]:
     """The rule detector's highest finding score of each text (0 when nothing fires)."""
-    from genai_guard.context import Context  # noqa: PLC0415 - only the reports need the rules
-    from genai_guard.detect._attack_rules import AttackRulesDetector  # noqa: PLC0415
-
     rules = AttackRulesDetector()
     ctx = Context()
     return np.array(
@@ -465,13 +415,13 @@ def operating_curve(
     return out
 
 
-def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
+def lofo(data: Path, layout: Layout, *, threshold: float) -> dict[str, Any]:
     """Leave one file out: each file scored by a model that never saw it.
 
     ``files``: each file's rate at ``threshold``; ``curve``: file-balanced operating points over
     ``LOFO_THRESHOLDS``, alone and with the rules (``operating_curve``).
     """
-    rows = _corpus_rows(data) + own_rows()
+    rows = _corpus_rows(data) + own_rows(layout)
     d = design([r.text for r in rows])
     names = np.array([r.file for r in rows])
     attack = np.array([r.attack for r in rows])
@@ -498,14 +448,12 @@ def lofo(data: Path, *, threshold: float) -> dict[str, Any]:
 PROBE_THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8)
 
 
-def probe(model: Model, directory: Path = PROBE_DIR) -> dict[str, Any]:
+def probe(model: Model, directory: Path) -> dict[str, Any]:
     """Scores of ``model`` on the written probe files (never trained on), alone and with the rules.
 
     Per file: ROC AUC of the classifier, and recall and false-positive rate at each of
     ``PROBE_THRESHOLDS`` (threshold None: the rules alone).
     """
-    from genai_guard._evaluation import roc_auc  # noqa: PLC0415 - only this report needs it
-
     out: dict[str, Any] = {}
     for path in sorted(directory.glob("*.jsonl")):
         rows = written_rows_of(path)
@@ -524,7 +472,7 @@ def probe(model: Model, directory: Path = PROBE_DIR) -> dict[str, Any]:
     return out
 
 
-def leave_pair_out(data: Path) -> dict[str, Any]:
+def leave_pair_out(data: Path, layout: Layout) -> dict[str, Any]:
     """Separation of an unseen attack source from an unseen benign source.
 
     For every pair (attack file, benign file) a model is trained without both files and scores
@@ -532,9 +480,7 @@ def leave_pair_out(data: Path) -> dict[str, Any]:
     of the benign file. This is the question a new deployment asks (new attacks, new ordinary
     traffic), and unlike leave-one-file-out it needs no threshold fixed on other files.
     """
-    from genai_guard._evaluation import roc_auc  # noqa: PLC0415 - only this report needs it
-
-    rows = _corpus_rows(data) + own_rows()
+    rows = _corpus_rows(data) + own_rows(layout)
     d = design([r.text for r in rows])
     files = np.array([r.file for r in rows])
     corpus = sorted({r.file for r in rows if r.file not in OWN_FILES})
@@ -578,7 +524,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save(model: Model, *, weights: Path = WEIGHTS, manifest: Path = MANIFEST) -> str:
+def save(model: Model, *, weights: Path, manifest: Path) -> str:
     """Write the weights (float16, compressed) and the manifest; return the SHA-256."""
     weights.parent.mkdir(parents=True, exist_ok=True)
     with weights.open("wb") as fh:
@@ -650,8 +596,9 @@ def _points_table(points: Sequence[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
-def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = MODEL_CARD) -> None:
-    """Write ``docs/model-card.md`` from the training report (aggregate figures only)."""
+def write_model_card(report: dict[str, Any], rows: Sequence[Row], layout: Layout) -> None:
+    """Write ``layout.model_card`` from the training report (aggregate figures only)."""
+    path = layout.model_card
     counts: dict[str, list[int]] = {}
     for r in rows:
         c = counts.setdefault(r.file, [0, 0])
@@ -659,7 +606,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
     lines = [
         "# Model card: the shipped attack classifier",
         "",
-        "Generated by `python -m genai_guard.detect.train --mode all` "
+        "Generated by `python -m genai_guard.training --mode all` "
         "(do not edit by hand; re-run it).",
         "",
         "## What it is",
@@ -669,7 +616,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "guardrail bypass, information leakage and infrastructure attacks. It runs on the CPU in "
         "numpy, needs no download, and ships as "
         "`src/genai_guard/detect/model/attack_classifier.npz` "
-        f"({WEIGHTS.stat().st_size // 1024} KiB) with its SHA-256 in "
+        f"({layout.weights.stat().st_size // 1024} KiB) with its SHA-256 in "
         "`attack_classifier.json`; a file that does not match is refused with `IntegrityError`.",
         "",
         f"Shipped weights: SHA-256 `{report.get('ship', {}).get('sha256', '?')}`.",
@@ -707,7 +654,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "",
         "## Model",
         "",
-        "Two stages, both linear, fitted in numpy alone (`genai_guard/detect/train.py`, no "
+        "Two stages, both linear, fitted in numpy alone (`genai_guard/training/_train.py`, no "
         "randomness; seed recorded for future changes):",
         "",
         "1. Per-bucket smoothed log-count ratios (naive-Bayes style, clipped to "
@@ -748,7 +695,7 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "",
         f"Plus {syn[0]} attack and {syn[1]} benign rows composed by a seeded generator from "
         "phrase pieces written by the genai-guard developers "
-        "(`src/genai_guard/detect/_training_text.py`): instruction overrides (direct and hidden "
+        "(`src/genai_guard/training/_text.py`): instruction overrides (direct and hidden "
         "in a document), system-prompt and secret extraction requests, persona jailbreaks, "
         "infrastructure payloads, obfuscated variants (leetspeak, case noise), and benign "
         "prompts that merely mention trigger words.",
@@ -912,8 +859,13 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
         "## Reproduce",
         "",
         "```",
-        "python -m genai_guard.detect.train ../shared/data --mode all --report report.json",
+        "python -m genai_guard.training ../shared/data --mode all --report report.json",
         "```",
+        "",
+        "Run it from the repository root, or name the checkout with `--root`. To train on your own "
+        "labelled JSONL files (`text`, `label`, `category`), add `--model-dir DIR`: the weights "
+        "and `attack_classifier.json` go there, and `AttackClassifierDetector(weights=..., "
+        "sha256=...)` loads them with the digest from that manifest.",
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -922,15 +874,31 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], path: Path = M
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
-    ap = argparse.ArgumentParser(prog="python -m genai_guard.detect.train")
-    ap.add_argument("data", nargs="?", default=str(DEFAULT_DATA), help="corpus directory")
+    ap = argparse.ArgumentParser(prog="python -m genai_guard.training")
+    ap.add_argument(
+        "data",
+        nargs="?",
+        default=None,
+        help="corpus directory (default: $GENAI_GUARD_SHARED_DATA, else shared/data beside --root)",
+    )
+    ap.add_argument(
+        "--root",
+        default=".",
+        help="the genai-guard checkout: tools/, docs/ and the model folder (default: .)",
+    )
+    ap.add_argument(
+        "--model-dir",
+        default=None,
+        help="write the weights here (default: ROOT/src/genai_guard/detect/model)",
+    )
     ap.add_argument(
         "--mode", choices=("validate", "lofo", "pairs", "ship", "all", "card"), default="ship"
     )
     ap.add_argument("--threshold", type=float, default=None, help="threshold for lofo reports")
     ap.add_argument("--report", default=None, help="write the JSON report here")
     args = ap.parse_args(argv)
-    data = Path(args.data)
+    layout = Layout(Path(args.root), None if args.model_dir is None else Path(args.model_dir))
+    data = layout.default_data() if args.data is None else Path(args.data)
     if not any(data.glob("*.jsonl")):
         ap.error(f"no *.jsonl files in {data}")
     started = time.perf_counter()
@@ -938,26 +906,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mode == "card":
         # Re-render docs/model-card.md from a saved --report, without training.
         report = json.loads(Path(args.report).read_text(encoding="utf-8"))
-        write_model_card(report, _corpus_rows(data) + own_rows())
+        write_model_card(report, _corpus_rows(data) + own_rows(layout), layout)
         return 0
     if args.mode in ("validate", "all"):
-        report["validation"] = validate(data)
+        report["validation"] = validate(data, layout)
         print(json.dumps(report["validation"], indent=1), file=sys.stderr)
     if args.mode in ("lofo", "all"):
         t = args.threshold
         if t is None:
             t = report.get("validation", {}).get("threshold_at_1pct_fpr", 0.5)
-        report["lofo"] = {"threshold": t, **lofo(data, threshold=t)}
+        report["lofo"] = {"threshold": t, **lofo(data, layout, threshold=t)}
     if args.mode in ("pairs", "all"):
-        report["pairs"] = leave_pair_out(data)
+        report["pairs"] = leave_pair_out(data, layout)
     if args.mode in ("ship", "all"):
-        rows = _corpus_rows(data) + own_rows()
+        rows = _corpus_rows(data) + own_rows(layout)
         model = train(rows)
-        digest = save(model)
+        digest = save(model, weights=layout.weights, manifest=layout.manifest)
         report["ship"] = {"rows": len(rows), "sha256": digest}
-        report["probe"] = probe(model)
-        print(f"wrote {WEIGHTS.name} sha256={digest}", file=sys.stderr)
-        write_model_card(report, rows)
+        report["probe"] = probe(model, layout.probe_dir)
+        print(f"wrote {layout.weights} sha256={digest}", file=sys.stderr)
+        write_model_card(report, rows, layout)
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

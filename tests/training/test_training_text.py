@@ -10,7 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from genai_guard.detect import train as T
+from genai_guard.training import _train as T
+
+# The repository checkout this test file sits in; the training code never looks for it.
+LAYOUT = T.Layout(Path(__file__).resolve().parents[2])
 
 _KEYS = {"text", "label", "category", "genre"}
 _ATTACK_CATEGORIES = {
@@ -19,7 +22,7 @@ _ATTACK_CATEGORIES = {
     "information_leakage",
     "infrastructure",
 }
-_SHARED_DATA = T.REPO.parent / "shared" / "data"
+_SHARED_DATA = LAYOUT.default_data()
 
 
 def _rows(directory: Path) -> list[dict[str, str]]:
@@ -53,7 +56,9 @@ def _max_overlap(texts: Iterable[str], against: Iterable[str]) -> float:
     return worst
 
 
-@pytest.mark.parametrize("directory", [T.WRITTEN_DIR, T.PROBE_DIR], ids=["training", "probe"])
+@pytest.mark.parametrize(
+    "directory", [LAYOUT.written_dir, LAYOUT.probe_dir], ids=["training", "probe"]
+)
 def test_written_files_are_well_formed(directory: Path) -> None:
     rows = _rows(directory)
     assert len(rows) > 400
@@ -72,12 +77,12 @@ def test_written_files_are_well_formed(directory: Path) -> None:
 
 
 def test_written_rows_are_their_own_families_and_join_every_training_mode() -> None:
-    rows = T.written_rows()
-    assert len(rows) == len(_rows(T.WRITTEN_DIR))
+    rows = T.written_rows(LAYOUT.written_dir)
+    assert len(rows) == len(_rows(LAYOUT.written_dir))
     assert {r.file for r in rows} == {"written"}
     assert len({r.group for r in rows}) == len(rows)
     assert all((r.cls >= 0) == r.attack for r in rows)
-    own = T.own_rows()
+    own = T.own_rows(LAYOUT)
     assert {r.file for r in own} == set(T.OWN_FILES)
     weights = T._weights(own)
     files = np.array([r.file for r in own])
@@ -85,8 +90,8 @@ def test_written_rows_are_their_own_families_and_join_every_training_mode() -> N
 
 
 def test_probe_is_never_trained_on() -> None:
-    training = [r.text for r in T.own_rows()]
-    probe = [r["text"] for r in _rows(T.PROBE_DIR)]
+    training = [r.text for r in T.own_rows(LAYOUT)]
+    probe = [r["text"] for r in _rows(LAYOUT.probe_dir)]
     assert not set(training) & set(probe)
     assert _max_overlap(probe, training) < 0.5
 
@@ -94,7 +99,7 @@ def test_probe_is_never_trained_on() -> None:
 @pytest.mark.skipif(not _SHARED_DATA.is_dir(), reason="../shared/data is not beside the checkout")
 def test_no_written_row_copies_a_corpus_row() -> None:
     corpus = [r.text for r in T.load_rows(_SHARED_DATA)]
-    written = [r["text"] for d in (T.WRITTEN_DIR, T.PROBE_DIR) for r in _rows(d)]
+    written = [r["text"] for d in (LAYOUT.written_dir, LAYOUT.probe_dir) for r in _rows(d)]
     assert not set(corpus) & set(written)
     assert _max_overlap(written, corpus) < 0.3
 
