@@ -19,15 +19,22 @@ wall-clock time-out decides anything: the same text gives the same matches on an
 
 A rule with no keywords runs over the whole text, segment by segment.
 
-The contract a rule must keep: every match contains one of its keywords (case-insensitively) and
-extends at most ``reach`` characters before or after it. Within that contract ``RuleSet`` finds
-what a plain ``pattern.search`` over the whole text finds (a property test holds it to that).
+Patterns compile when the set is built (``compiling="eager"``, a bad pattern raises there) or on
+first use (``compiling="lazy"``, for large trusted rule sets whose build must stay cheap);
+``warm_up`` compiles the rest.
+
+The contract a rule must keep: every match contains one of its keywords (case-insensitively; as a
+whole word with ``keyword_match="word"``) and extends at most ``reach`` characters before or after
+it; a lookahead looks at most ``LOOKAHEAD_MARGIN`` characters further. Within that contract
+``RuleSet`` finds what a plain ``pattern.search`` over the whole text finds (a property test holds
+it to that).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import ahocorasick
 import regex
@@ -38,17 +45,21 @@ LOOKAHEAD_MARGIN = 64
 """Characters of real text kept visible past a window's end for lookaheads and word edges."""
 
 _MIN_SEGMENT = 2048
+_WORD = regex.compile(r"[a-z0-9]+")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+# U+0130 (dotted capital I) lowercases to two characters: it becomes a plain ``i``. The long s
+# (U+017F) matches ``s`` case-insensitively but lowercases to itself: it becomes ``s``, so that
+# a keyword spelled with it is still found.
+_SAME_LENGTH = str.maketrans({"\u0130": "i", "\u017f": "s"})
 
 
 def lower_same_length(text: str) -> str:
-    """``text.lower()`` with offsets that agree with ``text``.
-
-    Only U+0130 (dotted capital I) lowercases to two characters; it becomes a plain ``i``.
-    """
-    low = text.lower()
-    if len(low) != len(text):
-        low = text.replace("\u0130", "i").lower()
-    return low
+    """``text.lower()`` with offsets that agree with ``text``, and ``ſ`` read as ``s``."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_SAME_LENGTH).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +72,10 @@ class Rule:
         pattern: A ``regex``-module pattern.
         keywords: Lowercase literals; every match contains one of them. Empty: the pattern runs
             over the whole text.
+        keyword_match: ``"substring"``: a keyword counts wherever it occurs. ``"word"``: a
+            keyword made of ASCII letters and digits counts only where no letter or digit
+            continues it on either side (``act`` in "act now", not in "contact"); other
+            keywords still count as substrings.
         reach: How far a match may extend before or after a keyword occurrence (for a rule
             without keywords: the longest match), in characters.
         flags: ``regex`` flags the pattern is compiled with.
@@ -71,6 +86,7 @@ class Rule:
     keywords: tuple[str, ...] = ()
     reach: int = 240
     flags: int = regex.IGNORECASE | regex.VERSION0
+    keyword_match: Literal["substring", "word"] = "substring"
 
     def __post_init__(self) -> None:
         if self.reach < 1:
@@ -133,12 +149,33 @@ def _unbounded_at(pattern: str, i: int) -> bool:
     return pattern[i] == "{" and _OPEN_BRACES.match(pattern, i) is not None
 
 
-@dataclass(frozen=True, slots=True)
 class _Compiled:
-    rule: Rule
-    pattern: regex.Pattern[str]
-    overlap: int
-    segment: int
+    """A rule with its segment geometry and its pattern, compiled now or on first use.
+
+    Thread-safe: two threads may compile the same pattern at once; both results are equal.
+    """
+
+    __slots__ = ("_pattern", "overlap", "rule", "segment")
+
+    def __init__(self, rule: Rule, *, eager: bool) -> None:
+        self.rule = rule
+        longest = max((len(k) for k in rule.keywords), default=0)
+        self.overlap = 2 * rule.reach + longest + LOOKAHEAD_MARGIN + 1
+        self.segment = max(_MIN_SEGMENT, 4 * self.overlap)
+        self._pattern: regex.Pattern[str] | None = self._compile() if eager else None
+
+    def _compile(self) -> regex.Pattern[str]:
+        try:
+            return regex.compile(self.rule.pattern, self.rule.flags)
+        except regex.error as exc:
+            raise ValueError(f"rule {self.rule.key}: pattern does not compile: {exc}") from None
+
+    @property
+    def pattern(self) -> regex.Pattern[str]:
+        pattern = self._pattern
+        if pattern is None:
+            pattern = self._pattern = self._compile()
+        return pattern
 
 
 class RuleSet:
@@ -146,61 +183,65 @@ class RuleSet:
 
     Args:
         rules: The rules; ``matches`` reports them by index.
+        compiling: ``"eager"`` compiles every pattern now (a bad one raises here); ``"lazy"``
+            compiles each on first use (build stays cheap; for rules already known to compile).
 
     Raises:
-        ValueError: A pattern does not compile, or repeats a group holding an unbounded
-            repetition (see ``unsafe_nesting``).
+        ValueError: A pattern repeats a group holding an unbounded repetition (see
+            ``unsafe_nesting``), or (eager) does not compile.
 
-    Thread-safe: immutable after construction; each call works on its own state.
+    Thread-safe: immutable after construction (a lazily compiled pattern is filled in once, with
+    an equal value whichever thread does it); each call works on its own state.
     """
 
-    __slots__ = ("_always", "_automaton", "_compiled", "_groups", "_reach", "rules")
+    __slots__ = ("_always", "_automaton", "_compiled", "_group_of", "_reach", "rules")
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(
+        self, rules: Iterable[Rule], *, compiling: Literal["eager", "lazy"] = "eager"
+    ) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         compiled: list[_Compiled] = []
-        by_keyword: dict[str, list[int]] = {}
+        # Rules with the same keywords, reach and keyword mode share their windows: computed
+        # once per group (the attack rules' 421 patterns fall into about 70 groups).
+        groups: dict[tuple[tuple[str, ...], int, str], int] = {}
+        group_of: list[int] = []
         always: list[int] = []
-        # Rules with the same keywords and reach have the same regions: computed once per group
-        # (many rules share the digit keywords, and a digit-dense text has a hit per character).
-        group_of: dict[tuple[tuple[str, ...], int], int] = {}
-        members: list[list[int]] = []
         for i, rule in enumerate(self.rules):
             if unsafe_nesting(rule.pattern):
                 raise ValueError(
                     f"rule {rule.key}: a repeated group holds an unbounded repetition "
                     "(catastrophic backtracking); bound the inner or outer quantifier"
                 )
-            try:
-                pattern = regex.compile(rule.pattern, rule.flags)
-            except regex.error as exc:
-                raise ValueError(f"rule {rule.key}: pattern does not compile: {exc}") from None
-            longest = max((len(k) for k in rule.keywords), default=0)
-            overlap = 2 * rule.reach + longest + LOOKAHEAD_MARGIN + 1
-            compiled.append(_Compiled(rule, pattern, overlap, max(_MIN_SEGMENT, 4 * overlap)))
+            compiled.append(_Compiled(rule, eager=compiling == "eager"))
             if not rule.keywords:
                 always.append(i)
-                continue
-            key = (tuple(sorted(set(rule.keywords))), rule.reach)
-            g = group_of.setdefault(key, len(members))
-            if g == len(members):
-                members.append([])
-                for k in key[0]:
-                    by_keyword.setdefault(k, []).append(g)
-            members[g].append(i)
+            signature = (tuple(sorted(set(rule.keywords))), rule.reach, rule.keyword_match)
+            group_of.append(groups.setdefault(signature, len(groups)))
+        # Per keyword: the groups it opens wherever it occurs, and those it opens as a word only.
+        by_keyword: dict[str, tuple[list[int], list[int]]] = {}
+        for (keywords, _, how), g in groups.items():
+            for k in keywords:
+                as_word = how == "word" and _WORD.fullmatch(k) is not None
+                by_keyword.setdefault(k, ([], []))[as_word].append(g)
         automaton = ahocorasick.Automaton()
-        for k, groups in by_keyword.items():
-            automaton.add_word(k, (len(k), tuple(groups)))
+        for k, (anywhere, as_words) in by_keyword.items():
+            automaton.add_word(k, (len(k), tuple(anywhere), tuple(as_words)))
         if by_keyword:
             automaton.make_automaton()
         self._automaton = automaton if by_keyword else None
         self._compiled = tuple(compiled)
         self._always = tuple(always)
-        self._groups = tuple(tuple(m) for m in members)
-        self._reach = tuple(self.rules[m[0]].reach for m in members)
+        self._group_of = tuple(group_of)
+        self._reach = tuple(reach for _, reach, _ in groups)
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    def warm_up(self) -> int:
+        """Compile every pattern not compiled yet; returns how many rules the set holds."""
+        for c in self._compiled:
+            _ = c.pattern
+        return len(self._compiled)
 
     def regions(self, text: str, low: str | None = None) -> dict[int, list[tuple[int, int]]]:
         """Per rule index, the merged ``[start, end)`` regions where it can match in ``text``.
@@ -214,32 +255,36 @@ class RuleSet:
             return out
         if low is None:
             low = lower_same_length(text)
-        reach_of = self._reach
-        margin = LOOKAHEAD_MARGIN + 1
-        # Per group, the merged windows as [lo, hi] lists (mutated in place: a dense run of
-        # hits only moves the last window's end), clipped to the text afterwards.
-        by_group: dict[int, list[list[int]]] = {}
-        for end, (length, groups) in automaton.iter(low):
+        reaches = self._reach
+        by_group: dict[int, list[tuple[int, int]]] = {}
+        for end, (length, anywhere, as_words) in automaton.iter(low):
             start = end + 1 - length
-            for g in groups:
-                reach = reach_of[g]
-                lo = start - reach
-                hi = end + reach + margin
+            gs = anywhere
+            if (
+                as_words
+                and (start == 0 or low[start - 1] not in _WORD_CHARS)
+                and (end + 1 == n or low[end + 1] not in _WORD_CHARS)
+            ):
+                gs = anywhere + as_words
+            for g in gs:
+                reach = reaches[g]
+                lo = max(0, start - reach)
+                hi = min(n, end + 1 + reach + LOOKAHEAD_MARGIN)
                 spans = by_group.get(g)
                 if spans is None:
-                    by_group[g] = [[lo, hi]]
+                    by_group[g] = [(lo, hi)]
                     continue
-                last = spans[-1]
-                if lo <= last[1]:
-                    last[1] = hi  # hits come by end and a group has one reach: hi never falls
-                    if lo < last[0]:  # noqa: PLR1730 - a branch is cheaper than min() here
-                        last[0] = lo
-                else:
-                    spans.append([lo, hi])
-        for g, windows in by_group.items():
-            clipped = [(max(0, lo), min(n, hi)) for lo, hi in windows]
-            for i in self._groups[g]:
-                out[i] = clipped
+                # Occurrences come by end position; a shorter keyword ending later may start
+                # earlier, so a window may reach back over more than the last region.
+                while spans and lo <= spans[-1][1]:
+                    last_lo, last_hi = spans.pop()
+                    lo, hi = min(lo, last_lo), max(hi, last_hi)
+                spans.append((lo, hi))
+        if by_group:
+            for i, g in enumerate(self._group_of):
+                spans = by_group.get(g)
+                if spans is not None:
+                    out[i] = list(spans)
         return out
 
     def matches(
@@ -295,6 +340,7 @@ def _confirm(  # noqa: PLR0917 - private hot-path helper
     pattern = c.pattern
     step = c.segment - c.overlap
     seg_lo = lo
+    empty_ok = True  # no empty match yielded at ``last_end`` yet
     while True:
         seg_hi = min(hi, seg_lo + c.segment)
         limit = seg_hi if seg_hi == n else seg_hi - LOOKAHEAD_MARGIN
@@ -308,9 +354,14 @@ def _confirm(  # noqa: PLR0917 - private hot-path helper
                     break  # the next segment sees it, and everything after it, whole
                 pos = m.start() + 1
                 continue
-            if m.start() >= last_end:
+            # ``>`` for an empty match where the last one ended: an empty match found again
+            # by the overlapping next segment.
+            if m.start() > last_end or (
+                m.start() == last_end and (m.end() > m.start() or empty_ok)
+            ):
                 yield m
                 last_end = m.end()
+                empty_ok = m.end() > m.start()
             pos = m.end() if m.end() > m.start() else m.end() + 1
         if seg_hi >= hi:
             return

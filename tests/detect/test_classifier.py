@@ -153,6 +153,40 @@ def test_long_text_is_scored_in_windows(detector: AttackClassifierDetector) -> N
     assert detector.scores(filler + ATTACK)[0] > 2 * detector.scores(filler)[0]
 
 
+_PROSE = "The committee met on Tuesday to review the quarterly figures and the new budget. "
+
+
+@pytest.mark.parametrize("size", [70_000, 99_000])
+def test_an_attack_in_the_middle_of_a_long_text_is_read(
+    detector: AttackClassifierDetector, size: int
+) -> None:
+    half = _PROSE * (size // (2 * len(_PROSE)))
+    alone, _ = detector.scores(half[:3000] + ATTACK)
+    assert detector.scores(half + ATTACK + " " + half)[0] >= alone > 2 * detector.scores(half)[0]
+
+
+def test_a_text_that_fits_one_window_is_scored_as_one_window(
+    detector: AttackClassifierDetector,
+) -> None:
+    text = (_PROSE * 60)[: detector.load().window - len(ATTACK)] + ATTACK
+    assert detector.scores(text) == detector.load().score(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=60_000), st.data())
+def test_windows_cover_the_text_and_hold_every_short_stretch_whole(
+    n: int, data: st.DataObject
+) -> None:
+    size = 4096
+    text = "".join(chr(0x4E00 + i % 20_000) for i in range(n))  # every position distinct
+    windows = AttackClassifierDetector._windows(text, size)
+    assert all(len(w) == min(size, n) for w in windows)
+    assert len(windows) <= 2 + 4 * n // (3 * size)  # linear: a quarter overlap
+    start = data.draw(st.integers(min_value=0, max_value=max(0, n - 1)))
+    stretch = text[start : start + size // 4]
+    assert any(stretch in w for w in windows)
+
+
 def test_views_are_scored_and_named(detector: AttackClassifierDetector) -> None:
     from genai_guard._results import Span, View
 

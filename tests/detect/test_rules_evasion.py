@@ -6,6 +6,7 @@ The ``unicode`` sanitizer runs in front of the rules, as in the default policy.
 from __future__ import annotations
 
 import pytest
+import regex
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector, builtin_rule_specs
@@ -62,7 +63,10 @@ _ALL_POSITIVES = [
     if text not in _SPACE_SENSITIVE
 ]
 _DETECTOR = AttackRulesDetector(quoted_discount=1.0)
-_PATTERNS = {r.id: r.patterns for r in _DETECTOR.rules}
+_PATTERNS = {
+    r.id: [regex.compile(p, regex.IGNORECASE | regex.VERSION0) for p in r.patterns]
+    for r in _DETECTOR.rules
+}
 
 
 @pytest.mark.parametrize(("rule_id", "text"), _ALL_POSITIVES)

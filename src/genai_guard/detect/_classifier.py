@@ -186,6 +186,11 @@ class _LazyModel:
         return model
 
 
+# Consecutive windows overlap by a quarter window (1,024 characters for the shipped model): an
+# injection up to that long is read whole by one window wherever it sits in the text.
+_OVERLAP_DIVISOR = 4
+
+
 class AttackClassifierDetector:
     """Scores a text (and each decoded view) with the shipped learned model.
 
@@ -195,15 +200,16 @@ class AttackClassifierDetector:
     and ``Decision.risk`` equals the model's attack probability). Each finding's metadata holds
     the attack probability and every class's score. The text and every ``ctx.views`` item are
     scored; the reading with the highest attack probability wins, and its findings point to it.
-    Texts longer than the model's window are scored window by window (at most ``max_windows``,
-    spread over the text), keeping the highest score.
+    A text longer than the model's window is read whole: windows of the model's size slide over
+    it with an overlap of a quarter window (so any stretch up to that long lies whole inside one
+    window), and the highest attack probability counts. The work is linear in the text; a text
+    that fits one window is scored exactly as before.
 
     Args:
         name: Stage name.
         floor: Lowest class score that yields a finding.
         max_views: At most this many views are scored (the rest are ignored and counted in
             metadata).
-        max_windows: At most this many windows of a long text are scored.
         weights: A weights file to use instead of the shipped one (with ``sha256``).
         sha256: Expected digest of ``weights``.
 
@@ -218,20 +224,18 @@ class AttackClassifierDetector:
         name: str = "attack_classifier",
         floor: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.05,
         max_views: Annotated[int, Ge(0)] = 8,
-        max_windows: Annotated[int, Ge(1)] = 2,
         weights: str | Path | None = None,
         sha256: str | None = None,
     ) -> None:
         if not 0.0 <= floor <= 1.0:
             raise ConfigurationError("floor must be in [0, 1]")
-        if max_views < 0 or max_windows < 1:
-            raise ConfigurationError("max_views must be >= 0 and max_windows >= 1")
+        if max_views < 0:
+            raise ConfigurationError("max_views must be >= 0")
         if (weights is None) != (sha256 is None):
             raise ConfigurationError("weights and sha256 go together")
         self._name = name
         self.floor = floor
         self.max_views = max_views
-        self.max_windows = max_windows
         self._model = _LazyModel(None if weights is None else Path(weights), sha256)
 
     @property
@@ -247,13 +251,14 @@ class AttackClassifierDetector:
         """Load and verify the weights now rather than on the first text (``Pipeline.warm_up``)."""
         self._model.get()
 
-    def _windows(self, text: str, size: int) -> list[str]:
+    @staticmethod
+    def _windows(text: str, size: int) -> list[str]:
+        """Windows of ``size`` covering ``text``, overlapping by a quarter, the last at its end."""
         if len(text) <= size:
             return [text]
         last = len(text) - size
-        n = min(self.max_windows, -(-len(text) // size))
-        starts = sorted({round(i * last / (n - 1)) for i in range(n)}) if n > 1 else [0]
-        return [text[s : s + size] for s in starts]
+        stride = size - size // _OVERLAP_DIVISOR
+        return [text[s : s + size] for s in (*range(0, last, stride), last)]
 
     def _best_window(self, model: ClassifierModel, text: str) -> tuple[float, Any]:
         """Highest attack probability over the windows of ``text``, with that window's features."""
