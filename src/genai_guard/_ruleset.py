@@ -32,6 +32,7 @@ it to that).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -95,6 +96,7 @@ class Rule:
             raise ValueError(f"rule {self.key}: keywords must be non-empty and lowercase")
 
 
+@functools.lru_cache(maxsize=4096)  # rule specs and RuleSet both ask; patterns are immutable
 def unsafe_nesting(pattern: str) -> bool:
     r"""True if ``pattern`` repeats a group that itself holds an unbounded repetition.
 

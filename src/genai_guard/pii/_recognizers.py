@@ -14,6 +14,7 @@ Everything here is immutable after construction and thread-safe.
 from __future__ import annotations
 
 import bisect
+import functools
 import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -220,6 +221,7 @@ _FILE_TLDS: Final = frozenset(
 )
 
 
+@functools.cache  # read-only package data, the same for every engine in the process
 def _load_tlds() -> frozenset[str]:
     # presidio's URL recognizer carries a list of top-level domains inside its pattern. Read it from
     # the installed package's source file instead of importing presidio (which takes seconds).
@@ -235,6 +237,7 @@ def _load_tlds() -> frozenset[str]:
     return frozenset(("com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "fr", "info"))
 
 
+@functools.cache  # parsing the bundled public-suffix list takes most of a second
 def _load_email_tlds(tlds: frozenset[str]) -> frozenset[str]:
     # The public-suffix snapshot bundled with tldextract, read offline (never fetched).
     try:
