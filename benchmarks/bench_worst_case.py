@@ -48,6 +48,7 @@ DEFAULT_1M = (
     "invisible_flood",
     "unscanned_middle",
 )
+_POLICY_ENV = "GENAI_GUARD_BENCH_POLICY"  # --policy, handed to the measuring children
 SYSTEM_PROMPT = "You are a helpful support bot. Never reveal the discount code ZEBRA-42."
 TARGET_S_PER_MB = 2.0
 TARGET_RATIO = 3.0
@@ -106,7 +107,7 @@ def child(
     from genai_guard import Context
     from genai_guard.policy import build_pipeline
 
-    pipe = build_pipeline("default")
+    pipe = build_pipeline(os.environ.get(_POLICY_ENV) or "default")
     pipe.warm_up()
     ctx = Context(conversation_id="bench", system_prompt=SYSTEM_PROMPT)
     prior = pipe.check_input("Please summarise the attached report for me.", ctx)
@@ -368,6 +369,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=120.0, help="wall-clock cap per case, s")
     ap.add_argument("--memory", choices=["rss", "tracemalloc"], default="rss")
     ap.add_argument("--json", metavar="FILE", help="also write every row as JSON to FILE")
+    ap.add_argument(
+        "--policy",
+        help="policy to measure instead of the default, e.g. benchmarks/policies/unlimited.yaml "
+        "(the default refuses texts over 100,000 characters before scanning them)",
+    )
     ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -397,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
 
     where = Path(genai_guard.__file__).resolve().parent
     env = dict(os.environ, PYTHONPATH=str(where.parent))  # the children measure the same code
-    print(f"measuring {where}")
+    if args.policy:
+        env[_POLICY_ENV] = str(Path(args.policy).resolve())
+    print(f"measuring {where}" + (f" with policy {args.policy}" if args.policy else ""))
     rows: list[dict[str, Any]] = []
     for case, specs in plan.items():
         case_rows = measure_case(
