@@ -196,7 +196,7 @@ class RuleSet:
     an equal value whichever thread does it); each call works on its own state.
     """
 
-    __slots__ = ("_always", "_automaton", "_compiled", "_group_of", "_reach", "rules")
+    __slots__ = ("_always", "_automaton", "_compiled", "_group_of", "rules")
 
     def __init__(
         self, rules: Iterable[Rule], *, compiling: Literal["eager", "lazy"] = "eager"
@@ -226,15 +226,22 @@ class RuleSet:
                 as_word = how == "word" and _WORD.fullmatch(k) is not None
                 by_keyword.setdefault(k, ([], []))[as_word].append(g)
         automaton = ahocorasick.Automaton()
+        reach_of = [reach for _, reach, _ in groups]
         for k, (anywhere, as_words) in by_keyword.items():
-            automaton.add_word(k, (len(k), tuple(anywhere), tuple(as_words)))
+            automaton.add_word(
+                k,
+                (
+                    len(k),
+                    tuple((g, reach_of[g]) for g in anywhere),
+                    tuple((g, reach_of[g]) for g in as_words),
+                ),
+            )
         if by_keyword:
             automaton.make_automaton()
         self._automaton = automaton if by_keyword else None
         self._compiled = tuple(compiled)
         self._always = tuple(always)
         self._group_of = tuple(group_of)
-        self._reach = tuple(reach for _, reach, _ in groups)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -257,8 +264,12 @@ class RuleSet:
             return out
         if low is None:
             low = lower_same_length(text)
-        reaches = self._reach
-        by_group: dict[int, list[tuple[int, int]]] = {}
+        margin = 1 + LOOKAHEAD_MARGIN
+        # Per group, its merged windows as mutable [lo, hi] pairs, clipped to the text at the end.
+        # Occurrences come by end position and a group has one reach, so a new window's end
+        # never falls; only its start may fall below the last window's (a shorter keyword ending
+        # later can start earlier), which the slow branch merges backwards.
+        by_group: dict[int, list[list[int]]] = {}
         for end, (length, anywhere, as_words) in automaton.iter(low):
             start = end + 1 - length
             gs = anywhere
@@ -268,25 +279,32 @@ class RuleSet:
                 and (end + 1 == n or low[end + 1] not in _WORD_CHARS)
             ):
                 gs = anywhere + as_words
-            for g in gs:
-                reach = reaches[g]
-                lo = max(0, start - reach)
-                hi = min(n, end + 1 + reach + LOOKAHEAD_MARGIN)
+            for g, reach in gs:
+                lo = start - reach
+                hi = end + reach + margin
                 spans = by_group.get(g)
                 if spans is None:
-                    by_group[g] = [(lo, hi)]
+                    by_group[g] = [[lo, hi]]
                     continue
-                # Occurrences come by end position; a shorter keyword ending later may start
-                # earlier, so a window may reach back over more than the last region.
-                while spans and lo <= spans[-1][1]:
-                    last_lo, last_hi = spans.pop()
-                    lo, hi = min(lo, last_lo), max(hi, last_hi)
-                spans.append((lo, hi))
+                last = spans[-1]
+                if lo > last[1]:
+                    spans.append([lo, hi])
+                elif lo >= last[0]:
+                    last[1] = hi
+                else:
+                    spans.pop()
+                    lo = min(lo, last[0])
+                    while spans and lo <= spans[-1][1]:
+                        lo = min(lo, spans.pop()[0])
+                    spans.append([lo, hi])
         if by_group:
+            clipped = {
+                g: [(max(0, lo), min(n, hi)) for lo, hi in spans] for g, spans in by_group.items()
+            }
             for i, g in enumerate(self._group_of):
-                spans = by_group.get(g)
-                if spans is not None:
-                    out[i] = list(spans)
+                windows = clipped.get(g)
+                if windows is not None:
+                    out[i] = list(windows)
         return out
 
     def matches(
