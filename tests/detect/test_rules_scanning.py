@@ -159,7 +159,8 @@ def test_a_match_beyond_reach_of_every_trigger_is_not_confirmed() -> None:
     assert det.check("acme zqx", CTX).findings != ()
 
 
-def test_the_span_is_the_leftmost_match_of_the_rules_patterns() -> None:
+def test_the_span_is_the_first_match_of_the_first_pattern_that_matches() -> None:
+    # Once a pattern of a rule matches, the rule's later patterns are not run.
     rule = {
         "id": "attack.goal_hijacking.probe",
         "category": "goal_hijacking",
@@ -171,4 +172,4 @@ def test_the_span_is_the_leftmost_match_of_the_rules_patterns() -> None:
     }
     det = AttackRulesDetector(builtin=False, extra_rules=[rule])
     (hit,) = [f for f in det.check("alpha then zeta", CTX).findings if f.span is not None]
-    assert (hit.span.start, hit.span.end) == (0, 5)  # type: ignore[union-attr]
+    assert (hit.span.start, hit.span.end) == (11, 15)  # type: ignore[union-attr]

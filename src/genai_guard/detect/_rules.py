@@ -362,16 +362,20 @@ class RuleMatcher:
         )
 
     def first(self, text: str) -> dict[int, Span]:
-        """Per rule index that fires, the leftmost first match among its patterns."""
+        """Per rule index that fires, the first match of the first of its patterns that matches.
+
+        Once one pattern of a rule matches, the rule's other patterns are not run: whether a
+        rule fires does not depend on the order, but its span does, and it need not be the
+        leftmost match among the rule's patterns. Patterns are tried in file order, those
+        without uppercase letters first.
+        """
         low = lower_same_length(text)
         out: dict[int, Span] = {}
         for rule_set, owner, on_low in self._sets:
             target = low if on_low else text
-            for i, m in rule_set.matches(target, first_only=True, low=low):
-                r = owner[i]
-                best = out.get(r)
-                if best is None or m.start() < best.start:
-                    out[r] = Span(m.start(), m.end())
+            only = [i for i, r in enumerate(owner) if r not in out] if out else None
+            for i, m in rule_set.matches(target, first_per_key=True, only=only, low=low):
+                out[owner[i]] = Span(m.start(), m.end())
         return dict(sorted(out.items()))
 
     def warm_up(self) -> int:
