@@ -176,6 +176,20 @@ def test_first_reports_the_leftmost_match_of_each_rule() -> None:
     assert first[1].span() == (4, 8)
 
 
+def test_first_per_key_skips_the_later_rules_of_a_key_that_fired() -> None:
+    rules = RuleSet(
+        [
+            Rule("k", r"\bzeta\b", ("zeta",)),
+            Rule("k", r"\balpha\b", ("alpha",)),
+            Rule("k", r"\bomega\b", ("omega",)),
+        ]
+    )
+    text = "alpha omega zeta"
+    assert [i for i, _ in rules.matches(text, first_per_key=True)] == [0]
+    assert [i for i, _ in rules.matches("alpha omega", first_per_key=True)] == [1]
+    assert [i for i, _ in rules.matches(text, first_only=True)] == [0, 1, 2]
+
+
 def test_only_restricts_the_rules_that_run() -> None:
     assert set(_SET.first("say zork rules", only=[0])) == {0}
 

@@ -312,6 +312,7 @@ class RuleSet:
         text: str,
         *,
         first_only: bool = False,
+        first_per_key: bool = False,
         only: Sequence[int] | None = None,
         low: str | None = None,
     ) -> Iterator[tuple[int, regex.Match[str]]]:
@@ -322,17 +323,30 @@ class RuleSet:
         Args:
             text: The text to scan.
             first_only: Stop each rule at its first match (enough to know it fires).
+            first_per_key: Stop each key at its first match: once a rule matches, the later
+                rules with the same key are not run (enough to know the key fires; implies
+                ``first_only``).
             only: Rule indices to run (default: all).
             low: ``lower_same_length(text)``, when the caller already has it.
         """
         regions = self.regions(text, low)
         n = len(text)
         wanted = sorted(regions) if only is None else sorted(set(only).intersection(regions))
+        first_only = first_only or first_per_key
+        fired: set[str] = set()
         for i in wanted:
             c = self._compiled[i]
+            if first_per_key and c.rule.key in fired:
+                continue
             last_end = -1
+            pattern = c.pattern
             for lo, hi in regions[i]:
+                # Most regions are one segment and hold no match: one search says so, and
+                # ``_confirm`` (whose first search is this one) is not needed.
+                if hi - lo <= c.segment and pattern.search(text, max(lo, last_end), hi) is None:
+                    continue
                 for m in _confirm(c, text, lo, hi, n, last_end):
+                    fired.add(c.rule.key)
                     yield i, m
                     last_end = m.end()
                     if first_only:

@@ -16,14 +16,20 @@ CTX = Context()
 DETECTOR = AttackRulesDetector(quoted_discount=1.0)
 SPECS = builtin_rule_specs()
 _IC = regex.IGNORECASE | regex.VERSION0
-_COMPILED = {s.id: [regex.compile(p, _IC) for p in s.patterns] for s in SPECS}
-_KEYWORDS = {s.id: rule_keywords(s.triggers) for s in SPECS}
+# Per rule, each pattern with the keywords that gate it (its own triggers, else the rule's).
+_COMPILED = {
+    s.id: [
+        (regex.compile(p, _IC), rule_keywords(t))
+        for p, t in zip(s.pattern_texts, s.pattern_triggers, strict=True)
+    ]
+    for s in SPECS
+}
 
 # Building blocks that reach deep into the shipped patterns: every rule's positive examples (cut
 # into pieces), its triggers, separators and a few hard words.
 _EXAMPLE_WORDS = sorted(
     {w for s in SPECS for ex in s.examples.positive for w in ex.split()}
-    | {t for s in SPECS for t in s.triggers}
+    | {t for s in SPECS for ts in s.pattern_triggers for t in ts}
 )
 _POSITIVES = [ex for s in SPECS for ex in s.examples.positive]
 _PIECES = st.one_of(
@@ -47,19 +53,23 @@ def _fired(text: str) -> set[str]:
 
 def _plain(text: str) -> set[str]:
     """Every rule one of whose patterns a plain ``search`` of the whole text matches."""
-    return {rid for rid, patterns in _COMPILED.items() if any(p.search(text) for p in patterns)}
+    return {rid for rid, patterns in _COMPILED.items() if any(p.search(text) for p, _ in patterns)}
 
 
 def _reference(text: str) -> set[str]:
     """The rules' contract on a text shorter than every reach, with none of the engine.
 
     Within ``reach`` of a trigger every pattern is searched; in a text that short every
-    trigger's reach covers the whole text, so a rule fires when one of its triggers occurs (as
-    a whole word, or a substring if it is not one word) and a plain ``search`` of one of its
-    patterns matches.
+    trigger's reach covers the whole text, so a rule fires when a plain ``search`` of one of its
+    patterns matches and one of that pattern's triggers occurs (as a whole word, or a substring
+    if it is not one word).
     """
     low = lower_same_length(text)
-    return {rid for rid in _plain(text) if any(_occurs(k, low) for k in _KEYWORDS[rid])}
+    return {
+        rid
+        for rid, patterns in _COMPILED.items()
+        if any(p.search(text) and any(_occurs(k, low) for k in ks) for p, ks in patterns)
+    }
 
 
 def _occurs(keyword: str, low: str) -> bool:
@@ -98,11 +108,10 @@ def test_a_trigger_flood_never_fires_a_rule_a_plain_search_does_not_match(text: 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_every_positive_example_holds_a_trigger_near_each_match(spec: RuleSpec) -> None:
-    keywords = rule_keywords(spec.triggers)
     far = []
     for example in spec.examples.positive:
         low = example.lower()
-        for p in _COMPILED[spec.id]:
+        for p, keywords in _COMPILED[spec.id]:
             for m in p.finditer(example):
                 window = low[max(0, m.start() - spec.reach) : m.end() + spec.reach]
                 if not any(_occurs(k, window) for k in keywords):
@@ -159,7 +168,21 @@ def test_a_match_beyond_reach_of_every_trigger_is_not_confirmed() -> None:
     assert det.check("acme zqx", CTX).findings != ()
 
 
-def test_the_span_is_the_leftmost_match_of_the_rules_patterns() -> None:
+def test_a_patterns_own_triggers_replace_the_rules() -> None:
+    det = _only_rule(
+        r"\bzqx\b",
+        triggers=["acme"],
+        reach=16,
+        patterns=[{"pattern": r"\bzqx\b", "triggers": ["zqx"]}, r"\bqwv\b"],
+    )
+    assert det.check("zqx " + "." * 100, CTX).findings != ()
+    assert det.check("acme " + "." * 100 + " zqx", CTX).findings != ()
+    assert det.check("acme " + "." * 100 + " qwv", CTX).findings == ()
+    assert det.check("acme qwv", CTX).findings != ()
+
+
+def test_the_span_is_the_first_match_of_the_first_pattern_that_matches() -> None:
+    # Once a pattern of a rule matches, the rule's later patterns are not run.
     rule = {
         "id": "attack.goal_hijacking.probe",
         "category": "goal_hijacking",
@@ -171,4 +194,4 @@ def test_the_span_is_the_leftmost_match_of_the_rules_patterns() -> None:
     }
     det = AttackRulesDetector(builtin=False, extra_rules=[rule])
     (hit,) = [f for f in det.check("alpha then zeta", CTX).findings if f.span is not None]
-    assert (hit.span.start, hit.span.end) == (0, 5)  # type: ignore[union-attr]
+    assert (hit.span.start, hit.span.end) == (11, 15)  # type: ignore[union-attr]

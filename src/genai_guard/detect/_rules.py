@@ -7,8 +7,9 @@ two positive and two negative examples. The files shipped in ``genai_guard/detec
 package data, read when a detector is built, never at import time.
 
 Matching is ``genai_guard._ruleset.RuleSet``'s: each pattern of each rule becomes one ``Rule``
-whose keywords come from the rule's triggers (see ``rule_keywords``) and whose reach is the
-rule's; ``RuleMatcher`` reports where each rule first matches. Scoring is the detector's.
+whose keywords come from the pattern's own triggers, else the rule's (see ``rule_keywords``),
+and whose reach is the rule's; ``RuleMatcher`` reports where each rule first matches. Scoring
+is the detector's.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from genai_guard.taxonomy import ATLAS, OWASP_LLM_2025, STRIDE, Threat
 __all__ = [
     "AttackCategory",
     "CompiledRule",
+    "PatternSpec",
     "RuleExamples",
     "RuleFile",
     "RuleMatcher",
@@ -80,6 +82,31 @@ class RuleExamples(BaseModel):
     negative: list[str] = Field(min_length=2)
 
 
+def _lowercase_triggers(v: list[str]) -> list[str]:
+    for t in v:
+        if not t or t != t.lower():
+            raise ValueError(f"trigger {t!r} must be a non-empty lowercase literal")
+    return v
+
+
+class PatternSpec(BaseModel):
+    """A pattern with triggers of its own, which replace the rule's for this pattern.
+
+    Narrower triggers (a rare word every match of this pattern contains) keep the pattern from
+    running wherever one of the rule's commoner triggers occurs.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str
+    triggers: list[str] = Field(min_length=1)
+
+    @field_validator("triggers")
+    @classmethod
+    def _lowercase(cls, v: list[str]) -> list[str]:
+        return _lowercase_triggers(v)
+
+
 _KNOWN_IDS: dict[str, tuple[Any, str]] = {
     "stride": (STRIDE, "STRIDE class(es)"),
     "owasp": (OWASP_LLM_2025, "OWASP LLM 2025 id(s)"),
@@ -96,6 +123,8 @@ class RuleSpec(BaseModel):
         description: One line for humans; it becomes the finding message.
         weight: The score of a hit, in ``(0, 1]``.
         patterns: ``regex`` patterns, matched case-insensitively; a hit on any is a hit of the rule.
+            An entry may be a ``PatternSpec`` (``{pattern: ..., triggers: [...]}``): its triggers
+            replace the rule's for that pattern.
         triggers: Lowercase literals that say where the rule can match: every match of every
             pattern must contain one of them (a trigger of several words, ``system prompt``:
             its longest word), case-insensitively, and lie within ``reach`` of it. Each is
@@ -113,7 +142,7 @@ class RuleSpec(BaseModel):
     category: AttackCategory
     description: str = Field(min_length=1, max_length=200)
     weight: float = Field(gt=0.0, le=1.0)
-    patterns: list[str] = Field(min_length=1)
+    patterns: list[str | PatternSpec] = Field(min_length=1)
     triggers: list[str] = Field(default_factory=list)
     reach: int = Field(240, ge=16, le=20_000)
     stride: list[str] = Field(default_factory=list)
@@ -131,10 +160,7 @@ class RuleSpec(BaseModel):
     @field_validator("triggers")
     @classmethod
     def _lowercase(cls, v: list[str]) -> list[str]:
-        for t in v:
-            if not t or t != t.lower():
-                raise ValueError(f"trigger {t!r} must be a non-empty lowercase literal")
-        return v
+        return _lowercase_triggers(v)
 
     @field_validator("stride", "owasp", "atlas")
     @classmethod
@@ -152,7 +178,7 @@ class RuleSpec(BaseModel):
         if self.id.split(".")[1] != self.category:
             raise ValueError(f"rule id {self.id!r} does not match category {self.category!r}")
         trusted = isinstance(info.context, Mapping) and info.context.get("trusted") is True
-        for p in self.patterns:
+        for p in self.pattern_texts:
             if unsafe_nesting(p):
                 raise ValueError(
                     f"pattern of {self.id} repeats a group that holds an unbounded repetition "
@@ -165,6 +191,16 @@ class RuleSpec(BaseModel):
             except regex.error as exc:
                 raise ValueError(f"pattern of {self.id} does not compile: {exc}") from None
         return self
+
+    @property
+    def pattern_texts(self) -> list[str]:
+        """The patterns themselves, without their own triggers."""
+        return [p if isinstance(p, str) else p.pattern for p in self.patterns]
+
+    @property
+    def pattern_triggers(self) -> list[list[str]]:
+        """Per pattern, the triggers that gate it: its own, else the rule's."""
+        return [self.triggers if isinstance(p, str) else p.triggers for p in self.patterns]
 
     @property
     def family(self) -> str:
@@ -211,7 +247,11 @@ def rule_keywords(triggers: Iterable[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
-    """A rule ready to match: patterns, keywords, reach and finding metadata. Immutable."""
+    """A rule ready to match: patterns, keywords, reach and finding metadata. Immutable.
+
+    ``keywords`` come from the rule's triggers; ``pattern_keywords`` holds, per pattern, the
+    keywords that gate it (its own triggers, else the rule's).
+    """
 
     id: str
     family: str
@@ -221,6 +261,7 @@ class CompiledRule:
     patterns: tuple[str, ...]
     keywords: tuple[str, ...]
     reach: int
+    pattern_keywords: tuple[tuple[str, ...], ...]
     threat: Threat | None
 
 
@@ -305,9 +346,10 @@ def compile_rules(
                 category=Category(spec.category),
                 weight=spec.weight,
                 description=spec.description,
-                patterns=tuple(spec.patterns),
+                patterns=tuple(spec.pattern_texts),
                 keywords=rule_keywords(spec.triggers),
                 reach=spec.reach,
+                pattern_keywords=tuple(rule_keywords(t) for t in spec.pattern_triggers),
                 threat=_threat(spec),
             )
         )
@@ -351,10 +393,10 @@ class RuleMatcher:
         lower: list[tuple[Rule, int]] = []
         cased: list[tuple[Rule, int]] = []
         for r, rule in enumerate(rules):
-            for p in rule.patterns:
+            for p, keywords in zip(rule.patterns, rule.pattern_keywords, strict=True):
                 on_low = _lowercase_only(p)
                 flags = regex.VERSION0 if on_low else _FLAGS
-                entry = Rule(rule.id, p, rule.keywords, rule.reach, flags, "word")
+                entry = Rule(rule.id, p, keywords, rule.reach, flags, "word")
                 (lower if on_low else cased).append((entry, r))
         self._sets = tuple(
             (RuleSet([e for e, _ in part], compiling="lazy"), tuple(r for _, r in part), on_low)
@@ -362,16 +404,20 @@ class RuleMatcher:
         )
 
     def first(self, text: str) -> dict[int, Span]:
-        """Per rule index that fires, the leftmost first match among its patterns."""
+        """Per rule index that fires, the first match of the first of its patterns that matches.
+
+        Once one pattern of a rule matches, the rule's other patterns are not run: whether a
+        rule fires does not depend on the order, but its span does, and it need not be the
+        leftmost match among the rule's patterns. Patterns are tried in file order, those
+        without uppercase letters first.
+        """
         low = lower_same_length(text)
         out: dict[int, Span] = {}
         for rule_set, owner, on_low in self._sets:
             target = low if on_low else text
-            for i, m in rule_set.matches(target, first_only=True, low=low):
-                r = owner[i]
-                best = out.get(r)
-                if best is None or m.start() < best.start:
-                    out[r] = Span(m.start(), m.end())
+            only = [i for i, r in enumerate(owner) if r not in out] if out else None
+            for i, m in rule_set.matches(target, first_per_key=True, only=only, low=low):
+                out[owner[i]] = Span(m.start(), m.end())
         return dict(sorted(out.items()))
 
     def warm_up(self) -> int:
