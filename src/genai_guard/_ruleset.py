@@ -304,7 +304,7 @@ class RuleSet:
             for i, g in enumerate(self._group_of):
                 windows = clipped.get(g)
                 if windows is not None:
-                    out[i] = list(windows)
+                    out[i] = windows  # shared by the group's rules; nobody mutates it
         return out
 
     def matches(
