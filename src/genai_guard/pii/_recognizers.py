@@ -237,17 +237,24 @@ def _load_tlds() -> frozenset[str]:
     return frozenset(("com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "fr", "info"))
 
 
-@functools.cache  # parsing the bundled public-suffix list takes most of a second
+@functools.cache  # the same read-only package data for every engine in the process
 def _load_email_tlds(tlds: frozenset[str]) -> frozenset[str]:
-    # The public-suffix snapshot bundled with tldextract, read offline (never fetched).
-    try:
-        import tldextract  # noqa: PLC0415
+    # The public-suffix snapshot bundled with tldextract, read as a file (offline, never fetched,
+    # and without importing tldextract, which pulls in requests): its public section's last labels.
+    from importlib.metadata import PackageNotFoundError, files  # noqa: PLC0415
 
-        extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-        suffixes = extractor._get_tld_extractor().tlds()
-        return frozenset(s.rsplit(".", 1)[-1].lower() for s in suffixes) | tlds
-    except Exception:  # noqa: BLE001 - fall back to presidio's list; never fetch
-        return tlds
+    try:
+        for f in files("tldextract") or ():
+            if f.name == ".tld_set_snapshot":
+                public = f.read_text(encoding="utf-8").split("===BEGIN PRIVATE DOMAINS===")[0]
+                return tlds | frozenset(
+                    line.strip().rsplit(".", 1)[-1].lower()
+                    for line in public.splitlines()
+                    if line.strip() and not line.startswith("//")
+                )
+    except (PackageNotFoundError, OSError):
+        pass
+    return tlds  # fall back to presidio's list; never fetch
 
 
 @dataclass(frozen=True, slots=True)
