@@ -249,8 +249,16 @@ def measure_case(
                 fh.seek(pos)
                 chunk = fh.read()
                 lines = chunk.split("\n")
+                consumed = 0
                 for line in lines[:-1]:
-                    event = json.loads(line)
+                    try:
+                        event = json.loads(line)
+                    except json.JSONDecodeError:
+                        if rc is None:
+                            break  # caught mid-write: read the line again on the next poll
+                        consumed += len(line) + 1
+                        continue  # the child is gone: a torn line is skipped
+                    consumed += len(line) + 1
                     if "start" in event:
                         _flush(rows, pending, case, current, runs)
                         current = (event["start"][0], int(event["start"][1]))
@@ -258,7 +266,7 @@ def measure_case(
                         started = time.monotonic()
                     else:
                         runs.append(event)
-                pos += len(chunk) - len(lines[-1])
+                pos += consumed
                 if rc is not None:
                     _flush(rows, pending, case, current, runs)
                     break
