@@ -47,6 +47,17 @@ class LimiterPolicyOptions(PolicyOptions):
     backend: Literal["memory", "redis"] = Field("memory", description="Where buckets live.")
     redis_url: str | None = Field(None, description="Needed with backend: redis.")
     redis_prefix: str = Field("genai_guard:limits", description="Prefix of Redis keys.")
+    redis_timeout_seconds: _Seconds = Field(
+        0.25, description="Connect and read time-out of each Redis command."
+    )
+    redis_retries: Annotated[int, Ge(0)] = Field(
+        0, description="Retries of a Redis command after a time-out or a dropped connection."
+    )
+    redis_on_unavailable: Literal["raise", "allow"] = Field(
+        "raise",
+        description="When Redis fails: raise (the step's on_error decides; fail closed by "
+        "default) or allow the request (fail open).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> LimiterPolicyOptions:
@@ -60,7 +71,13 @@ class LimiterPolicyOptions(PolicyOptions):
 def _build(o: LimiterPolicyOptions, step_id: str, kwargs: dict[str, Any]) -> RateLimitDetector:
     backend: LimitBackend
     if o.backend == "redis" and o.redis_url:
-        backend = RedisBackend.from_url(o.redis_url, prefix=o.redis_prefix)
+        backend = RedisBackend.from_url(
+            o.redis_url,
+            prefix=o.redis_prefix,
+            timeout_seconds=o.redis_timeout_seconds,
+            retries=o.redis_retries,
+            on_unavailable=o.redis_on_unavailable,
+        )
     else:
         backend = MemoryBackend()
     limiter = RateLimiter(

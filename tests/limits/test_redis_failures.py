@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from genai_guard import Context
-from genai_guard.errors import ConfigurationError, ResourceUnavailable
+from genai_guard.errors import ConfigurationError, PolicyError, ResourceUnavailable
 from genai_guard.limits import AbusePolicy, Rate, RateLimiter, RedisBackend
 from genai_guard.limits._redis import DEFAULT_TIMEOUT_SECONDS
 from genai_guard.policy import build_pipeline
@@ -129,3 +129,27 @@ def test_from_url_rejects_a_bad_time_out(timeout: float) -> None:
 def test_unknown_fail_mode_is_refused() -> None:
     with pytest.raises(ConfigurationError):
         RedisBackend.from_url("redis://127.0.0.1:1/0", on_unavailable="maybe")  # type: ignore[arg-type]
+
+
+def _redis_policy(url: str, **options: object) -> dict[str, object]:
+    step = {"type": "rate_limit", "requests": 5, "backend": "redis", "redis_url": url}
+    return {"input": [{**step, "redis_timeout_seconds": 0.05, **options}]}
+
+
+def test_a_policy_can_choose_fail_open_when_redis_hangs(silent_socket: int) -> None:
+    url = f"redis://127.0.0.1:{silent_socket}/0"
+    pipe = build_pipeline(_redis_policy(url, redis_on_unavailable="allow"))
+    decision = pipe.check_input("hello", Context(user_id="u1"))
+    assert (decision.blocked, decision.results[0].error) == (False, None)
+
+
+def test_a_policy_fails_closed_by_default_with_its_own_time_out(silent_socket: int) -> None:
+    url = f"redis://127.0.0.1:{silent_socket}/0"
+    decision = build_pipeline(_redis_policy(url)).check_input("hello", Context(user_id="u1"))
+    assert decision.blocked
+    assert isinstance(decision.results[0].error, ResourceUnavailable)
+
+
+def test_a_policy_rejects_a_non_positive_redis_time_out() -> None:
+    with pytest.raises(PolicyError, match="redis_timeout_seconds"):
+        build_pipeline(_redis_policy("redis://127.0.0.1:1/0", redis_timeout_seconds=0))
