@@ -80,6 +80,9 @@ class Rule:
         reach: How far a match may extend before or after a keyword occurrence (for a rule
             without keywords: the longest match), in characters.
         flags: ``regex`` flags the pattern is compiled with.
+        lowercased: Run the pattern over ``lower_same_length(text)`` instead of the text
+            (offsets agree). A pattern without uppercase letters can then run without
+            ``IGNORECASE``, which ``regex`` matches markedly faster.
     """
 
     key: str
@@ -88,6 +91,7 @@ class Rule:
     reach: int = 240
     flags: int = regex.IGNORECASE | regex.VERSION0
     keyword_match: Literal["substring", "word"] = "substring"
+    lowercased: bool = False
 
     def __post_init__(self) -> None:
         if self.reach < 1:
@@ -329,6 +333,8 @@ class RuleSet:
             only: Rule indices to run (default: all).
             low: ``lower_same_length(text)``, when the caller already has it.
         """
+        if low is None:
+            low = lower_same_length(text)
         regions = self.regions(text, low)
         n = len(text)
         wanted = sorted(regions) if only is None else sorted(set(only).intersection(regions))
@@ -340,12 +346,13 @@ class RuleSet:
                 continue
             last_end = -1
             pattern = c.pattern
+            target = low if c.rule.lowercased else text
             for lo, hi in regions[i]:
                 # Most regions are one segment and hold no match: one search says so, and
                 # ``_confirm`` (whose first search is this one) is not needed.
-                if hi - lo <= c.segment and pattern.search(text, max(lo, last_end), hi) is None:
+                if hi - lo <= c.segment and pattern.search(target, max(lo, last_end), hi) is None:
                     continue
-                for m in _confirm(c, text, lo, hi, n, last_end):
+                for m in _confirm(c, target, lo, hi, n, last_end):
                     fired.add(c.rule.key)
                     yield i, m
                     last_end = m.end()

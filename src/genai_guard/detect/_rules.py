@@ -372,11 +372,11 @@ def _lowercase_only(pattern: str) -> bool:
 
 
 class RuleMatcher:
-    """Where each rule first matches in a text: ``RuleSet``s over every rule's patterns.
+    """Where each rule first matches in a text: one ``RuleSet`` over every rule's patterns.
 
     A rule's word triggers count as whole words (``keyword_match="word"``), as they always have.
-    Patterns without uppercase letters run case-sensitively over the lowercased text (one set),
-    the others case-insensitively over the text itself (a second set); offsets agree.
+    Patterns without uppercase letters run case-sensitively over the lowercased text
+    (``Rule.lowercased``), the others case-insensitively over the text itself; offsets agree.
 
     Args:
         rules: The rules; ``first`` reports them by index.
@@ -387,39 +387,33 @@ class RuleMatcher:
     Thread-safe: immutable after construction (patterns compile once, on first use).
     """
 
-    __slots__ = ("_sets",)
+    __slots__ = ("_owner", "_set")
 
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
-        lower: list[tuple[Rule, int]] = []
-        cased: list[tuple[Rule, int]] = []
+        entries: list[Rule] = []
+        owner: list[int] = []
         for r, rule in enumerate(rules):
             for p, keywords in zip(rule.patterns, rule.pattern_keywords, strict=True):
                 on_low = _lowercase_only(p)
                 flags = regex.VERSION0 if on_low else _FLAGS
-                entry = Rule(rule.id, p, keywords, rule.reach, flags, "word")
-                (lower if on_low else cased).append((entry, r))
-        self._sets = tuple(
-            (RuleSet([e for e, _ in part], compiling="lazy"), tuple(r for _, r in part), on_low)
-            for part, on_low in ((lower, True), (cased, False))
-        )
+                entries.append(Rule(rule.id, p, keywords, rule.reach, flags, "word", on_low))
+                owner.append(r)
+        self._set = RuleSet(entries, compiling="lazy")
+        self._owner = tuple(owner)
 
     def first(self, text: str) -> dict[int, Span]:
         """Per rule index that fires, the first match of the first of its patterns that matches.
 
         Once one pattern of a rule matches, the rule's other patterns are not run: whether a
         rule fires does not depend on the order, but its span does, and it need not be the
-        leftmost match among the rule's patterns. Patterns are tried in file order, those
-        without uppercase letters first.
+        leftmost match among the rule's patterns. Patterns are tried in file order.
         """
-        low = lower_same_length(text)
-        out: dict[int, Span] = {}
-        for rule_set, owner, on_low in self._sets:
-            target = low if on_low else text
-            only = [i for i, r in enumerate(owner) if r not in out] if out else None
-            for i, m in rule_set.matches(target, first_per_key=True, only=only, low=low):
-                out[owner[i]] = Span(m.start(), m.end())
-        return dict(sorted(out.items()))
+        owner = self._owner
+        return {
+            owner[i]: Span(m.start(), m.end())
+            for i, m in self._set.matches(text, first_per_key=True)
+        }
 
     def warm_up(self) -> int:
         """Compile every pattern now; returns how many there are."""
-        return sum(rule_set.warm_up() for rule_set, _, _ in self._sets)
+        return self._set.warm_up()
