@@ -1,0 +1,29 @@
+"""Every source of the corpus, in build order (an earlier source keeps a text two sources share)."""
+
+from __future__ import annotations
+
+from corpus_builder._spec import Source
+from corpus_builder.sources import (
+    github_attacks,
+    github_benign,
+    multilingual,
+    payloads,
+    registry_packages,
+    shared_data,
+    written,
+)
+
+_MODULES = (
+    shared_data,
+    github_attacks,
+    registry_packages,
+    payloads,
+    github_benign,
+    multilingual,
+    written,
+)
+
+
+def all_sources() -> list[Source]:
+    """The sources of every module, in build order."""
+    return [s for module in _MODULES for s in module.SOURCES]

@@ -1,0 +1,7 @@
+"""Sources: registry_packages (filled in by the corpus work)."""
+
+from __future__ import annotations
+
+from corpus_builder._spec import Source
+
+SOURCES: list[Source] = []
