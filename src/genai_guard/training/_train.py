@@ -869,7 +869,36 @@ def write_model_card(report: dict[str, Any], rows: Sequence[Row], layout: Layout
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    kept = ""
+    if path.is_file():
+        old = path.read_text(encoding="utf-8")
+        start, end = old.find(PROTOCOL_START), old.find(PROTOCOL_END)
+        if 0 <= start < end:
+            kept = old[start : end + len(PROTOCOL_END)] + "\n"
+    path.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
+
+
+PROTOCOL_START = "<!-- protocol:start -->"
+PROTOCOL_END = "<!-- protocol:end -->"
+"""``--mode protocol`` writes its section between these markers; ``ship`` keeps it."""
+
+
+def _run_protocol(args: argparse.Namespace, layout: Layout) -> int:
+    from genai_guard.training._protocol import protocol, write_protocol_card  # noqa: PLC0415
+
+    default = Path.home() / ".cache" / "genai-guard-corpus" / "corpus.jsonl"
+    corpus = Path(args.corpus) if args.corpus else default
+    if not corpus.is_file():
+        print(f"no corpus at {corpus}: build it with `make corpus`", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    report = protocol(corpus, layout, folds=args.folds)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    if args.report:
+        Path(args.report).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    write_protocol_card(report, layout)
+    print(json.dumps({k: v for k, v in report.items() if k != "cross_family"}, indent=1)[:6000])
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -892,12 +921,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="write the weights here (default: ROOT/src/genai_guard/detect/model)",
     )
     ap.add_argument(
-        "--mode", choices=("validate", "lofo", "pairs", "ship", "all", "card"), default="ship"
+        "--mode",
+        choices=("validate", "lofo", "pairs", "ship", "all", "card", "protocol"),
+        default="ship",
+    )
+    ap.add_argument(
+        "--corpus",
+        default=None,
+        help="protocol: the corpus builder's corpus.jsonl (default: ~/.cache/genai-guard-corpus)",
+    )
+    ap.add_argument(
+        "--folds",
+        type=int,
+        default=10,
+        help="protocol: group k-fold by source family (0: leave one family out)",
     )
     ap.add_argument("--threshold", type=float, default=None, help="threshold for lofo reports")
     ap.add_argument("--report", default=None, help="write the JSON report here")
     args = ap.parse_args(argv)
     layout = Layout(Path(args.root), None if args.model_dir is None else Path(args.model_dir))
+    if args.mode == "protocol":
+        return _run_protocol(args, layout)
     data = layout.default_data() if args.data is None else Path(args.data)
     if not any(data.glob("*.jsonl")):
         ap.error(f"no *.jsonl files in {data}")
