@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest docs bench clean
+.PHONY: demo test lint typecheck pytest docs bench corpus protocol clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ test: lint typecheck docs pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The training corpus (docs/training-data.md): fetched into ~/.cache/genai-guard-corpus, never
+# into the repository. MIRRORS names a folder of local git mirrors (owner+name/repo).
+corpus: $(STAMP)
+	PYTHONPATH=tools $(BIN)/python -m corpus_builder build $(if $(MIRRORS),--mirrors $(MIRRORS))
+
+# The evaluation protocol on the built corpus; writes its section of docs/model-card.md.
+protocol: $(STAMP)
+	$(BIN)/python -m genai_guard.training --mode protocol --report protocol-report.json
 
 clean:
 	rm -rf $(VENV) .site .mypy_cache .pytest_cache .ruff_cache
