@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 from corpus_builder._spec import RawRow, check_source
@@ -118,4 +120,51 @@ def test_xsafety_commonsense_maps_folder_to_language() -> None:
             "es",
             "question",
         )
+    ]
+
+
+def test_ntrex_maps_iso639_3_and_skips_blank_lines() -> None:
+    files = {"NTREX-128/newstest2019-ref.kor.txt": "첫 번째 문장.\n\n두 번째 문장.\n".encode()}
+    assert _rows(ml._ntrex(files)) == [
+        ("첫 번째 문장.", "benign", "benign", "ko", "document"),
+        ("두 번째 문장.", "benign", "benign", "ko", "document"),
+    ]
+
+
+def test_crosswoz_user_turns_from_zipped_json() -> None:
+    dialogues = {
+        "1": {
+            "messages": [
+                {"role": "usr", "content": "你好，推荐一家餐馆。"},
+                {"role": "sys", "content": "好的。"},
+                {"role": "usr", "content": "谢谢。"},
+            ]
+        }
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("val.json", json.dumps(dialogues, ensure_ascii=False))
+    rows = ml._crosswoz({"data/crosswoz/val.json.zip": buf.getvalue()})
+    assert _rows(rows) == [
+        ("你好，推荐一家餐馆。", "benign", "benign", "zh", "chat"),
+        ("谢谢。", "benign", "benign", "zh", "chat"),
+    ]
+
+
+def test_jcommonsenseqa_and_jsquad_questions() -> None:
+    line = {"q_id": 1, "question": "空の色は？", "choice0": "青", "label": 0}
+    files = {"train.json": (json.dumps(line, ensure_ascii=False) + "\n").encode()}
+    assert _rows(ml._jcommonsenseqa(files)) == [
+        ("空の色は？", "benign", "benign", "ja", "question")
+    ]
+    squad = {"data": [{"paragraphs": [{"context": "文。", "qas": [{"question": "何？"}]}]}]}
+    jsquad = {"valid.json": json.dumps(squad, ensure_ascii=False).encode()}
+    assert _rows(ml._jsquad(jsquad)) == [("何？", "benign", "benign", "ja", "question")]
+
+
+def test_korsts_both_sentences() -> None:
+    data = "genre\tfilename\tyear\tid\tscore\tsentence1\tsentence2\nx\ty\t2012\t1\t5.0\t가.\t나.\n"
+    assert _rows(ml._korsts({"KorSTS/sts-dev.tsv": data.encode()})) == [
+        ("가.", "benign", "benign", "ko", "sentence"),
+        ("나.", "benign", "benign", "ko", "sentence"),
     ]

@@ -14,7 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from corpus_builder._formats import decode, json_doc, jsonl
+from corpus_builder._fetch import read_member_text
+from corpus_builder._formats import csv_rows, decode, json_doc, jsonl
 from corpus_builder._spec import Artifact, RawRow, Source
 from corpus_builder.sources._common import gh
 
@@ -205,6 +206,77 @@ def _xsafety_commonsense(files: Mapping[str, bytes]) -> Iterator[RawRow]:
                 yield row
 
 
+# --- NTREX-128 (one sentence per line; file name carries an ISO 639-3 code) -----------------
+
+_NTREX_LANGS = {
+    "kor": "ko", "por": "pt", "pol": "pl", "fas": "fa", "heb": "he", "ukr": "uk", "ces": "cs",
+    "hun": "hu", "swe": "sv", "fin": "fi", "nob": "nb", "bul": "bg", "hrv": "hr", "slk": "sk",
+    "slv": "sl", "cat": "ca", "msa": "ms", "fil": "tl", "urd": "ur", "mar": "mr", "guj": "gu",
+    "kan": "kn", "mal": "ml", "pan": "pa", "nep": "ne", "sin": "si", "mya": "my", "khm": "km",
+    "amh": "am", "hau": "ha", "yor": "yo", "zul": "zu",
+}  # fmt: skip
+"""The NTREX-128 languages used (those the other sources here lack), to ISO 639-1."""
+
+
+def _ntrex(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """NTREX-128 news sentences, at most 250 per language."""
+
+    def rows() -> Iterator[RawRow]:
+        for path, data in files.items():
+            lang = _NTREX_LANGS[_lang_at(r"\.([a-z]{3})\.txt$")(path)]
+            for text in decode(data).splitlines():
+                row = _benign(text, lang, "document")
+                if row is not None:
+                    yield row
+
+    return _per_lang(rows(), 250)
+
+
+# --- CrossWOZ (zip of one JSON: {id: {"messages": [{"role", "content"}, ...]}}) -------------
+
+
+def _crosswoz(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The user turns of CrossWOZ dialogues (Chinese)."""
+    for path, data in files.items():
+        member = path.rsplit("/", 1)[-1].removesuffix(".zip")
+        for dialogue in json_doc(read_member_text(data, member)).values():
+            for msg in dialogue.get("messages", []):
+                if msg.get("role") == "usr":
+                    row = _benign(msg.get("content", ""), "zh", "chat")
+                    if row is not None:
+                        yield row
+
+
+# --- JGLUE (JSON lines; JSQuAD is SQuAD JSON) ------------------------------------------------
+
+
+def _jcommonsenseqa(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """JCommonsenseQA questions (Japanese)."""
+    for data in files.values():
+        for rec in jsonl(data):
+            row = _benign(rec.get("question", ""), "ja", "question")
+            if row is not None:
+                yield row
+
+
+def _jsquad(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """JSQuAD questions (Japanese)."""
+    return _squad_rows(files, lambda _path: "ja", "question")
+
+
+# --- KorSTS (TSV with a header; sentence1 / sentence2) ---------------------------------------
+
+
+def _korsts(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Both sentences of every KorSTS pair (Korean)."""
+    for data in files.values():
+        for rec in csv_rows(data, delimiter="\t"):
+            for key in ("sentence1", "sentence2"):
+                row = _benign(rec.get(key) or "", "ko", "sentence")
+                if row is not None:
+                    yield row
+
+
 # --- Pins ------------------------------------------------------------------------------------
 
 _XQUAD = _pins(
@@ -341,6 +413,79 @@ _XSAFETY_COMMONSENSE = _pins(
     },
 )
 
+_NTREX = _pins(
+    "MicrosoftTranslator/NTREX",
+    "8561f6a622db9edad1217683e5c83daefd8bb2bf",
+    {
+        "NTREX-128/newstest2019-ref.kor.txt": "2b50fa9a121b595ac7d3b9e98d901e72bafe68dcd945109ceb1fbbe782193638",
+        "NTREX-128/newstest2019-ref.por.txt": "ad2b8c2d91be6a17f9c0df0dd25e358b8de6168212b4bbc9718ea41c4df9ecd8",
+        "NTREX-128/newstest2019-ref.pol.txt": "95fb2e4b00a41847015eebda8821d52eadb60479507e179e575e3c706e353b77",
+        "NTREX-128/newstest2019-ref.fas.txt": "17bca2217c74accf95fbdc47b7743402a05abc0d892ae6053477c7aec4a767c1",
+        "NTREX-128/newstest2019-ref.heb.txt": "3b8cc2c45ab00c3514a9a227910f16e0f025023e7f340286f0e5f95a64e259a7",
+        "NTREX-128/newstest2019-ref.ukr.txt": "310112858e242ee930f53b2c00092b513dc7b4d2327ae6bb19e411a03c044db9",
+        "NTREX-128/newstest2019-ref.ces.txt": "2195d2ebf7e6ea69246681765cb1e274d9b4ba038d55ebd057d93eb60a8c5a93",
+        "NTREX-128/newstest2019-ref.hun.txt": "c27a8a3689048c97505686eccd25a9a24391a5cba23418b43578637fd4e51e90",
+        "NTREX-128/newstest2019-ref.swe.txt": "a82ce7ec2097a34ca41a8e72f51d97b68f71b8facdf3467a0c5d950f350113b3",
+        "NTREX-128/newstest2019-ref.fin.txt": "81582e84f53af18841fa9e36c22e9b47178aab5014ee063aa755594674e05195",
+        "NTREX-128/newstest2019-ref.nob.txt": "985a0d415478ddadca90a7d40416b907c7789bddbc9c16074702ddd03c59a498",
+        "NTREX-128/newstest2019-ref.bul.txt": "9497942b166d7d98ad589b16ae9f8af26c093fcd100bcd59331a66f5dbf1b67a",
+        "NTREX-128/newstest2019-ref.hrv.txt": "bbaf7aaceb6216738af2fb2dbfbdcfe8b14f1cfade653c85aa9872b0abc13b0b",
+        "NTREX-128/newstest2019-ref.slk.txt": "da45d3376bd5fa280fcf23c12c095d4a497b97f64e1a186cb4411a1cd9391897",
+        "NTREX-128/newstest2019-ref.slv.txt": "8bb020b26a06141f3f9bb7c34fc61712570f2defb349f5715b50fbea2afdca5e",
+        "NTREX-128/newstest2019-ref.cat.txt": "2c3e98b384e4c5d314eac8c600414808fb5fa89531521185e5311ab3490de81f",
+        "NTREX-128/newstest2019-ref.msa.txt": "fda495147854225508455ec1034eee35636ecfad960e32141aa0fdc9592f1d85",
+        "NTREX-128/newstest2019-ref.fil.txt": "a87a71b901d91b00c8c4df1fdd949c3480d620193e6e1c8215fad63764e8c35b",
+        "NTREX-128/newstest2019-ref.urd.txt": "e069058861f5f285c159dbdcf9c40a75fcf897ab4191ca3fadbdd815048f5abe",
+        "NTREX-128/newstest2019-ref.mar.txt": "a72aaecd670f18b045bb3704c41277faea665ecaaf8af6932a8c3ea51ae5ac7b",
+        "NTREX-128/newstest2019-ref.guj.txt": "fbe9554a4e71ca9a4367bdd1bba3b5bd3067653ca39ce8492dca3d8f865878e5",
+        "NTREX-128/newstest2019-ref.kan.txt": "c670e7573d5e9943b8ea311d4ec2b93eaa3990a82dc5ee9140fd61b63f57d313",
+        "NTREX-128/newstest2019-ref.mal.txt": "75ccc6035099e5e6c14437e287d175e060eedb291d2d7f0ebf895aae2503ce81",
+        "NTREX-128/newstest2019-ref.pan.txt": "4f715182531a39b0e2aefacd4a71fa11659c71a9cdb2be32e0aa8d7181330d16",
+        "NTREX-128/newstest2019-ref.nep.txt": "c4c2187654fa93a71624d6ae5ef912274a703be2ad47eb715c354e1001b1b8f7",
+        "NTREX-128/newstest2019-ref.sin.txt": "041a0e9a52887ab3d8d5e8e6791a9fbe67ac2609cb4e50250c735c00c8b4cf8d",
+        "NTREX-128/newstest2019-ref.mya.txt": "78f9360b779d2005e5c4ebb140b3b1a10f382270f0e133d7e6509a3b8dd5d604",
+        "NTREX-128/newstest2019-ref.khm.txt": "00df54f9091c99d405de6a6babdec97525daecaa1be72099cbe8bb95d33b39da",
+        "NTREX-128/newstest2019-ref.amh.txt": "9383b4681e1fc24c285af145f0d70a76997763df9aa366623c458ea2bcc19823",
+        "NTREX-128/newstest2019-ref.hau.txt": "e6665dd99bf833d328928cf8a5522613833dc64c4df78851071faa1bad736b36",
+        "NTREX-128/newstest2019-ref.yor.txt": "949526fa834746b6bf85e5014ccaae993b94d4d9ac1452350eb715e30ecd62f2",
+        "NTREX-128/newstest2019-ref.zul.txt": "498c1d15998c7e418feba7362f23f6c763687013bf59ed45ef3fe8b3a53e258d",
+    },
+)
+
+_CROSSWOZ = _pins(
+    "thu-coai/CrossWOZ",
+    "df82c9fdff91b9b130f2d6b89110d3870ba6260e",
+    {
+        "data/crosswoz/test.json.zip": "e57703894995211bba8638f130dc7df81e8992b71f3c05c10022ad23d6ca5310",
+        "data/crosswoz/val.json.zip": "b2b717990f6f0a1c98daaf5dc465e61d42f7de69c0d31e88e674275b1f34c94c",
+    },
+)
+
+_JGLUE_REPO = ("yahoojapan/JGLUE", "6f071c09316baae89c3d083a90985b4b1cb9968c")
+_JCOMMONSENSEQA = _pins(
+    *_JGLUE_REPO,
+    {
+        "datasets/jcommonsenseqa-v1.3/train-v1.3.json": "9b55fae5ecb3aedd6f8ce5bc09196c3b629864668ec6c18eee4d65c0aa48229e",
+        "datasets/jcommonsenseqa-v1.3/valid-v1.3.json": "0d8d76f3bfa0d174866939882faccdd01fbc2bcd5a76c43748ba0c40a7b3b8d4",
+    },
+)
+_JSQUAD = _pins(
+    *_JGLUE_REPO,
+    {
+        "datasets/jsquad-v1.3/valid-v1.3.json": "fb0a57a35281ff03bbe7f0e878cff5b577985fbe6fcb242e7e8ddb63d1c0ab11"
+    },
+)
+
+_KORSTS = _pins(
+    "kakaobrain/kor-nlu-datasets",
+    "0df0fe7d496eb61b092e022e238c2230b29f1cbc",
+    {
+        "KorSTS/sts-train.tsv": "b5aaa7f957d6ff46f4b6834a8b0f024a9234a6eefe9289aed66746b4533da3b8",
+        "KorSTS/sts-dev.tsv": "d835b65b424401fbcce6be28a78159df8d61f5b19977ea7a0b83b8cb6105f393",
+        "KorSTS/sts-test.tsv": "13f83a3440d9db52d134eb40303ce021b03264aa338fbf2871c8786ce04d2105",
+    },
+)
+
 _SA_NOTE = "CC BY-SA text, used as training data (weights are not an adaptation in our reading)"
 
 SOURCES = [
@@ -427,6 +572,68 @@ SOURCES = [
         labels={"commonsense safety question": "benign"},
         note="XSafety commonsense.csv: everyday-safety multiple-choice questions, every line",
         languages=("ar", "bn", "de", "en", "es", "fr", "hi", "ja", "ru", "zh"),
+    ),
+    Source(
+        name="ntrex-128",
+        family="ntrex",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/MicrosoftTranslator/NTREX",
+        files=_NTREX,
+        extract=_ntrex,
+        labels={"news sentence": "benign"},
+        note=f"NTREX-128 newstest2019 references for 32 languages absent from the other sources "
+        f"here, <=250 sentences per language by text hash; {_SA_NOTE}",
+        languages=tuple(sorted(_NTREX_LANGS.values())),
+        max_rows=8000,
+    ),
+    Source(
+        name="crosswoz-user-turns",
+        family="crosswoz",
+        licence="Apache-2.0",
+        url="https://github.com/thu-coai/CrossWOZ",
+        files=_CROSSWOZ,
+        extract=_crosswoz,
+        labels={"usr turn": "benign"},
+        note="CrossWOZ test+val dialogues (train.json.zip is not in the snapshot): user turns",
+        languages=("zh",),
+        max_rows=5000,
+    ),
+    Source(
+        name="jglue-jcommonsenseqa",
+        family="jglue-jcommonsenseqa",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/yahoojapan/JGLUE",
+        files=_JCOMMONSENSEQA,
+        extract=_jcommonsenseqa,
+        labels={"question": "benign"},
+        note=f"JGLUE JCommonsenseQA v1.3 train+valid question field; {_SA_NOTE}",
+        languages=("ja",),
+        max_rows=3000,
+    ),
+    Source(
+        name="jglue-jsquad",
+        family="jglue-jsquad",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/yahoojapan/JGLUE",
+        files=_JSQUAD,
+        extract=_jsquad,
+        labels={"question": "benign"},
+        note=f"JGLUE JSQuAD v1.3 valid questions (train is not in the snapshot); {_SA_NOTE}",
+        languages=("ja",),
+        max_rows=2000,
+    ),
+    Source(
+        name="korsts",
+        family="kor-nlu",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/kakaobrain/kor-nlu-datasets",
+        files=_KORSTS,
+        extract=_korsts,
+        labels={"sentence": "benign"},
+        note=f"KorSTS train/dev/test, both sentences of each pair (KorNLI skipped: XNLI/MNLI "
+        f"origin); {_SA_NOTE}",
+        languages=("ko",),
+        max_rows=3000,
     ),
 ]
 """The multilingual sources, in build order."""
