@@ -214,9 +214,7 @@ def _source(
     )
 
 
-def _fuzzdb(
-    name: str, pins: Mapping[str, str], extract: Extractor, topic: str, **kw: str
-) -> Source:
+def _fuzzdb(name: str, pins: Mapping[str, str], extract: Extractor, topic: str) -> Source:
     """A fuzzdb ``attack/`` list family."""
     return _source(
         name,
@@ -229,7 +227,6 @@ def _fuzzdb(
         labels={f"{topic} payload": "infrastructure"},
         note=f"fuzzdb@5656ab2 {topic} lists: one payload per line (comments and lines under "
         f"4 chars dropped), each an infrastructure attack; {_FUZZDB_LICENCE_NOTE}",
-        **kw,
     )
 
 
