@@ -15,7 +15,7 @@ from corpus_builder.sources.payloads import (
 
 
 def _infra(text: str, kind: str) -> RawRow:
-    return RawRow(text, "attack", "infrastructure", kind=kind)
+    return RawRow(text, "attack", "infrastructure", "und", kind)
 
 
 def test_payload_list_drops_comments_and_short_lines() -> None:

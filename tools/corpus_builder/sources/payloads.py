@@ -19,6 +19,9 @@ from corpus_builder.sources._common import gh
 MIN_CHARS = 4
 """Payload lines shorter than this (``'``, ``;``, ``../``) say nothing on their own."""
 
+PAYLOAD_LANG = "und"
+"""Payload lines are code, not a language (detection would call them Latin, Afrikaans, ...)."""
+
 MAX_ROWS = 3_000
 """Cap per payload source: traversal lists run to tens of thousands of near-identical lines."""
 
@@ -47,7 +50,7 @@ def payload_list(kind: str, keep: Callable[[str], bool] | None = None) -> Extrac
     def extract(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         for data in files.values():
             for text in payload_lines(data, keep):
-                yield RawRow(text, "attack", "infrastructure", kind=kind)
+                yield RawRow(text, "attack", "infrastructure", PAYLOAD_LANG, kind)
 
     return extract
 
@@ -65,7 +68,7 @@ def exploit_strings(files: Mapping[str, bytes]) -> Iterator[RawRow]:
             if line.startswith(prefix):
                 text = line[len(prefix) :].strip()
                 if len(text) >= MIN_CHARS:
-                    yield RawRow(text, "attack", "infrastructure", kind="xss")
+                    yield RawRow(text, "attack", "infrastructure", PAYLOAD_LANG, "xss")
 
 
 def fenced_lines(markdown: str) -> Iterator[str]:
@@ -84,7 +87,7 @@ def ssrf_urls(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         for line in fenced_lines(decode(data)):
             text = line.split(" = ")[0].strip()
             if len(text) >= MIN_CHARS and _URL.match(text):
-                yield RawRow(text, "attack", "infrastructure", kind="ssrf")
+                yield RawRow(text, "attack", "infrastructure", PAYLOAD_LANG, "ssrf")
 
 
 # The Prompt Injection page's labels (bullet labels and the "Strategy" column of its table),
@@ -250,7 +253,7 @@ def _patt(
 
 # fuzzdb first: several PayloadsAllTheThings lists are copies of its lists (FUZZDB_*.txt,
 # payloads-sql-blind-*, traversals-8-deep-exotic-encoding.txt, JHADDIX_LFI.txt); those copies are
-# not pinned again below.
+# not pinned again below, nor its NoSQL Intruder lists (four in five lines repeat fuzzdb's).
 SOURCES = [
     _fuzzdb(
         "fuzzdb-sqli",
@@ -379,15 +382,6 @@ SOURCES = [
         },
         payload_list("sql"),
         "SQL Injection/Intruder (its FUZZDB_* and payloads-sql-blind-* copies left out)",
-    ),
-    _patt(
-        "patt-nosqli",
-        {
-            "NoSQL Injection/Intruder/MongoDB.txt": "4ed637e85b7509b54a93ea3a41181032383aba6b4ff4900cb11359cbc52601b4",
-            "NoSQL Injection/Intruder/NoSQL.txt": "ba5994a56478bf3bbb8622c60f8a8ee0d79173e575346d1e1010c1e8f00f5431",
-        },
-        payload_list("query"),
-        "NoSQL Injection/Intruder",
     ),
     _patt(
         "patt-command-injection",
