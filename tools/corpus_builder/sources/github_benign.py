@@ -1,7 +1,554 @@
-"""Sources: github_benign (filled in by the corpus work)."""
+"""Sources: benign texts a deployed chatbot or agent receives, from public GitHub repositories.
+
+Task-oriented dialogues (user turns, whole conversations, tool results), questions and
+instructions, code, RAG passages in many languages, customer-support requests, everyday
+assistant requests, and security/sysadmin explanations (hard look-alikes: passwords, keys,
+SQL, shell). Every row is ``benign``.
+"""
 
 from __future__ import annotations
 
-from corpus_builder._spec import Source
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
-SOURCES: list[Source] = []
+from corpus_builder._formats import csv_rows, decode, json_doc, jsonl
+from corpus_builder._spec import Artifact, RawRow, Source
+from corpus_builder.sources._common import gh, rows_from
+
+BENIGN = "benign"
+SHARE_ALIKE = "CC BY-SA text: the corpus keeps attribution; weights are not an adaptation"
+
+
+def _benign(texts: Iterable[str], *, kind: str, lang: str | None = "en") -> Iterator[RawRow]:
+    """Benign rows of ``kind`` for every non-empty text."""
+    return rows_from(texts, label="benign", category=BENIGN, lang=lang, kind=kind)
+
+
+def _pinned(repo: str, commit: str, files: Mapping[str, str]) -> tuple[Artifact, ...]:
+    """Artifacts for ``{path: sha256}`` of one repository at one commit."""
+    return tuple(gh(repo, commit, path, sha) for path, sha in files.items())
+
+
+def _join(turns: Iterable[tuple[str, str]]) -> str:
+    """A conversation as one text, one ``Speaker: utterance`` line per turn."""
+    return "\n".join(f"{speaker}: {text.strip()}" for speaker, text in turns if text.strip())
+
+
+# --- Taskmaster-4 (coffee-ordering self-dialogs with API calls) -------------------------------
+
+
+def _tm4_dialogs(files: Mapping[str, bytes]) -> Iterator[dict[str, Any]]:
+    """Every conversation of the Taskmaster-4 ``data_NN.json`` files."""
+    for data in files.values():
+        yield from json_doc(data)
+
+
+def tm4_user_turns(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each user utterance of Taskmaster-4 as one row."""
+    texts = (
+        u["text"] for d in _tm4_dialogs(files) for u in d["utterances"] if u["speaker"] == "user"
+    )
+    return _benign(texts, kind="chat")
+
+
+def tm4_conversations(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each Taskmaster-4 conversation joined as ``User:``/``Assistant:`` lines."""
+    texts = (
+        _join((u["speaker"].capitalize(), u["text"]) for u in d["utterances"])
+        for d in _tm4_dialogs(files)
+    )
+    return _benign(texts, kind="conversation")
+
+
+def tm4_tool_results(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The JSON API responses annotated in Taskmaster-4 (40 characters or more): tool results."""
+    texts = (
+        a["value"]
+        for d in _tm4_dialogs(files)
+        for u in d["utterances"]
+        for a in u.get("annotations", ())
+        if a.get("name") == "response" and len(a.get("value", "")) >= 40
+    )
+    return _benign(texts, kind="tool_result")
+
+
+# --- Schema-Guided Dialogue (SGD) --------------------------------------------------------------
+
+
+def _sgd_dialogs(files: Mapping[str, bytes]) -> Iterator[dict[str, Any]]:
+    """Every dialogue of the SGD ``dialogues_NNN.json`` files."""
+    for data in files.values():
+        yield from json_doc(data)
+
+
+def sgd_user_turns(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each ``USER`` utterance of SGD as one row."""
+    texts = (
+        t["utterance"] for d in _sgd_dialogs(files) for t in d["turns"] if t["speaker"] == "USER"
+    )
+    return _benign(texts, kind="chat")
+
+
+def sgd_conversations(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each SGD dialogue joined as ``User:``/``System:`` lines."""
+    texts = (
+        _join((t["speaker"].capitalize(), t["utterance"]) for t in d["turns"])
+        for d in _sgd_dialogs(files)
+    )
+    return _benign(texts, kind="conversation")
+
+
+# --- Questions, code, customer requests --------------------------------------------------------
+
+
+def gsm8k_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The ``question`` of every GSM8K record."""
+    texts = (rec["question"] for data in files.values() for rec in jsonl(data))
+    return _benign(texts, kind="question")
+
+
+def humaneval_code(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each HumanEval task as complete code: the prompt (signature + docstring) + solution."""
+    texts = (
+        rec["prompt"] + rec["canonical_solution"] for data in files.values() for rec in jsonl(data)
+    )
+    return _benign(texts, kind="code")
+
+
+def banking77_requests(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The ``text`` column of BANKING77 (customer-support requests to a bank)."""
+    texts = (row["text"] for data in files.values() for row in csv_rows(data))
+    return _benign(texts, kind="support_request")
+
+
+def clinc150_requests(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Every utterance of every split of CLINC150 ``data_full.json`` (in-scope and out-of-scope)."""
+    texts = (
+        pair[0] for data in files.values() for split in json_doc(data).values() for pair in split
+    )
+    return _benign(texts, kind="request")
+
+
+# --- XQuAD (SQuAD format, 12 languages) --------------------------------------------------------
+
+
+def _xquad_lang(path: str) -> str:
+    """The language code in ``xquad.LANG.json``."""
+    return path.split(".")[-2]
+
+
+def _squad_paragraphs(data: bytes) -> Iterator[dict[str, Any]]:
+    """Every paragraph (``context`` + ``qas``) of a SQuAD-format file."""
+    for article in json_doc(data)["data"]:
+        yield from article["paragraphs"]
+
+
+def xquad_contexts(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each XQuAD Wikipedia paragraph (a RAG passage), in the file's language."""
+    for path, data in files.items():
+        texts = (p["context"] for p in _squad_paragraphs(data))
+        yield from _benign(texts, kind="document", lang=_xquad_lang(path))
+
+
+def xquad_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each XQuAD question, in the file's language."""
+    for path, data in files.items():
+        texts = (q["question"] for p in _squad_paragraphs(data) for q in p["qas"])
+        yield from _benign(texts, kind="question", lang=_xquad_lang(path))
+
+
+# --- Markdown guides ---------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^```.*?^```[^\n]*$", re.M | re.S)
+_HEADING = re.compile(r"^#{2,3} ", re.M)
+MIN_SECTION = 200
+MAX_SECTION = 4000
+
+
+def markdown_sections(text: str) -> Iterator[str]:
+    """The ``##``/``###`` sections of a Markdown page, fenced code blocks removed.
+
+    Sections shorter than ``MIN_SECTION`` characters are skipped; longer ones than
+    ``MAX_SECTION`` are cut at the last paragraph break before that length.
+    """
+    prose = _FENCE.sub("", text)
+    for part in _HEADING.split(prose)[1:]:
+        section = re.sub(r"\n{3,}", "\n\n", part).strip()
+        if len(section) > MAX_SECTION:
+            cut = section.rfind("\n\n", 0, MAX_SECTION)
+            section = section[: cut if cut > 0 else MAX_SECTION]
+        if len(section) >= MIN_SECTION:
+            yield "## " + section
+
+
+def owasp_sections(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Sections of OWASP cheat sheets (prose and lists; code blocks removed)."""
+    texts = (s for data in files.values() for s in markdown_sections(decode(data)))
+    return _benign(texts, kind="security_doc")
+
+
+def markdown_bullets(text: str) -> Iterator[str]:
+    """Top-level ``- `` list items of a Markdown page (with their indented continuation)."""
+    item: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("- "):
+            if item:
+                yield "\n".join(item).strip()
+            item = [line[2:]]
+        elif item and (line.startswith((" ", "\t")) or not line.strip()):
+            item.append(line)
+        elif item:
+            yield "\n".join(item).strip()
+            item = []
+    if item:
+        yield "\n".join(item).strip()
+
+
+def _readme_lang(path: str) -> str:
+    """The language of ``README-xx.md`` (``README.md`` is English; ``zh-Hant`` is ``zh``)."""
+    match = re.fullmatch(r"README-([a-z]{2})(?:-\w+)?\.md", path)
+    return match.group(1) if match else "en"
+
+
+def command_line_tips(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each tip (a top-level bullet of 40+ characters) of every translation."""
+    for path, data in files.items():
+        texts = (b for b in markdown_bullets(decode(data)) if len(b) >= 40)
+        yield from _benign(texts, kind="sysadmin_doc", lang=_readme_lang(path))
+
+
+# --- Pins -----------------------------------------------------------------------------------
+
+_TM4_COMMIT = "d92cb6af3005f1dc09c39e75e7daf4a04905e00b"
+_TM4_FILES = {
+    "TM-4-2024/data/data_00.json": "d9440d1a46e6ba9f8c680a77a7dc7a42b0b3266ef555aeac6160b0d5ac37c647",
+    "TM-4-2024/data/data_01.json": "2577d6af1c9d7cc5540d5193206d35b000ebeff59925c1076ce724f1a85b8964",
+    "TM-4-2024/data/data_02.json": "b353618d9709c6bdeafa08682526e04047ad28d5f9acd65ed7878482a90d49df",
+    "TM-4-2024/data/data_03.json": "45fe8eb52af674b69972d172c911f9cfd6f5044b61338b524997edf1a4861641",
+    "TM-4-2024/data/data_04.json": "bf5f2e3704aab48f657ec97f8d9bf041abec17a1cd3e56206c3424910875088d",
+    "TM-4-2024/data/data_05.json": "3d158e9880bfea3e5db18d008cf1f726f1d802eca28c2b71fc291274b9ee60ba",
+    "TM-4-2024/data/data_06.json": "dd0546a6aaf430a812f4cfb5d8f9f0c823136ba2e77e78103b50a8e95080759c",
+    "TM-4-2024/data/data_07.json": "b61f11f3c950c330049906ae249e858503ec7c905fcad5b4a7edd851ccf07bbc",
+}
+_SGD_COMMIT = "e852981ae34990f4358979625854259302feaa78"
+_SGD_FILES = {
+    "train/dialogues_001.json": "5ce28a6e656bc88c1da29c983d243d5a81eb37de92698da3864d1cf02894ca24",
+    "train/dialogues_002.json": "56a06f9762593b27f5b34225de4ce37da5e83c9c5747e56bca2899f147d88b3e",
+    "train/dialogues_003.json": "aae3d8d141c8c36bc5268ca573044b4e82d4534947c169d951a1f229b9852029",
+    "train/dialogues_004.json": "4f4aa821e01d7d9efd44c2e89264d37e428045e7058bf3b3c6be0eaec09eddce",
+    "train/dialogues_005.json": "e19563efc34dead580435331d39ec3183c79230fa361b2e2d79035af242dd90b",
+    "train/dialogues_006.json": "6b4829cb18185f063b81d271b847aa6915ef970cb592a2366edbec56d4b4c746",
+    "train/dialogues_007.json": "59adf47264e106df1ce4a59d2c88e95b5a12497e6f5e3e5464381c2a7526837c",
+    "train/dialogues_008.json": "36614c125ce310dd162b62d624b8bcd117053cf727978458b6c36b6592f6e757",
+    "train/dialogues_009.json": "d8cc086374bbce168a03169341687eaa9f886fe25f8b8dd5bd6832f6f441951d",
+    "train/dialogues_010.json": "d8658cd35bd4b6d274720d14308ec721f238d70cc37ea947c38f9d83a0267c1b",
+    "train/dialogues_011.json": "66f7eb72a46fa379d85e53ae607e5920a4fa14a4a99765d91ee67f3675fdf4d7",
+    "train/dialogues_012.json": "483b09fc9ad3d5b7285d2e1bc44057f1286ea3e73d7ff191fcec5e1acb364412",
+    "train/dialogues_013.json": "c6592a97753a8d3be8bae0099b3877e21f293a12d8daf9bcdcbec7289d5f1be3",
+    "train/dialogues_014.json": "5cd6cc68c676a2546a3312eda0f29be170ab5f0d6c602c9548ffa2c095037c7b",
+    "train/dialogues_015.json": "b698e8db9b0898186453ec9fcec5f80ab043cfe301447d28dc577e99bd3acfd3",
+    "train/dialogues_016.json": "5a7d85a3058f38bf40290782721865c3d816f43841e0cd302b21167eefecf449",
+}
+_XQUAD_COMMIT = "60cac411649156efb6aab9dd4c9cde787a2c0345"
+_XQUAD_FILES = {
+    "xquad.ar.json": "abdabd7afed5c635d99cca0f3f0d0c9d9ed0bc77451e963c2e4e0638c29e486d",
+    "xquad.de.json": "990b5d746746ed65ed4702ea5f35f99ffa4e2f1c390c07d003642acd937916f9",
+    "xquad.el.json": "821cf0f88e73fa258fd2f548b19b6ec39f7025059e16f6f9fc8cd797c9c3663e",
+    "xquad.en.json": "e4c57d1c9143aaa1c5d265ba5987a65f4e69528d2a98f29d6e75019b10344f29",
+    "xquad.es.json": "dcbae93ec3a9f4b9e78fd834a171d6f96c1a875e10e15b7530b7e4ef4971e37e",
+    "xquad.hi.json": "df2cce3532b37e9beb8979704b5c9a4bf874358f105395a298b89427b43b9d24",
+    "xquad.ro.json": "94f8d54e93ad2b7dd2e76dd921a666b5b8eff2d4379df9f179c42b445f09643f",
+    "xquad.ru.json": "208d5b1aa154c52b1b5c5eda16281e455e8fd198cdb9af3f469f0d6037d973bf",
+    "xquad.th.json": "5cdda11d0e1e075f7872abf4e6ae830388ce7f617964d542308e9ae4257e0f43",
+    "xquad.tr.json": "92179a564774b7696100d144c1e10870d0a966b6fccbdd254a65b9d2ab1971cc",
+    "xquad.vi.json": "f619a1eb11fb42d3ab0834259e488a65f585447ef6154437bfb7199d85161a04",
+    "xquad.zh.json": "691d0b3359bc6b8faa8de931dfdfe21d50a65861ae348e32a0d1a0190b0c8835",
+}
+_OWASP_COMMIT = "6b8819da79e0537d072e04296ffa3adfc94ba881"
+_OWASP_FILES = {
+    "cheatsheets/Password_Storage_Cheat_Sheet.md": "59e6ce03452bb2607e690010487389db388af969d43ce6acb535a3e2f128e14e",
+    "cheatsheets/Authentication_Cheat_Sheet.md": "b1d318a57f742d12b57bccda3153873653652c767038c5ca3d9d74350819f303",
+    "cheatsheets/Authorization_Cheat_Sheet.md": "e78a10eb9759a1fc7593ba1fc89a05b017e7e795ac16ad5496bdba86138d891f",
+    "cheatsheets/Cryptographic_Storage_Cheat_Sheet.md": "0f4b2e0c298b21cba95463218f3537306a96cfb49d1330e9b0a79389f9b061e6",
+    "cheatsheets/Database_Security_Cheat_Sheet.md": "2ac2bc9cdf558a9173c60b4dfd52ebd696c0b418be785c9bf0392249e107990b",
+    "cheatsheets/Docker_Security_Cheat_Sheet.md": "3442288cd44dda71aed39e82d6abb7d1d6ffb12350ad1a667d8299c2b5488a43",
+    "cheatsheets/Error_Handling_Cheat_Sheet.md": "97a57eb94a0355cf7e74646c1026ad60296e75eb076fe9fc365db4884d5f3691",
+    "cheatsheets/Forgot_Password_Cheat_Sheet.md": "b10808d3a6653fc72f149d8b60a6f5bc1259575df8264cc34eb7d2ab3083ee47",
+    "cheatsheets/Key_Management_Cheat_Sheet.md": "5c0081b8f00476e68618e4eb956b5a1968cc4d225c11943fe9ca8f6b148b6229",
+    "cheatsheets/Logging_Cheat_Sheet.md": "7d069fc66af314b59e2b0729fa05ffd1973b12bcc43c857115adaa4acf1194a8",
+    "cheatsheets/Multifactor_Authentication_Cheat_Sheet.md": "0c1de91561bd8b449f5a27033e799c6928df3f24cb48a965994f615671612490",
+    "cheatsheets/Secrets_Management_Cheat_Sheet.md": "302a2e4cb2153616a3c41d8a79d7407f24c03207fe60752892b71ec2776bc60c",
+    "cheatsheets/Session_Management_Cheat_Sheet.md": "dd0f44ee671cea7be58ab51e045392e90a4d40509d6b540456dd952a0521e4e4",
+    "cheatsheets/Threat_Modeling_Cheat_Sheet.md": "2fbfffaa2b9d734271d7e84ccb550290858586171a5807db7b2bf13bf24aa093",
+    "cheatsheets/Transport_Layer_Security_Cheat_Sheet.md": "bba73b7235823959a0129c8a15bf06fb95c9211d5ec74d3d267c9ebc0ebd022b",
+    "cheatsheets/Vulnerability_Disclosure_Cheat_Sheet.md": "bd5c5803a5c4a39e63ce1370a7baf8219e62a4cb52b5473456adbba777279206",
+    "cheatsheets/User_Privacy_Protection_Cheat_Sheet.md": "1d826e16303f2a24a2a8534363411f0cb8daba122d3edc1f332964f733a4827f",
+    "cheatsheets/Kubernetes_Security_Cheat_Sheet.md": "c8f1a573eac5aa88240b4550f4daf106591e6bef3e673ef51109ce28a4dcbc1c",
+    "cheatsheets/Network_Segmentation_Cheat_Sheet.md": "2b91c4e103da8e53c98e3b6006b23c2bb02e8c55e5805a56f0068c7b31a477d8",
+    "cheatsheets/Secure_Cloud_Architecture_Cheat_Sheet.md": "4ff8d09b970f5c6c9bbb12a7b4ec6f2d927ccde005a2297097fc7b834bdf7e6e",
+    "cheatsheets/Zero_Trust_Architecture_Cheat_Sheet.md": "f5fe6d1e1cfefc05da1b1b9773acee6b7e9d156f4aa69ab0a14a7a1adfd2a8ef",
+    "cheatsheets/Query_Parameterization_Cheat_Sheet.md": "924ce01dfb7be9f051f16f9c10e19eea06ef285439977ec52955c924735b5c00",
+    "cheatsheets/CI_CD_Security_Cheat_Sheet.md": "935b4e2949ccd98d81bbd948a759fc9d3f56c9f9d26313ff7948f654606b7ef9",
+    "cheatsheets/Input_Validation_Cheat_Sheet.md": "474509f8bc6d06dab110bad0d0d5055cc9c6f2a63d2f464ce2966be634246772",
+    "cheatsheets/Credential_Stuffing_Prevention_Cheat_Sheet.md": "0b09e71e540a88457c3e29f43d5f5d23f6aabc30820ce7eac8bb1809a7982162",
+    "cheatsheets/Denial_of_Service_Cheat_Sheet.md": "1d5e3eefddb17d3c6a7f73d2339b6711bb877e04aab5a266d917fa5b77478d85",
+    "cheatsheets/HTTP_Headers_Cheat_Sheet.md": "bbb5aaff5e7a37cb06fe1132a41552ce21ccc699bc3cc5e94de8900eef3cdefa",
+    "cheatsheets/Content_Security_Policy_Cheat_Sheet.md": "56382a0b056686796407b651fb519cf82ea8e0b5003dbd55ecf9a709af9a1b07",
+    "cheatsheets/Microservices_Security_Cheat_Sheet.md": "2d1f46e36dcfcf357685ef667da902e45d879d983f33bd1f8abebe4884f99446",
+    "cheatsheets/REST_Security_Cheat_Sheet.md": "73185bf1a1163fb8b9cfcb7e034f84e32171289becc857f66947a61a87a4bb1d",
+    "cheatsheets/JSON_Web_Token_Cheat_Sheet.md": "b5172f067316198036bed95af9f4e7b89a9f7bfe64be0075442d58f5840b3847",
+    "cheatsheets/OAuth2_Cheat_Sheet.md": "b7c2717110cd913ba5008a6b7aa825bdf8e04acd78378c18708c49c3d14fc8bb",
+    "cheatsheets/Choosing_and_Using_Security_Questions_Cheat_Sheet.md": "4e184dad20bb9e1e461ecb89e6a6fd45a858021dbcca234b4fff4ab46cbdff62",
+    "cheatsheets/Secure_Code_Review_Cheat_Sheet.md": "a3a2c91851dceaccff8ab684a56cdafa1006c9bb943c8d085622270f7872e34d",
+    "cheatsheets/Software_Supply_Chain_Security_Cheat_Sheet.md": "33716fb50209675933705e8945d606b5e73c17a6e8a3bb1e0090958bc3fa0786",
+    "cheatsheets/Vulnerable_Dependency_Management_Cheat_Sheet.md": "acba542155a7b676280828e76e133d6aaa2a420263dcea2c0394dd78e0846787",
+    "cheatsheets/NPM_Security_Cheat_Sheet.md": "0579f6df85963f8d7dec5aed6cce0dd73a488a60893a5f9f009683882bc13ebb",
+    "cheatsheets/Mobile_Application_Security_Cheat_Sheet.md": "3d28c64baa3dbdc105854587af5a65bc11b610f8e3cf0f8f5a1a321cdc8e43ac",
+    "cheatsheets/Security_Terminology_Cheat_Sheet.md": "37014b73e98f101c59f8c2724972817ce6fca9fef0f7ed9bad4e3d9930273630",
+    "cheatsheets/File_Upload_Cheat_Sheet.md": "0f527b1636adb44e305c97657b5cf84c0b5b60895ee5091f4b26baee0e271b6d",
+}
+_TACL_COMMIT = "6b50745d2e788add2e8f1ed29010e72659a9a074"
+_TACL_FILES = {
+    "README.md": "4d2d70679c81a99e0dd2bcc1ee4f56530e3d0810c9cd3c24dcff20da7b817001",
+    "README-cs.md": "f12a7d8a3cb50e95ded041024150c32449229414db89ffa07e11d61ad109e972",
+    "README-de.md": "b85c769daeca601a33dd2daa63f7c19dd588aeea5f34d47f6422f8965e858ca8",
+    "README-el.md": "a7bd9349f985aab038e86386a990d7a96bb2d020596b6a3c23df6f3a8747ced3",
+    "README-es.md": "cd74b22eaeae02c027c0ae8cab804a1ed2363ce2fa29d8495abc30673253e912",
+    "README-fr.md": "6ba6a1d1d765bd0e97fe8423256c42d008a540374bde879731287ab1a0ce2bf4",
+    "README-id.md": "baae1aba39e2932a8c8c86454e6bb565b7e5abe6726f23cde2840e174098961b",
+    "README-it.md": "2ad9e36608d2cf79bf2a25a5141f7d07b8060e3fcedcd8cf8245de51e7380c07",
+    "README-ja.md": "74a3db2a8184b393b80526fb28ea8420b4d0ab8f9706030faad7395b09104327",
+    "README-ko.md": "174d9c08c7f2b180b7951d31975ccc397bf4bf4f41251763bb2b16f48506b50d",
+    "README-pl.md": "f021603fa77f79eaf630fefbede439d251e3c1bd0dcd0e511f7942e07e90bb7d",
+    "README-pt.md": "7ade4e23f14e8ec3a3fc82263de4dee4c1e93b2a2c5a0f3e79fe88b5d9515fe0",
+    "README-ro.md": "d8d2434e3d867d86a6c4ac27495a8926ba589b5e187f4ce6c96b6d4bfa476236",
+    "README-ru.md": "ecd3150eb1b280a5cda587b34a9dce7c0d3cadba29613d45315212911aaa8cab",
+    "README-sl.md": "9da7879982b79b4d867f42a84b857ad6ffb21d4c33f2fd5608f6f5fa90b20b86",
+    "README-uk.md": "4f82621d922b90962479bfbbbbfde8d36b14fb02a6491c8c7f5a0591e860cf52",
+    "README-zh-Hant.md": "9596ac1849f746e58ab2066a0e8fe8fdc7dd549bc2de4e9cf8a284abffff90e4",
+    "README-zh.md": "3cb351a7e3c4b70d666612a74a930f459374982c42ad697bca22167814a12e66",
+}
+
+_TM4 = _pinned("google-research-datasets/Taskmaster", _TM4_COMMIT, _TM4_FILES)
+_SGD = _pinned("google-research-datasets/dstc8-schema-guided-dialogue", _SGD_COMMIT, _SGD_FILES)
+_TM_URL = "https://github.com/google-research-datasets/Taskmaster"
+_SGD_URL = "https://github.com/google-research-datasets/dstc8-schema-guided-dialogue"
+
+SOURCES: list[Source] = [
+    Source(
+        name="taskmaster4-user-turns",
+        family="taskmaster",
+        licence="CC-BY-4.0",
+        url=_TM_URL,
+        files=_TM4,
+        extract=tm4_user_turns,
+        labels={"user utterance": BENIGN},
+        note="TM-4-2024/data/data_0[0-7].json: every user utterance of the coffee-order dialogs",
+        languages=("en",),
+        max_rows=6000,
+    ),
+    Source(
+        name="taskmaster4-conversations",
+        family="taskmaster",
+        licence="CC-BY-4.0",
+        url=_TM_URL,
+        files=_TM4,
+        extract=tm4_conversations,
+        labels={"whole dialog": BENIGN},
+        note="TM-4-2024 dialogs joined as 'User:/Assistant:' lines (one row per conversation)",
+        languages=("en",),
+        max_rows=3000,
+    ),
+    Source(
+        name="taskmaster4-tool-results",
+        family="taskmaster",
+        licence="CC-BY-4.0",
+        url=_TM_URL,
+        files=_TM4,
+        extract=tm4_tool_results,
+        labels={"api_response annotation": BENIGN},
+        note="TM-4-2024 'response' annotations (JSON API results, 40+ chars): tool-result look-alikes",
+        languages=("en",),
+        max_rows=3000,
+    ),
+    Source(
+        name="sgd-user-turns",
+        family="schema-guided-dialogue",
+        licence="CC-BY-SA-4.0",
+        url=_SGD_URL,
+        files=_SGD,
+        extract=sgd_user_turns,
+        labels={"USER turn": BENIGN},
+        note=f"train/dialogues_001-016.json: every USER utterance; {SHARE_ALIKE}",
+        languages=("en",),
+        max_rows=6000,
+    ),
+    Source(
+        name="sgd-conversations",
+        family="schema-guided-dialogue",
+        licence="CC-BY-SA-4.0",
+        url=_SGD_URL,
+        files=_SGD,
+        extract=sgd_conversations,
+        labels={"whole dialogue": BENIGN},
+        note=f"train/dialogues_001-016.json joined as 'User:/System:' lines; {SHARE_ALIKE}",
+        languages=("en",),
+        max_rows=2000,
+    ),
+    Source(
+        name="gsm8k-questions",
+        family="gsm8k",
+        licence="MIT",
+        url="https://github.com/openai/grade-school-math",
+        files=(
+            gh(
+                "openai/grade-school-math",
+                "3101c7d5072418e28b9008a6636bde82a006892c",
+                "grade_school_math/data/train.jsonl",
+                "17f347dc51477c50d4efb83959dbb7c56297aba886e5544ee2aaed3024813465",
+            ),
+            gh(
+                "openai/grade-school-math",
+                "3101c7d5072418e28b9008a6636bde82a006892c",
+                "grade_school_math/data/test.jsonl",
+                "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14",
+            ),
+        ),
+        extract=gsm8k_questions,
+        labels={"question": BENIGN},
+        note="train.jsonl + test.jsonl: the 'question' field (word problems)",
+        languages=("en",),
+        max_rows=6000,
+    ),
+    Source(
+        name="humaneval-code",
+        family="humaneval",
+        licence="MIT",
+        url="https://github.com/openai/human-eval",
+        files=(
+            gh(
+                "openai/human-eval",
+                "6d43fb980f9fee3c892a914eda09951f772ad10d",
+                "data/HumanEval.jsonl.gz",
+                "b796127e635a67f93fb35c04f4cb03cf06f38c8072ee7cee8833d7bee06979ef",
+            ),
+        ),
+        extract=humaneval_code,
+        labels={"prompt + canonical_solution": BENIGN},
+        note="HumanEval.jsonl.gz: prompt (signature + docstring) followed by the canonical solution",
+        languages=("en",),
+    ),
+    Source(
+        name="banking77",
+        family="banking77",
+        licence="CC-BY-4.0",
+        url="https://github.com/PolyAI-LDN/task-specific-datasets",
+        files=(
+            gh(
+                "PolyAI-LDN/task-specific-datasets",
+                "57ec275d8078af65b7731c2a98be812d844a6d6b",
+                "banking_data/train.csv",
+                "b06e26ac675513959a63135f11b94ea7786ed02da65db93a5650d8838cbc664b",
+            ),
+            gh(
+                "PolyAI-LDN/task-specific-datasets",
+                "57ec275d8078af65b7731c2a98be812d844a6d6b",
+                "banking_data/test.csv",
+                "d12d6e3bc4c3103966ae786dc435913c0c563dfa328f5a3646d0e62cfeeb474d",
+            ),
+        ),
+        extract=banking77_requests,
+        labels={"any of 77 banking intents": BENIGN},
+        note="banking_data/{train,test}.csv: the 'text' column (customer requests to a bank)",
+        languages=("en",),
+        max_rows=6000,
+    ),
+    Source(
+        name="clinc150",
+        family="clinc150",
+        licence="CC-BY-3.0",
+        url="https://github.com/clinc/oos-eval",
+        files=(
+            gh(
+                "clinc/oos-eval",
+                "828f8093932c8fe6ca7936c3d2e52903b1c523de",
+                "data/data_full.json",
+                "36923c3705a59e08fe9c3883d8bc2dd966ef93e22cb78ac41171782a698d56e0",
+            ),
+        ),
+        extract=clinc150_requests,
+        labels={"150 intents + out-of-scope": BENIGN},
+        note="data/data_full.json: every utterance of every split (assistant requests, small talk)",
+        languages=("en",),
+        max_rows=6000,
+    ),
+    Source(
+        name="xquad-contexts",
+        family="xquad",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/deepmind/xquad",
+        files=_pinned("deepmind/xquad", _XQUAD_COMMIT, _XQUAD_FILES),
+        extract=xquad_contexts,
+        labels={"Wikipedia paragraph": BENIGN},
+        note=f"xquad.*.json: every paragraph 'context' (12 languages); {SHARE_ALIKE}",
+        languages=("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"),
+    ),
+    Source(
+        name="xquad-questions",
+        family="xquad",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/deepmind/xquad",
+        files=_pinned("deepmind/xquad", _XQUAD_COMMIT, _XQUAD_FILES),
+        extract=xquad_questions,
+        labels={"question": BENIGN},
+        note=f"xquad.*.json: every question (12 languages); {SHARE_ALIKE}",
+        languages=("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"),
+        max_rows=6000,
+    ),
+    Source(
+        name="owasp-cheatsheets",
+        family="owasp-cheatsheets",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/OWASP/CheatSheetSeries",
+        files=_pinned("OWASP/CheatSheetSeries", _OWASP_COMMIT, _OWASP_FILES),
+        extract=owasp_sections,
+        labels={"cheat-sheet section": BENIGN},
+        note=(
+            "40 defensive cheat sheets (no evasion/injection-payload sheets): ##/### sections, "
+            f"code blocks removed; {SHARE_ALIKE}"
+        ),
+        languages=("en",),
+    ),
+    Source(
+        name="art-of-command-line",
+        family="art-of-command-line",
+        licence="CC-BY-SA-4.0",
+        url="https://github.com/jlevy/the-art-of-command-line",
+        files=_pinned("jlevy/the-art-of-command-line", _TACL_COMMIT, _TACL_FILES),
+        extract=command_line_tips,
+        labels={"tip": BENIGN},
+        note=f"README*.md (18 translations): each top-level bullet tip; {SHARE_ALIKE}",
+        languages=(
+            "en",
+            "cs",
+            "de",
+            "el",
+            "es",
+            "fr",
+            "id",
+            "it",
+            "ja",
+            "ko",
+            "pl",
+            "pt",
+            "ro",
+            "ru",
+            "sl",
+            "uk",
+            "zh",
+        ),
+        max_rows=6000,
+    ),
+]
+"""Every source of the corpus, in build order (an earlier source keeps a text two sources share)."""
