@@ -8,11 +8,14 @@ SQL, shell). Every row is ``benign``.
 
 from __future__ import annotations
 
+import bz2
+import html
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from corpus_builder._formats import csv_rows, decode, json_doc, jsonl
+from corpus_builder._formats import csv_rows, decode, json_doc, jsonl, pick
 from corpus_builder._spec import Artifact, RawRow, Source
 from corpus_builder.sources._common import gh, rows_from
 
@@ -218,6 +221,123 @@ def command_line_tips(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         yield from _benign(texts, kind="sysadmin_doc", lang=_readme_lang(path))
 
 
+# --- Customer care on Twitter (IBM) ------------------------------------------------------------
+
+
+def _twitter_dialogs(files: Mapping[str, bytes]) -> Iterator[dict[str, Any]]:
+    """Every conversation of the IBM Twitter customer-care ``dev.json``/``test.json``."""
+    for data in files.values():
+        yield from json_doc(data)
+
+
+def twitter_customer_messages(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each customer (``client``) tweet of a customer-care conversation."""
+    texts = (
+        turn["message"]
+        for d in _twitter_dialogs(files)
+        for turn in d["dialogContent"]
+        if "client" in turn
+    )
+    return _benign(texts, kind="support_request", lang=None)
+
+
+def twitter_conversations(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each conversation as ``Customer:``/``Agent:`` lines, ending with the agent's link reply."""
+    for d in _twitter_dialogs(files):
+        turns = [
+            ("Customer" if "client" in t else "Agent", t["message"]) for t in d["dialogContent"]
+        ]
+        turns.append(("Agent", pick(d, "agentURL", "url_utterance") or ""))
+        yield from _benign([_join(turns)], kind="conversation", lang=None)
+
+
+# --- Text-to-SQL (advising, WikiSQL) ----------------------------------------------------------
+
+
+def _fill(text: str, variables: Mapping[str, str]) -> str:
+    """``text`` with each placeholder word (``requirement0``) replaced by its value."""
+    for name, value in variables.items():
+        text = re.sub(rf"\b{re.escape(name)}\b", value, text)
+    return text
+
+
+def advising_questions_and_sql(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Advising questions (placeholders filled) and each SQL query (with the examples filled)."""
+    for data in files.values():
+        for rec in json_doc(data):
+            questions = (_fill(s["text"], s["variables"]) for s in rec["sentences"])
+            yield from _benign(questions, kind="question")
+            examples = {v["name"]: v["example"] for v in rec["variables"]}
+            yield from _benign((_fill(q, examples) for q in rec["sql"]), kind="sql")
+
+
+def wikisql_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The original question text of every WikiSQL sentence (``wikisql.json.bz2``)."""
+    for data in files.values():
+        records = json.loads(bz2.decompress(data).decode("utf-8"))
+        texts = (s.get("original") or s["text"] for rec in records for s in rec["sentences"])
+        yield from _benign(texts, kind="question")
+
+
+# --- Interview questions (sysadmin, front-end) ------------------------------------------------
+
+_SUMMARY = re.compile(r"<summary><b>(.*?)</b></summary>(.*?)</details>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _untag(text: str) -> str:
+    """``text`` without HTML tags, entities unescaped, whitespace trimmed."""
+    return html.unescape(_TAG.sub("", text)).strip()
+
+
+def sysadmin_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each ``<details>`` question (alone, and with its answer) of test-your-sysadmin-skills."""
+    for data in files.values():
+        for match in _SUMMARY.finditer(decode(data)):
+            question = _untag(match.group(1)).removesuffix("***").strip()
+            answer = _untag(match.group(2))
+            yield from _benign([question], kind="question")
+            if len(answer) >= 40:
+                yield from _benign([f"{question}\n\n{answer}"], kind="sysadmin_doc")
+
+
+_H5BP_LANGS = {
+    "arabic": "ar", "bengali": "bn", "bulgarian": "bg", "burmese": "my",
+    "chinese-traditional": "zh", "chinese": "zh", "croatian": "hr", "czech": "cs",
+    "danish": "da", "dutch": "nl", "farsi": "fa", "french": "fr", "german": "de",
+    "greek": "el", "hebrew": "he", "hindi": "hi", "hungarian": "hu", "indonesian": "id",
+    "italian": "it", "japanese": "ja", "korean": "ko", "latvian": "lv", "polish": "pl",
+    "portuguese": "pt", "romanian": "ro", "russian": "ru", "serbian": "sr", "slovakian": "sk",
+    "slovenian": "sl", "spanish": "es", "swedish": "sv", "turkish": "tr", "ukrainian": "uk",
+    "vietnamese": "vi",
+}  # fmt: skip
+
+
+def _h5bp_lang(path: str) -> str:
+    """``src/translations/LANGUAGE/README.md`` -> ISO code; ``src/questions/*`` is English."""
+    parts = path.split("/")
+    return _H5BP_LANGS[parts[2]] if parts[1] == "translations" else "en"
+
+
+def frontend_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each top-level ``* `` question (with its sub-questions) of every page and translation."""
+    for path, data in files.items():
+        text = decode(data).replace("\n* ", "\n- ")
+        texts = (b for b in markdown_bullets(text) if "](" not in b and len(b) >= 15)
+        yield from _benign(texts, kind="question", lang=_h5bp_lang(path))
+
+
+# --- HumanEval-X (HumanEval in C++, Go, Java, JavaScript, Rust) -------------------------------
+
+
+def humaneval_x_code(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each HumanEval-X task as complete code (prompt with comments + canonical solution)."""
+    texts = (
+        rec["prompt"] + rec["canonical_solution"] for data in files.values() for rec in jsonl(data)
+    )
+    return _benign(texts, kind="code")
+
+
 # --- Pins -----------------------------------------------------------------------------------
 
 _TM4_COMMIT = "d92cb6af3005f1dc09c39e75e7daf4a04905e00b"
@@ -329,11 +449,87 @@ _TACL_FILES = {
     "README-zh-Hant.md": "9596ac1849f746e58ab2066a0e8fe8fdc7dd549bc2de4e9cf8a284abffff90e4",
     "README-zh.md": "3cb351a7e3c4b70d666612a74a930f459374982c42ad697bca22167814a12e66",
 }
+_TW_COMMIT = "453470eea55a1777f798053a6ac6302a9bf80f9a"
+_TW_FILES = {
+    "dev.json": "5d42ec6f900d81c6e803e4bd7b1f4a07697fed96ed61792d5ced72f634c348dc",
+    "test.json": "1f80246bea00339a4e742ec98e81da0d86e4ce8a940bb492a3d42844b1635364",
+}
+_SQL_COMMIT = "5050bad2309a93636ea4788d3660c9202bf11e0e"
+_SQL_FILES = {
+    "data/advising.json": "ec8d6a2d570b1768b25ef51d2445bb599b537d9b3d802bf498513a70337599bd",
+    "data/wikisql.json.bz2": "f63b68f12c3ffe810d986347e03f3858d00cf6672f82cc10c062cae3da326946",
+}
+_SYS_COMMIT = "d566322e4f6a656fb835bf34712a67db269d5f2d"
+_SYS_FILES = {
+    "README.md": "b20ef1b0df1211a65eb492beb53b755ab3123e04624eee01662123a9bd360e63",
+}
+_HEX_COMMIT = "2838420b7b4492cf3d16bce5320e26e65960c9e2"
+_HEX_FILES = {
+    "codegeex/benchmark/humaneval-x/cpp/data/humaneval_cpp.jsonl.gz": "dcf2e280a1e91bbc3c5f90edb41397e8a9ac1ccc9f5d2b70082f0b0fbfb6dbb0",
+    "codegeex/benchmark/humaneval-x/go/data/humaneval_go.jsonl.gz": "09126ef64ac68f87296c5f3781186aedc5dec799b114d9df99d6de4a715a7830",
+    "codegeex/benchmark/humaneval-x/java/data/humaneval_java.jsonl.gz": "276f36db2eb7aeb864f36a19a2f4e1bb2460fb6e22ff100f0b5bedabe3799967",
+    "codegeex/benchmark/humaneval-x/js/data/humaneval_js.jsonl.gz": "fe5d467f2c1a027b3f6f18d3729aca01f6458c1de2e2d1292a019c5aa9bed424",
+    "codegeex/benchmark/humaneval-x/rust/data/humaneval_rust.jsonl.gz": "ae5cabbbfc8fe25244a608b04f09ac3b324c645ac969dfc033756c12f0f9924c",
+}
+_H5BP_COMMIT = "c8023cdcc4e13d45c096c3f37160a8fa5ab066d6"
+_H5BP_FILES = {
+    "src/questions/coding-questions.md": "22df93a3cae3bbbbd519a1d65398ecffd486bf45344556219a51c68e1bf226ff",
+    "src/questions/css-questions.md": "22ad1edc0b1435fdd0ff8521a1fa47572d3339ffc6682f977544d683029c6fd4",
+    "src/questions/fun-questions.md": "eb1cb56fde76aaa05955bc23325e6b15161d0fe9f5f5737885cfc172370378e4",
+    "src/questions/general-questions.md": "0e7dcd5a20a0567221db7942ccc6951fd487cf77efec64ac59e4042a9d10b44c",
+    "src/questions/html-questions.md": "d0bc1dd041d5bfc456a515ca8d900380e7e108c5595a6f9ae75c1ee0576875e2",
+    "src/questions/javascript-questions.md": "32f15de02a02daa2b7553dba069fbe96f23e9e3a100b2c50723f1eb743e08523",
+    "src/questions/network-questions.md": "533bcac1c6d316d580239c499bfd9086cec63ab38f50071475f2dd73745db52d",
+    "src/questions/performance-questions.md": "5599b01b73e8e0082ebe1215536867c531b5a8d7d4dd5c709c4b22c742cc36d2",
+    "src/questions/testing-questions.md": "2f0e3c4d5b4fad062f27f8b32e9ca3d90819c48b1efc52e1a226c3b87e697620",
+    "src/translations/arabic/README.md": "53ad0e5d2677e3d6d4cbd6a6353690a96a47492f5c273464a99f105d3d4c84b9",
+    "src/translations/bengali/README.md": "6c1acc26047657e4a5846f3ca8e593f64728e957ccbb576f73b896453bbbecbe",
+    "src/translations/bulgarian/README.md": "3f97e7ee75cf33c952ee78224e89a4013e20e1e5a69789ca6cdae4a26e58ac2d",
+    "src/translations/burmese/README.md": "314a081c84ecdad7f9ed45e05e44f176081ffc0300a34a16b1acc096697c5751",
+    "src/translations/chinese-traditional/README.md": "def0307c9f2c8cb1ed5c6e76d0ca231d9beaa33ba2d67d36f81d42cb31857728",
+    "src/translations/chinese/README.md": "98cc521c80e556b5bfb606f19fe4909df506656d4187461fe7c28d31b7071f45",
+    "src/translations/croatian/README.md": "5e411c95dacd9fe92207f33bca95a62e37b6ce078484860c5f0d99641b423f45",
+    "src/translations/czech/README.md": "5f3e7a4d8b271bd61edcca4594dbdb80d1b93906053c5ad87e78a03595e5b66f",
+    "src/translations/danish/README.md": "23d2c396ac16adeb999d87831acda0aa37989747beada2d363fae3a3d4d76688",
+    "src/translations/dutch/README.md": "5569104229ad2249c3a4bb6350f4ba23bba9b5c029a96079b2d4bb640997ea99",
+    "src/translations/farsi/README.md": "fa7d4882be377efb3518857128a85a089a678346fce137c7d3d88a1841a898cb",
+    "src/translations/french/README.md": "1a7267f61a80c081e8168c0bba7279a095e498588eecf723b66c3e95218760fc",
+    "src/translations/german/README.md": "61063610d2e341766fdf75a0504e6f5a17e0d6365467388a45f987cbaa4003eb",
+    "src/translations/greek/README.md": "e6daa8df47ac2ca83833a02cff5cd2a39e4b487a43b4d3bb7f1e6bcc8821f6ac",
+    "src/translations/hebrew/README.md": "8832e9694beca90d1014d11ac794d2bf6faee2e8a8aa57644714c11b04f47883",
+    "src/translations/hindi/README.md": "2a31711444381b85631165968d33765f74709c4d9ffd9b3767f494ef66a3fb4f",
+    "src/translations/hungarian/README.md": "05660aabff4768ae2b6826f233f9810f376dbd1e2d447fce7200ec9d1a7f859f",
+    "src/translations/indonesian/README.md": "656003e8294488073516fc101ddd0b15bc2836d7007080a277296f38dbfed0c6",
+    "src/translations/italian/README.md": "256ec4508db5d261939bffa6d0517aed78a12d88699cd3c50f4056b13fd8f044",
+    "src/translations/japanese/README.md": "2dcce2e86383a56049448b2b1c13ecdd8e64f24c051d98eb5e92e901ed848a9b",
+    "src/translations/korean/README.md": "a6322c1ea0853cd1ec5f39d880e76f9774fc40bc0695f104ce2ace9f2e59ebc9",
+    "src/translations/korean/Reference.md": "bb2c1b68611b7ff76858855c2aaf761819b6402a29d180ec43bc3f6112884540",
+    "src/translations/latvian/README.md": "e5e29ca6831befa54cf3d149e0b886c8536da89924314a72d2db1cb2533be7c6",
+    "src/translations/polish/README.md": "d20c62f6cee549a243affb812d362b0182814a36bdbdd054241a7e3c9b3933e1",
+    "src/translations/portuguese/README.md": "ca69762841f87c63a6790ee3d596dc037b03f9b162ddd16fcb10135e344f2b79",
+    "src/translations/romanian/README.md": "86b39a6cb39fb8ded07a2d8551aaf038808f2e2ef4a938496e7a9027d4897ac0",
+    "src/translations/russian/README.md": "522f9f74e47197365fa11f37e3ee72af67d2fb353b3ba763200c2e7743143ad1",
+    "src/translations/serbian/README.md": "3c0539809f6f43821e1e082fc39c2eef3dba88a440ab1c64c43b3392a1fb468d",
+    "src/translations/slovakian/README.md": "bbe0e7ee546d446fd2fd128e90509126c5e99609e22bc4e756b5393613c51eab",
+    "src/translations/slovenian/README.md": "07994a2e28b793d0201a1584982ca0687c6f387f5232b3e884cd1646c906a8d3",
+    "src/translations/spanish/README.md": "57df20bf974c014d7c2337a21708ddb9b09a8482094fae0be0e989114ce6c321",
+    "src/translations/swedish/README.md": "c63031e9a9c2bacdbb0883b7d064e04f147d380d0604ef661ce1b1d71222f16e",
+    "src/translations/turkish/README.md": "b157c8c54b8f8842c748a060722c3426445fb91490af58fcc91208b92bf6117b",
+    "src/translations/ukrainian/README.md": "9d77b222069c42244977aa9049a072b7d2a57180c5be357482dcbfd3e0da91dd",
+    "src/translations/vietnamese/README.md": "0298cd2f38c5c5e70f8a57e840d97cf45bf9fe7161a4f17aa88a0a814a9f904d",
+}
 
 _TM4 = _pinned("google-research-datasets/Taskmaster", _TM4_COMMIT, _TM4_FILES)
 _SGD = _pinned("google-research-datasets/dstc8-schema-guided-dialogue", _SGD_COMMIT, _SGD_FILES)
 _TM_URL = "https://github.com/google-research-datasets/Taskmaster"
 _SGD_URL = "https://github.com/google-research-datasets/dstc8-schema-guided-dialogue"
+_TWITTER = _pinned("IBM/twitter-customer-care-document-prediction", _TW_COMMIT, _TW_FILES)
+
+
+def _sql_file(path: str) -> Artifact:
+    """A file of jkkummerfeld/text2sql-data at the pinned commit."""
+    return gh("jkkummerfeld/text2sql-data", _SQL_COMMIT, path, _SQL_FILES[path])
+
 
 SOURCES: list[Source] = [
     Source(
@@ -549,6 +745,85 @@ SOURCES: list[Source] = [
             "zh",
         ),
         max_rows=6000,
+    ),
+    Source(
+        name="twitter-customer-care-messages",
+        family="twitter-customer-care",
+        licence="Apache-2.0",
+        url="https://github.com/IBM/twitter-customer-care-document-prediction",
+        files=_TWITTER,
+        extract=twitter_customer_messages,
+        labels={"customer tweet": BENIGN},
+        note="dev.json + test.json (train.json is over 4 MiB): every customer tweet",
+        languages=("en",),
+    ),
+    Source(
+        name="twitter-customer-care-conversations",
+        family="twitter-customer-care",
+        licence="Apache-2.0",
+        url="https://github.com/IBM/twitter-customer-care-document-prediction",
+        files=_TWITTER,
+        extract=twitter_conversations,
+        labels={"whole conversation": BENIGN},
+        note="dev.json + test.json conversations as 'Customer:/Agent:' lines incl. the link reply",
+        languages=("en",),
+    ),
+    Source(
+        name="text2sql-advising",
+        family="text2sql-advising",
+        licence="CC-BY-4.0",
+        url="https://github.com/jkkummerfeld/text2sql-data",
+        files=(_sql_file("data/advising.json"),),
+        extract=advising_questions_and_sql,
+        labels={"question": BENIGN, "SQL query": BENIGN},
+        note="data/advising.json (CC BY 4.0 per LICENSE.md): questions and SQL, placeholders filled",
+        languages=("en",),
+        max_rows=4000,
+    ),
+    Source(
+        name="wikisql-questions",
+        family="wikisql",
+        licence="BSD-3-Clause",
+        url="https://github.com/jkkummerfeld/text2sql-data",
+        files=(_sql_file("data/wikisql.json.bz2"),),
+        extract=wikisql_questions,
+        labels={"question": BENIGN},
+        note="data/wikisql.json.bz2 (BSD-3 per LICENSE.md): the original question of each sentence",
+        languages=("en",),
+        max_rows=5000,
+    ),
+    Source(
+        name="sysadmin-interview-questions",
+        family="test-your-sysadmin-skills",
+        licence="MIT",
+        url="https://github.com/trimstray/test-your-sysadmin-skills",
+        files=_pinned("trimstray/test-your-sysadmin-skills", _SYS_COMMIT, _SYS_FILES),
+        extract=sysadmin_questions,
+        labels={"question": BENIGN, "question + answer": BENIGN},
+        note="README.md: each <details> question alone and with its answer (HTML tags removed)",
+        languages=("en",),
+    ),
+    Source(
+        name="frontend-interview-questions",
+        family="h5bp-interview-questions",
+        licence="MIT",
+        url="https://github.com/h5bp/Front-end-Developer-Interview-Questions",
+        files=_pinned("h5bp/Front-end-Developer-Interview-Questions", _H5BP_COMMIT, _H5BP_FILES),
+        extract=frontend_questions,
+        labels={"question": BENIGN},
+        note="src/questions/*.md and 34 translations: each top-level '* ' question",
+        languages=tuple(sorted({"en", *_H5BP_LANGS.values()})),
+    ),
+    Source(
+        name="humaneval-x-code",
+        family="humaneval",
+        licence="Apache-2.0",
+        url="https://github.com/THUDM/CodeGeeX",
+        files=_pinned("THUDM/CodeGeeX", _HEX_COMMIT, _HEX_FILES),
+        extract=humaneval_x_code,
+        labels={"prompt + canonical_solution": BENIGN},
+        note="codegeex/benchmark/humaneval-x/{cpp,go,java,js,rust}: prompt + canonical solution",
+        languages=("en",),
     ),
 ]
 """Every source of the corpus, in build order (an earlier source keeps a text two sources share)."""
