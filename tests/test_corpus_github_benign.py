@@ -250,6 +250,18 @@ def test_frontend_questions() -> None:
     ]
 
 
+def test_hwu64_requests() -> None:
+    data = (
+        b"answerid;scenario;intent;answer_annotation;answer_from_anno;answer_from_user\n"
+        b'1;general;joke;"tell a joke";"tell a joke";"Robot, tell me a joke!"\n'
+        b'2;general;quirky;"your salary";"your salary";"xxx"\n'
+    )
+    assert list(gb.hwu64_requests({"general_joke.csv": data})) == [
+        _row("Robot, tell me a joke!", "request"),
+        _row("your salary", "request"),
+    ]
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.name)
 def test_sources_pass_check(source: object) -> None:
     check_source(source)  # type: ignore[arg-type]

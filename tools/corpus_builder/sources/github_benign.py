@@ -338,6 +338,19 @@ def humaneval_x_code(files: Mapping[str, bytes]) -> Iterator[RawRow]:
     return _benign(texts, kind="code")
 
 
+# --- HWU64 (home-assistant requests, incl. jokes and small talk) -------------------------------
+
+
+def hwu64_requests(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The user's own wording (``answer_from_user``, else the normalised one) of each row."""
+    for data in files.values():
+        for row in csv_rows(data, delimiter=";"):
+            text = row.get("answer_from_user") or ""
+            if text.strip().lower() in ("", "xxx", "null"):
+                text = row.get("answer_from_anno") or ""
+            yield from _benign([text], kind="request")
+
+
 # --- Pins -----------------------------------------------------------------------------------
 
 _TM4_COMMIT = "d92cb6af3005f1dc09c39e75e7daf4a04905e00b"
@@ -517,6 +530,77 @@ _H5BP_FILES = {
     "src/translations/turkish/README.md": "b157c8c54b8f8842c748a060722c3426445fb91490af58fcc91208b92bf6117b",
     "src/translations/ukrainian/README.md": "9d77b222069c42244977aa9049a072b7d2a57180c5be357482dcbfd3e0da91dd",
     "src/translations/vietnamese/README.md": "0298cd2f38c5c5e70f8a57e840d97cf45bf9fe7161a4f17aa88a0a814a9f904d",
+}
+_HWU_COMMIT = "f6071b496b17d71e6eb43f543af0707f4ff30557"
+_HWU_DIR = (
+    "CrossValidation/autoGeneFromRealAnno/autoGene_2018_03_22-13_01_25_169/CrossValidation"
+    "/KFold_1/trainset"
+)
+_HWU_FILES = {
+    "alarm_query.csv": "a02e3793e2dab4452494820e7bb8cbe2859392a2465cb311d6616cffd8d5e26a",
+    "alarm_remove.csv": "6f83d668c8d0b46d56e25f61086e4a1a3b1eb06cb222e36882c3b27b4c9fe3d3",
+    "alarm_set.csv": "f112bb5d3f8eeec771489b5c5a8b757c80e7beead5627dda3c38d17b1b05899f",
+    "audio_volume_down.csv": "a02e55c588deb6f57f5c3e00f3cbcb1e41068b638dbe4fd36e57cc272c8e09b3",
+    "audio_volume_mute.csv": "30be508f18d75c9f5a5a225e684a120c97bb2fa0fdef216b8ba016c282ec98aa",
+    "audio_volume_up.csv": "0c351d9db1a1fc0cc862f0845c48a6fd4fab69e41bce900e66cb07ad185bcb7c",
+    "calendar_query.csv": "3abeb661b13eedf96bb9474b93e4d29f6300beaeebef39812469d7d8093d60ed",
+    "calendar_remove.csv": "2e9924e583302846ac32016f96bfe00edf7cea691c6a5b62ac111f1e5b61b4be",
+    "calendar_set.csv": "2b2f3f6a1136946ed41e7a3a7779238e8b6709a838b6faac717da82730dd81bc",
+    "cooking_recipe.csv": "54625f0a2cd058ce8e1749cb73f7fe6933bd76fce4a27c9a479384a2ecc2cc51",
+    "datetime_convert.csv": "6400b51f7b125d5973f4006628da81e8f44a52d5c14042dae7f5f698efdbd9ad",
+    "datetime_query.csv": "9b008f31aa73936d02c41ba536cbc20c1869a9b5f1471e852d323c9983bb448a",
+    "email_addcontact.csv": "d3568c66bca06cfdb3a43b290324eaa5d938158056fe03b512c4292e9ca8b4fa",
+    "email_query.csv": "d858a462d1de4eb1ffeed6271512e9d59c00f5bfb12e68c50e31f6bba927e38f",
+    "email_querycontact.csv": "5c59f49e3038f5fe8e83ddb19b43ceed0ed137bbec6340bc0bd9948ff471c4cc",
+    "email_sendemail.csv": "8c1dcbca6695bc07f486a37a7b72c6edf16fab4515a335bed591f134b9145aa8",
+    "general_affirm.csv": "11606f0ff521a3ff964acb4bec9b0e3b64cfb8687488241526ed9d2e81193134",
+    "general_commandstop.csv": "255641b651bac155313bd8814e1f96c1f259e27af93b0cf6a1abce105b4c3d25",
+    "general_confirm.csv": "48111f218034ef4a5a72e1af86bc44373103ade92218a0a6b32d31acf40c57d2",
+    "general_dontcare.csv": "de74a627bc1b50645ccaf1cd83773feef81e114e5178ca10a3ad5fbf56af22b2",
+    "general_explain.csv": "12d51b0657f573335d5daf0b17b277538f336c10a8aa99f5c5167c697c9329cf",
+    "general_joke.csv": "0681ffddfa43465eded5ee11b46406a98ffeb1cf561af14ef26eee8d27441720",
+    "general_negate.csv": "45c8665a93e38165cd2f2f3334bb493c7982d062872c42b72a06d8740e36b19d",
+    "general_praise.csv": "d217239eb2d4018a74b468050969218a9a1417f3fa81bb036cd88f5f26983d69",
+    "general_quirky.csv": "6a38c968a6668de0b95848ba127d94dc379674d096fd7baf5fa4757db30efcda",
+    "general_repeat.csv": "017e3f9f38cf3d899f776b40bf64f1fbf8d5dde9631f7afe5a9ecd072b145ede",
+    "iot_cleaning.csv": "e2824824d52ff1f15fec9eb16d6dac1808e424690aa31cc0d2719db1bb462d4c",
+    "iot_coffee.csv": "c22285d1f3e0c1e341f0aa0132f9b4ef62b7bd73f29583718c2554fcb4a4fd3c",
+    "iot_hue_lightchange.csv": "416223b3e567858117de92d32fc5cebde62fa6531f88ff1990a5f482ba579396",
+    "iot_hue_lightdim.csv": "6e4af4b0d26b156981a8fd741106e97319cde19ef6fc46b37b3c01acf955230d",
+    "iot_hue_lightoff.csv": "d9827de9116e8561b9cb96e5a9317c0f9e1e4b32f5476890c0ee1ff8b7aea0c1",
+    "iot_hue_lighton.csv": "12eb979c281130e59380d7deb2a63598e5c2b587961de6e8a97e607a760ae1ba",
+    "iot_hue_lightup.csv": "7682a1f43185fc4fad91a57923cc953e9f7f3a1f95e4f05dd3be620397160f22",
+    "iot_wemo_off.csv": "61182304fec636a995cf4d4c8cb2005b4259fe0c069c8f8190bb3b41c41879ee",
+    "iot_wemo_on.csv": "65df438262e1e2e60b5aed6f7b2cc0b0e0b80a7d19b41e3298fb97952e81e095",
+    "lists_createoradd.csv": "65724f9aec599acf4938321083f3dacde66b9872427fce47ca3d347b6bbac300",
+    "lists_query.csv": "73235e0dd61c5f73b13b1760760cfcf860830db4ed1a0e9529f74950cc7eae58",
+    "lists_remove.csv": "1550526e7f398eae0886d04b57fd7b1b3e20b1aac473e8948647d8c882effdd4",
+    "music_likeness.csv": "4a39484b385b012181104cf379769ae8edaa70bb9d4738dd312c02b85af577b9",
+    "music_query.csv": "e691ec8d58a636e9eddfdd6e93fc3493df8c7aa70912388e15a107d4706f8c14",
+    "music_settings.csv": "e4e99ab7cbcb827903a4ad9477d1254a08ccad6d972b22c46853309b910f0096",
+    "news_query.csv": "3fd44395cff75ef670283c681f1300b07caf3c5d4afd25a6b2e3514846fb2f7a",
+    "play_audiobook.csv": "4e589963d8565c1fab11af766dcb9c9378ce09a5fde271ad92d867f5007e5eac",
+    "play_game.csv": "a22bf4eaba82936fa756f0c6c8d8129c0223e7a1f1f7f530fcfa1f086974f975",
+    "play_music.csv": "a89b9a14fa995af9730f76e02f126f0f026614b25ae6dd651089f0d50ca5612a",
+    "play_podcasts.csv": "a48c14fb7d1b34118af79067a13a6bc8eb24d28679ed94bd906438845c1bcb85",
+    "play_radio.csv": "a6c2a3d7489bcba1fcdfcae2609d06b3592ab97bca6201989d7424561b7fe36b",
+    "qa_currency.csv": "305dfc5c5b23d3638bdbca50dc27d912bfb61a635bf222c2d907a79b510d9083",
+    "qa_definition.csv": "87854973764a1666dad4f8554e920a7352bc8ffe23cff9b0c1897ab34aade0e3",
+    "qa_factoid.csv": "24117b9ea6ab00eb38a4f5da3f813009fd83e499ea37d2a4be8b740c3a572bb1",
+    "qa_maths.csv": "b379c5fa50df44da84f9a30f0a017fc4ee4a1491b26afc55044ce5584cf2857a",
+    "qa_stock.csv": "db6a7d7812ae1a38f07db08edfed4829f637271ccfb1ceadb5ce27e69f8226d2",
+    "recommendation_events.csv": "6249726a26db9ca6df90122775e3b666aedbbd53aedc32fd2699972cc06cd929",
+    "recommendation_locations.csv": "0745b978915dc3d7abb606b06647c0a5fb7bcb4ba74c89574ad239283976ab6e",
+    "recommendation_movies.csv": "471dbc3b861b771f3d850b83522ea7c4c72312047879038ecbddca64e1d5d60b",
+    "social_post.csv": "5db0458a2190257913eec43325cc9d06ed51532e4db928e03d3179ce27a20abe",
+    "social_query.csv": "4bd3192b789ab88e674ee0e6641c2cb767bab55dbf0d993045e8af63316832c6",
+    "takeaway_order.csv": "d02639221a81534f297d81ec65d46a380a7ae0088167604eb4104c12991d4cc6",
+    "takeaway_query.csv": "74814b88dbb77727dfde130b51915c131c9e16d101106347a9441d60f095819b",
+    "transport_query.csv": "51acdf6b9225a2bfa08bfb0005702bf4c8679537a4e1480bdf7a5239c36b1c5b",
+    "transport_taxi.csv": "be4ed42dfc4eb2cc63460c3f21fa6065b5404821799b88867c5e1f7fe3e4b38e",
+    "transport_ticket.csv": "dab82ed1c54bc0eb25730797a352788be9b974384232eaca8183d2f8f2961c86",
+    "transport_traffic.csv": "ba4ebf6824f59def9b79416a70a6ac02a095403badf9b232f15b481f242413a6",
+    "weather_query.csv": "3a7c729444bf2abab8de51dbbed7e477c4b1e5a2098a688fcb593821bf0d1571",
 }
 
 _TM4 = _pinned("google-research-datasets/Taskmaster", _TM4_COMMIT, _TM4_FILES)
@@ -824,6 +908,21 @@ SOURCES: list[Source] = [
         labels={"prompt + canonical_solution": BENIGN},
         note="codegeex/benchmark/humaneval-x/{cpp,go,java,js,rust}: prompt + canonical solution",
         languages=("en",),
+    ),
+    Source(
+        name="hwu64-requests",
+        family="hwu64",
+        licence="CC-BY-4.0",
+        url="https://github.com/xliuhw/NLU-Evaluation-Data",
+        files=tuple(
+            gh("xliuhw/NLU-Evaluation-Data", _HWU_COMMIT, f"{_HWU_DIR}/{name}", sha)
+            for name, sha in _HWU_FILES.items()
+        ),
+        extract=hwu64_requests,
+        labels={"64 home-assistant intents (incl. general_joke, general_quirky)": BENIGN},
+        note="KFold_1/trainset/*.csv (the full annotated CSV is over 4 MiB): answer_from_user",
+        languages=("en",),
+        max_rows=6000,
     ),
 ]
 """Every source of the corpus, in build order (an earlier source keeps a text two sources share)."""
