@@ -83,9 +83,9 @@ def test_sgd_extractors() -> None:
     ]
 
 
-def test_gsm8k_questions() -> None:
+def test_jsonl_questions() -> None:
     files = {"train.jsonl": _jsonl({"question": "Ann has 3 pens. How many?", "answer": "3"})}
-    assert list(gb.gsm8k_questions(files)) == [_row("Ann has 3 pens. How many?", "question")]
+    assert list(gb.jsonl_questions(files)) == [_row("Ann has 3 pens. How many?", "question")]
 
 
 @pytest.mark.parametrize("compress", [False, True])

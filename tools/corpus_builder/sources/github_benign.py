@@ -105,8 +105,8 @@ def sgd_conversations(files: Mapping[str, bytes]) -> Iterator[RawRow]:
 # --- Questions, code, customer requests --------------------------------------------------------
 
 
-def gsm8k_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
-    """The ``question`` of every GSM8K record."""
+def jsonl_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The ``question`` field of every JSON-lines record (GSM8K, NQ-open)."""
     texts = (rec["question"] for data in files.values() for rec in jsonl(data))
     return _benign(texts, kind="question")
 
@@ -602,6 +602,12 @@ _HWU_FILES = {
     "transport_traffic.csv": "ba4ebf6824f59def9b79416a70a6ac02a095403badf9b232f15b481f242413a6",
     "weather_query.csv": "3a7c729444bf2abab8de51dbbed7e477c4b1e5a2098a688fcb593821bf0d1571",
 }
+_NQ_COMMIT = "fb26a3073b1fe636c97302890a27b491d6530130"
+_NQ_FILES = {
+    "nq_open/NQ-open.dev.jsonl": "f15567f38099f3615f5b8a685c0aef449c11ad90d3da3735e8d1b98115b40616",
+    "nq_open/NQ-open.efficientqa.dev.1.1.jsonl": "0ad45e2fa9fd32d10b3cf08c63e6d22f97ba1a0ce44ea98040f4c18bce7e268d",
+    "nq_open/NQ-open.efficientqa.test.1.1.jsonl": "c37b3cb2069632dfef219fa770d7910ac77ff6d12a08e8f3d5f058b388aca8a6",
+}
 
 _TM4 = _pinned("google-research-datasets/Taskmaster", _TM4_COMMIT, _TM4_FILES)
 _SGD = _pinned("google-research-datasets/dstc8-schema-guided-dialogue", _SGD_COMMIT, _SGD_FILES)
@@ -695,7 +701,7 @@ SOURCES: list[Source] = [
                 "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14",
             ),
         ),
-        extract=gsm8k_questions,
+        extract=jsonl_questions,
         labels={"question": BENIGN},
         note="train.jsonl + test.jsonl: the 'question' field (word problems)",
         languages=("en",),
@@ -923,6 +929,20 @@ SOURCES: list[Source] = [
         note="KFold_1/trainset/*.csv (the full annotated CSV is over 4 MiB): answer_from_user",
         languages=("en",),
         max_rows=6000,
+    ),
+    Source(
+        name="nq-open-questions",
+        family="natural-questions",
+        licence="CC-BY-SA-3.0",
+        url="https://github.com/google-research-datasets/natural-questions",
+        files=_pinned("google-research-datasets/natural-questions", _NQ_COMMIT, _NQ_FILES),
+        extract=jsonl_questions,
+        labels={"question": BENIGN},
+        note=(
+            "nq_open dev + EfficientQA dev/test (train is over 4 MiB): real search queries; "
+            f"{SHARE_ALIKE}"
+        ),
+        languages=("en",),
     ),
 ]
 """Every source of the corpus, in build order (an earlier source keeps a text two sources share)."""
