@@ -112,27 +112,6 @@ def test_clinc150_requests() -> None:
     ]
 
 
-XQUAD = {
-    "xquad.de.json": _json(
-        {
-            "data": [
-                {
-                    "title": "T",
-                    "paragraphs": [
-                        {"context": "Ein Absatz.", "qas": [{"id": "1", "question": "Was?"}]}
-                    ],
-                }
-            ]
-        }
-    )
-}
-
-
-def test_xquad_extractors() -> None:
-    assert list(gb.xquad_contexts(XQUAD)) == [_row("Ein Absatz.", "document", "de")]
-    assert list(gb.xquad_questions(XQUAD)) == [_row("Was?", "question", "de")]
-
-
 def test_owasp_sections() -> None:
     body = "Use a slow hash for every stored secret. " * 6
     page = (

@@ -133,34 +133,6 @@ def clinc150_requests(files: Mapping[str, bytes]) -> Iterator[RawRow]:
     return _benign(texts, kind="request")
 
 
-# --- XQuAD (SQuAD format, 12 languages) --------------------------------------------------------
-
-
-def _xquad_lang(path: str) -> str:
-    """The language code in ``xquad.LANG.json``."""
-    return path.split(".")[-2]
-
-
-def _squad_paragraphs(data: bytes) -> Iterator[dict[str, Any]]:
-    """Every paragraph (``context`` + ``qas``) of a SQuAD-format file."""
-    for article in json_doc(data)["data"]:
-        yield from article["paragraphs"]
-
-
-def xquad_contexts(files: Mapping[str, bytes]) -> Iterator[RawRow]:
-    """Each XQuAD Wikipedia paragraph (a RAG passage), in the file's language."""
-    for path, data in files.items():
-        texts = (p["context"] for p in _squad_paragraphs(data))
-        yield from _benign(texts, kind="document", lang=_xquad_lang(path))
-
-
-def xquad_questions(files: Mapping[str, bytes]) -> Iterator[RawRow]:
-    """Each XQuAD question, in the file's language."""
-    for path, data in files.items():
-        texts = (q["question"] for p in _squad_paragraphs(data) for q in p["qas"])
-        yield from _benign(texts, kind="question", lang=_xquad_lang(path))
-
-
 # --- Markdown guides ---------------------------------------------------------------------------
 
 _FENCE = re.compile(r"^```.*?^```[^\n]*$", re.M | re.S)
@@ -382,21 +354,6 @@ _SGD_FILES = {
     "train/dialogues_014.json": "5cd6cc68c676a2546a3312eda0f29be170ab5f0d6c602c9548ffa2c095037c7b",
     "train/dialogues_015.json": "b698e8db9b0898186453ec9fcec5f80ab043cfe301447d28dc577e99bd3acfd3",
     "train/dialogues_016.json": "5a7d85a3058f38bf40290782721865c3d816f43841e0cd302b21167eefecf449",
-}
-_XQUAD_COMMIT = "60cac411649156efb6aab9dd4c9cde787a2c0345"
-_XQUAD_FILES = {
-    "xquad.ar.json": "abdabd7afed5c635d99cca0f3f0d0c9d9ed0bc77451e963c2e4e0638c29e486d",
-    "xquad.de.json": "990b5d746746ed65ed4702ea5f35f99ffa4e2f1c390c07d003642acd937916f9",
-    "xquad.el.json": "821cf0f88e73fa258fd2f548b19b6ec39f7025059e16f6f9fc8cd797c9c3663e",
-    "xquad.en.json": "e4c57d1c9143aaa1c5d265ba5987a65f4e69528d2a98f29d6e75019b10344f29",
-    "xquad.es.json": "dcbae93ec3a9f4b9e78fd834a171d6f96c1a875e10e15b7530b7e4ef4971e37e",
-    "xquad.hi.json": "df2cce3532b37e9beb8979704b5c9a4bf874358f105395a298b89427b43b9d24",
-    "xquad.ro.json": "94f8d54e93ad2b7dd2e76dd921a666b5b8eff2d4379df9f179c42b445f09643f",
-    "xquad.ru.json": "208d5b1aa154c52b1b5c5eda16281e455e8fd198cdb9af3f469f0d6037d973bf",
-    "xquad.th.json": "5cdda11d0e1e075f7872abf4e6ae830388ce7f617964d542308e9ae4257e0f43",
-    "xquad.tr.json": "92179a564774b7696100d144c1e10870d0a966b6fccbdd254a65b9d2ab1971cc",
-    "xquad.vi.json": "f619a1eb11fb42d3ab0834259e488a65f585447ef6154437bfb7199d85161a04",
-    "xquad.zh.json": "691d0b3359bc6b8faa8de931dfdfe21d50a65861ae348e32a0d1a0190b0c8835",
 }
 _OWASP_COMMIT = "6b8819da79e0537d072e04296ffa3adfc94ba881"
 _OWASP_FILES = {
@@ -767,29 +724,6 @@ SOURCES: list[Source] = [
         labels={"150 intents + out-of-scope": BENIGN},
         note="data/data_full.json: every utterance of every split (assistant requests, small talk)",
         languages=("en",),
-        max_rows=6000,
-    ),
-    Source(
-        name="xquad-contexts",
-        family="xquad",
-        licence="CC-BY-SA-4.0",
-        url="https://github.com/deepmind/xquad",
-        files=_pinned("deepmind/xquad", _XQUAD_COMMIT, _XQUAD_FILES),
-        extract=xquad_contexts,
-        labels={"Wikipedia paragraph": BENIGN},
-        note=f"xquad.*.json: every paragraph 'context' (12 languages); {SHARE_ALIKE}",
-        languages=("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"),
-    ),
-    Source(
-        name="xquad-questions",
-        family="xquad",
-        licence="CC-BY-SA-4.0",
-        url="https://github.com/deepmind/xquad",
-        files=_pinned("deepmind/xquad", _XQUAD_COMMIT, _XQUAD_FILES),
-        extract=xquad_questions,
-        labels={"question": BENIGN},
-        note=f"xquad.*.json: every question (12 languages); {SHARE_ALIKE}",
-        languages=("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh"),
         max_rows=6000,
     ),
     Source(
