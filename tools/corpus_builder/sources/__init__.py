@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from corpus_builder._spec import Source
 from corpus_builder.sources import (
+    composed,
     github_attacks,
     github_benign,
     multilingual,
@@ -21,6 +22,7 @@ _MODULES = (
     github_benign,
     multilingual,
     written,
+    composed,
 )
 
 

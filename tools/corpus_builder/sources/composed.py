@@ -105,6 +105,9 @@ def compose_rows(
     ]
     if not docs:
         return
+    by_lang: dict[str | None, list[RawRow]] = {}
+    for doc in docs:
+        by_lang.setdefault(doc.lang, []).append(doc)
     kinds = list(WRAPPERS)
     for row in attacks:
         text = row.text.strip()
@@ -113,14 +116,15 @@ def compose_rows(
         if not MIN_ATTACK <= len(text) <= MAX_ATTACK:
             continue
         k = _h(salt, text)
-        carrier = docs[k % len(docs)]
+        pool = by_lang.get(row.lang, docs) if row.lang else docs  # same language when we can
+        carrier = pool[k % len(pool)]
         kind = kinds[(k >> 8) % len(kinds)]
         a, b = _split(carrier.text, (k >> 16) % 3)
         yield RawRow(
             text=WRAPPERS[kind](a, b, text, k >> 24),
             label="attack",
             category=row.category,
-            lang=row.lang if row.lang == carrier.lang else None,
+            lang=row.lang if row.lang and row.lang == carrier.lang else None,
             kind=f"composed: {kind}",
         )
 
@@ -165,3 +169,49 @@ def _strictest(licences: set[str]) -> str:
         if name in licences:
             return name
     return sorted(licences)[0]
+
+
+def _by_name(*modules: object) -> dict[str, Source]:
+    return {s.name: s for m in modules for s in m.SOURCES}  # type: ignore[attr-defined]
+
+
+def _sources() -> list[Source]:
+    from corpus_builder.sources import (
+        github_attacks,
+        github_benign,
+        multilingual,
+        payloads,
+        registry_packages,
+        shared_data,
+    )
+
+    known = _by_name(
+        shared_data, github_attacks, registry_packages, payloads, github_benign, multilingual
+    )
+    carriers = [
+        known[n]
+        for n in (
+            "llmail-benign-emails",
+            "bipia-contexts-benign",
+            "xquad-contexts",
+            "taskmaster4-tool-results",
+            "twitter-customer-care-conversations",
+            "sgd-conversations",
+        )
+        if n in known
+    ]
+    attacks = [known[n] for n in COMPOSED_ATTACKS if n in known]
+    return [composed(a, carriers) for a in attacks]
+
+
+COMPOSED_ATTACKS = (
+    "cyberseceval-prompt-injection",
+    "bipia-attacks",
+    "xsafety-goal-hijacking",
+    "patt-prompt-injection",
+    "agentic-redteam-payloads",
+    "redharness-leakage-probes",
+)
+"""Attack sources whose rows are instructions that can sit inside a document."""
+
+SOURCES: list[Source] = _sources()
