@@ -1,7 +1,505 @@
-"""Sources: github_attacks (filled in by the corpus work)."""
+"""Prompt-attack datasets (and their benign parts) from public GitHub repositories.
+
+Every repository's licence was read at the pinned commit; each ``Source`` says which file it is.
+"""
 
 from __future__ import annotations
 
-from corpus_builder._spec import Source
+from collections.abc import Iterable, Iterator, Mapping
 
-SOURCES: list[Source] = []
+from corpus_builder._formats import csv_rows, decode, json_doc
+from corpus_builder._spec import Artifact, RawRow, Source
+from corpus_builder.sources._common import gh, rows_from
+
+_GH = "https://github.com/"
+
+
+def _pins(repo: str, commit: str, pins: Iterable[tuple[str, str]]) -> tuple[Artifact, ...]:
+    """``gh`` artifacts for ``(path, sha256)`` pairs of one repository at one commit."""
+    return tuple(gh(repo, commit, path, sha) for path, sha in pins)
+
+
+def _unique(rows: Iterable[RawRow]) -> Iterator[RawRow]:
+    """Rows with a text not seen before (sources that repeat one prompt per model run)."""
+    seen: set[str] = set()
+    for row in rows:
+        if row.text not in seen:
+            seen.add(row.text)
+            yield row
+
+
+# --- TakSec/Prompt-Injection-Everywhere: one payload per .txt file -------------------------------
+
+_TAKSEC_COMMIT = "9b69c8ae7958f68d562d484103a7b14b66983d63"
+_TAKSEC_FILES = {
+    "Basic-Prompt-Injection-v1.txt": (
+        "03e1a48a3b9511c96fe854e5e340cf18122952cc1fcba91937f9a55793dd253e",
+        "goal_hijacking",
+    ),
+    "Basic-Prompt-Injection-v2.txt": (
+        "b1b6882282f14eb4239e49433e47090beaf024a7152893832a98057e93c7c68a",
+        "goal_hijacking",
+    ),
+    "Prompt-Injection-SQLi.txt": (
+        "6db4521f66439db49f8f58207b195d4da9b6f20eacbb1ddb7208acade0bc62af",
+        "infrastructure",
+    ),
+    "Prompt-Injection-XSS.txt": (
+        "5240dafa59f3c53357c9d6b6c12eb02495f516a05eb16291d94ae26207e6eb80",
+        "infrastructure",
+    ),
+    "Prompt-Leak-v1.txt": (
+        "bf5eb249c8b68481bb0e6663d9b84e9abd336f8e6f2e71b4cdc85036f5ee7e75",
+        "information_leakage",
+    ),
+    "Prompt-Leak-v2.txt": (
+        "a116583a2ed00458ca8e3fb23e1141983c3105027fde418978418a25c176c5c6",
+        "information_leakage",
+    ),
+    "Prompt-Injection-Protection.txt": (
+        "6bcfcfc0b43e28c3d9aa30110f63dfb1a3e8613ac961ac744dc1fc1dd5a8772e",
+        "benign",
+    ),
+}
+
+
+def taksec_payloads(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """One row per payload file (the whole file); the defensive prompt template is benign."""
+    for path, data in files.items():
+        category = _TAKSEC_FILES[path.rsplit("/", 1)[-1]][1]
+        label = "benign" if category == "benign" else "attack"
+        yield from rows_from([decode(data).strip()], label=label, category=category, kind="direct")
+
+
+# --- PurpleLlama CyberSecEval: machine-translated prompt injection -------------------------------
+
+_PURPLELLAMA_COMMIT = "4be64c3a24442b51c76175e6ec67722cc3f5fe38"
+_CSE_LANGS = {
+    "Arabic": "ar",
+    "Bengali": "bn",
+    "Chinese": "zh",
+    "English": "en",
+    "Filipino/Tagalog": "tl",
+    "French": "fr",
+    "German": "de",
+    "Hindi": "hi",
+    "Indonesian": "id",
+    "Italian": "it",
+    "Japanese": "ja",
+    "Korean": "ko",
+    "Portuguese": "pt",
+    "Russian": "ru",
+    "Spanish": "es",
+    "Thai": "th",
+    "Turkish": "tr",
+    "Vietnamese": "vi",
+}
+
+
+def cyberseceval_injection(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """``user_input`` of each test case: indirect -> goal_hijacking; direct security-violating
+    (a guarded secret or private user data in the system prompt) -> information_leakage;
+    logic-violating cases (off-topic questions, attacks only against their system prompt) are
+    left out, as for the English file in shared/data."""
+    for data in files.values():
+        for case in json_doc(data):
+            if case.get("risk_category") != "security-violating":
+                continue
+            indirect = case.get("injection_type") == "indirect"
+            yield from rows_from(
+                [case.get("user_input")],
+                label="attack",
+                category="goal_hijacking" if indirect else "information_leakage",
+                lang=_CSE_LANGS.get(case.get("speaking_language", "")),
+                kind="indirect" if indirect else "direct",
+            )
+
+
+# --- qiuhuachuan/latent-jailbreak: malicious instruction inside a translation task --------------
+
+_LATENT_COMMIT = "e659ed787673fbf87c9b9ec0d83459af16587bf4"
+_LATENT_FILES = (
+    (
+        "data/P1/ChatGPT/P1_prefix.json",
+        "cdc4bb3f6df6ac8dd3fa30cdb2371696ea7c013115886eed8111a0ec0100ec1e",
+    ),
+    (
+        "data/P1/ChatGPT/P1_suffix.json",
+        "7d93082a521ce76971adc195de66a283cdc9408634f1dd0154d716f2c8d479cd",
+    ),
+    (
+        "data/P2/ChatGPT/P2_prefix.json",
+        "130e01274ca00bf131a1cbeb3a56325d45f58f17d33eccd07867be55b6c3d861",
+    ),
+    (
+        "data/P2/ChatGPT/P2_suffix.json",
+        "c21127dd2c5768178a85c10b447c3d9ffa3837eff00c30d52b179deecae415e6",
+    ),
+    (
+        "data/P3/ChatGPT/P3_prefix.json",
+        "da339d02359abeacb362489937e101d3a43b4b85a6bd81914618e59ca4e7cd2f",
+    ),
+    (
+        "data/P3/ChatGPT/P3_suffix.json",
+        "5f675c2cd493a2b31198bc64a89d5db7f53df5ee7e1f3efbe0a2a40b542ca9fa",
+    ),
+    (
+        "data/P4/ChatGPT/P4_prefix.json",
+        "2516a7ef226b6245c61d130129def0bbb088927b4176e1adc538a1d9c08f791e",
+    ),
+    (
+        "data/P4/ChatGPT/P4_suffix.json",
+        "e2b241c3b68e65179e03ac8f6262720af521daab9220f1bcf0dbc60c3294a666",
+    ),
+    (
+        "data/P5/ChatGPT/P5_prefix.json",
+        "29ccf1a45eae32388fecd883c35b8e6086df2133ac7d0dfb7b0142461db9019d",
+    ),
+    (
+        "data/P5/ChatGPT/P5_suffix.json",
+        "a0b2ec5c33f8ef0c806726e57e7eab204f4be9bc8631f23338652b2f6d2e5fee",
+    ),
+    (
+        "data/P6/ChatGPT/P6_prefix.json",
+        "4f3c1067a2c7dc0cf41bdd1cdb24faa4075c100d8ad70227faebf69e3ebde170",
+    ),
+    (
+        "data/P6/ChatGPT/P6_suffix.json",
+        "9492522c8c1e0653fe21bb7b2a229f9f4bcfe607ec0be2712f1b3516a6667bcd",
+    ),
+    (
+        "data/P7/ChatGPT/P7_prefix.json",
+        "b1356b38b7415674525b3389be74482e602d12e7177b9cc4a29d156d8aa604ad",
+    ),
+    (
+        "data/P7/ChatGPT/P7_suffix.json",
+        "e1bc886819822433d24621467733fd036087ecb9265266400ed283723b0a2ce8",
+    ),
+    (
+        "data/P8/ChatGPT/P8_prefix.json",
+        "366da37f0437f0c6426202f7d1e753b0d16e1ab512de056ba4b739d5003fa73b",
+    ),
+    (
+        "data/P8/ChatGPT/P8_suffix.json",
+        "2143899ed153bd011b484892c63154071b29fe2afca272d880e7aec9c9593c8d",
+    ),
+    (
+        "data/P9/ChatGPT/P9_prefix.json",
+        "1300b90e0cdb9922f896f3b3c1e4ff99d24a3f39943a081004af46c148385fbf",
+    ),
+    (
+        "data/P9/ChatGPT/P9_suffix.json",
+        "56a527d8a9cdb71180a6768a299de1a5a040d6a2832eea5d2417a24b5248daa8",
+    ),
+    (
+        "data/P10/ChatGPT/P10_prefix.json",
+        "e896465c75172cc25a67c020a188ee22cc3fc0235683a4ee52c0b4c3a04d75c9",
+    ),
+    (
+        "data/P10/ChatGPT/P10_suffix.json",
+        "faad0cee60a45d89dc1a870c425d4b68d056ba349f16d87cc916e02df5852081",
+    ),
+    (
+        "data/P11/ChatGPT/P11_prefix.json",
+        "75b9a9c6ae8fecb001f997c7d524146d0120da2e21a4dc10af16b0fe87bd49c8",
+    ),
+    (
+        "data/P11/ChatGPT/P11_suffix.json",
+        "66a6face30bf68a23c30d5ae9089087283f2cbfc640dfe1cf8b5235110fad15c",
+    ),
+    (
+        "data/P12/ChatGPT/P12_prefix.json",
+        "619ec60f8860dc4f1f08491e15b9dd09eeff9d58db094496575ea33419849834",
+    ),
+    (
+        "data/P12/ChatGPT/P12_suffix.json",
+        "a52b2cfafb14e9b9c6815729c3bf11dd048174e936f3241b2167eeb3e775800b",
+    ),
+    (
+        "data/P13/ChatGPT/P13_prefix.json",
+        "829abaab6b409bb583a8b829ee4c94e0776f5d1e04cf34e39699fc078971174a",
+    ),
+    (
+        "data/P13/ChatGPT/P13_suffix.json",
+        "f8c4818ea0d500e46607763273d820e31400116f536afe27585668253e3eedb9",
+    ),
+)
+
+
+def latent_jailbreak(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The distinct ``context`` prompts ({group: [{context, response, ...}]}, one per run)."""
+
+    def contexts() -> Iterator[str]:
+        for data in files.values():
+            for runs in json_doc(data).values():
+                for run in runs:
+                    yield run.get("context")
+
+    yield from _unique(
+        rows_from(contexts(), label="attack", category="goal_hijacking", kind="embedded")
+    )
+
+
+# --- tml-epfl/llm-adaptive-attacks: prompt template + random-search suffix -----------------------
+
+_ADAPTIVE_COMMIT = "7787faaf8b6fdd56e63ec320d5568bd3e35c48c0"
+_ADAPTIVE_FILES = (
+    (
+        "jailbreak_artifacts/exps_gemma-7b.json",
+        "d05bb7eee3702d3dd2308f58d825ed23f17e3b06aebcff97b12a799a4696dfe7",
+    ),
+    (
+        "jailbreak_artifacts/exps_gpt3.5_turbo.json",
+        "e397fbddb102cf722e999fac12eb21300b3256528963b6cef8c43edb73ae8580",
+    ),
+    (
+        "jailbreak_artifacts/exps_gpt4_turbo.json",
+        "5763d221b4a7c156fefbf3ef8c4cd145234764f4752ac828fe7ce6e6998417f1",
+    ),
+    (
+        "jailbreak_artifacts/exps_llama2-13b.json",
+        "d2e6028991c7b565e806e45fa1514553ed3af25faa385cd5ff63ae6ad50285ad",
+    ),
+    (
+        "jailbreak_artifacts/exps_llama2-13b_icl_one_shot.json",
+        "e29e593a55167775984a1252e0a3d0126cd3a403dc6d293bd16b5110374b2371",
+    ),
+    (
+        "jailbreak_artifacts/exps_llama2-70b.json",
+        "ea47a4b27967865b216abae3d9a4795f424b832c2978b89727c5298236acecee",
+    ),
+    (
+        "jailbreak_artifacts/exps_llama2-7b_icl_one_shot.json",
+        "4443a78bb0151863985a8f004c106bf9e987464d4921f7856b9643350aa71d6e",
+    ),
+    (
+        "jailbreak_artifacts/exps_llama2-7b_plain_init.json",
+        "ca883d832c07c4197217d107d9630fac81c6a629dddac3ec4b4b848a6bbd345d",
+    ),
+    (
+        "jailbreak_artifacts/exps_llama2_7b.json",
+        "ea28d75c653ad30696a868dd9880f876861c009bb70cfef0359b3f7db5d1f4ab",
+    ),
+    (
+        "jailbreak_artifacts/exps_llama3-8b.json",
+        "cf25133fca8ac75cf83b6c4a7b8684f35711399cc987f0c54268295e929cdb40",
+    ),
+    (
+        "jailbreak_artifacts/exps_mistral-7b_simplified_template.json",
+        "a3814f8974f6a104a867701ea5784b5141c13c98ec5a96fa75d7f98510969d21",
+    ),
+    (
+        "jailbreak_artifacts/exps_nemotron-4-340b.json",
+        "13f55d03ac12fefd84fe25539cb5b0ee4fef1fa5daa33a04742a17e53263b870",
+    ),
+    (
+        "jailbreak_artifacts/exps_phi3.json",
+        "625b47633f69965f9b521ff30e37b5fb33e66c57e9d5323757e6ad368425350f",
+    ),
+    (
+        "jailbreak_artifacts/exps_r2d2.json",
+        "f59cdb4724db4f17d15769d6bf975884de3098f169d850dd77625b46d137e326",
+    ),
+    (
+        "jailbreak_artifacts/exps_vicuna.json",
+        "2860f223f57758d1e1ee45eb621cb6de3a5473a6396180a4432a48b4dfc47db2",
+    ),
+)
+
+
+def adaptive_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Every non-empty ``jailbreaks[].prompt`` (the full prompt sent to the model)."""
+    prompts = (run.get("prompt") for data in files.values() for run in json_doc(data)["jailbreaks"])
+    yield from _unique(
+        rows_from(prompts, label="attack", category="guardrail_bypass", kind="adversarial")
+    )
+
+
+# --- tmlr-group/DeepInception: nested-fiction prompts -------------------------------------------
+
+_DEEPINCEPTION_COMMIT = "fc5689e76c4dd87a14babf1eadf890532f2b6880"
+_DEEPINCEPTION_FILES = (
+    ("res/data_abl_c.json", "5ba49824afd1ca17650f1aaa95becd1a434f6d0da2d238925c3e7d7051136121"),
+    (
+        "res/data_abl_fig6_4.json",
+        "9f05887ce3016f047b6a11f82a78290a800d2a6416bc595b38ddbbb53ead85e6",
+    ),
+    (
+        "res/data_abl_layers.json",
+        "41dea49035d035fd093bfd3008c5a5abbecad5659a3fa41762dca6a1d3fccb2c",
+    ),
+    ("res/data_further_q.json", "7f2b78d5761d5159cca2ad5921280ff453dd16cfca3896acfbdadaf484140895"),
+    ("res/data_main.json", "77506a0f61b162ec48e23df39b93743c7e3de32824ec3920a3840629ac22d422"),
+    (
+        "res/data_multi_scene.json",
+        "04616f0c6adbf39a39558f8d5542d058db14658f510cbf42441ff4f75f25a429",
+    ),
+)
+
+
+def _is_inception(text: object) -> bool:
+    """Whether ``text`` is a nested-layer fiction prompt (not a plain follow-up question)."""
+    return isinstance(text, str) and "layer" in text and "character" in text
+
+
+def deepinception(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """``inception_attack`` of each record and the inception prompts among its ``questions``
+    (the ablation files keep their prompt variants there); plain harmful questions are left out."""
+
+    def prompts() -> Iterator[str]:
+        for data in files.values():
+            for rec in json_doc(data):
+                for text in [rec.get("inception_attack"), *(rec.get("questions") or [])]:
+                    if _is_inception(text):
+                        yield text
+
+    yield from _unique(
+        rows_from(prompts(), label="attack", category="guardrail_bypass", kind="role_play")
+    )
+
+
+# --- STAIR-BUPT/JailBench: Chinese jailbreak prompts --------------------------------------------
+
+
+def jailbench(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The ``query`` column: a Chinese jailbreak template (role-play, persona, scenario) wrapping
+    a seed question."""
+    for data in files.values():
+        queries = (rec.get("query") for rec in csv_rows(data))
+        yield from rows_from(
+            queries, label="attack", category="guardrail_bypass", lang="zh", kind="template"
+        )
+
+
+# --- whylabs/langkit: jailbreak theme examples -------------------------------------------------
+
+
+def langkit_themes(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """The ``jailbreak`` examples of ``themes.json`` (the ``refusal`` ones are model answers and
+    are left out)."""
+    for data in files.values():
+        yield from rows_from(
+            json_doc(data).get("jailbreak", []),
+            label="attack",
+            category="guardrail_bypass",
+            lang="en",
+            kind="persona",
+        )
+
+
+SOURCES: list[Source] = [
+    Source(
+        name="prompt-injection-everywhere",
+        family="taksec-prompt-injection-everywhere",
+        licence="MIT",
+        url=_GH + "TakSec/Prompt-Injection-Everywhere",
+        files=tuple(
+            gh("TakSec/Prompt-Injection-Everywhere", _TAKSEC_COMMIT, path, sha)
+            for path, (sha, _) in _TAKSEC_FILES.items()
+        ),
+        extract=taksec_payloads,
+        labels={
+            "Basic-Prompt-Injection": "goal_hijacking",
+            "Prompt-Injection-SQLi/XSS": "infrastructure",
+            "Prompt-Leak": "information_leakage",
+            "Prompt-Injection-Protection (defensive template)": "benign",
+        },
+        note="each payload .txt file is one row (whole file); the protection template is benign",
+        languages=("en",),
+    ),
+    Source(
+        name="cyberseceval-prompt-injection-multilingual",
+        family="cyberseceval-multilingual",
+        licence="MIT",
+        url=_GH + "meta-llama/PurpleLlama",
+        files=(
+            gh(
+                "meta-llama/PurpleLlama",
+                _PURPLELLAMA_COMMIT,
+                "CybersecurityBenchmarks/datasets/prompt_injection/"
+                "prompt_injection_multilingual_machine_translated.json",
+                "f018adfc7b1f766f98ce4dd4c8e34e97a8a88f402a2b63576652027e02c2a15f",
+            ),
+        ),
+        extract=cyberseceval_injection,
+        labels={
+            "direct, security-violating": "information_leakage",
+            "indirect, security-violating": "goal_hijacking",
+            "logic-violating": "(left out)",
+        },
+        note="user_input of security-violating cases (CybersecurityBenchmarks/LICENSE is MIT); "
+        "speaking_language gives lang; logic-violating cases left out",
+        languages=tuple(sorted(set(_CSE_LANGS.values()) - {"en"})),
+    ),
+    Source(
+        name="latent-jailbreak",
+        family="latent-jailbreak",
+        licence="MIT",
+        url=_GH + "qiuhuachuan/latent-jailbreak",
+        files=_pins("qiuhuachuan/latent-jailbreak", _LATENT_COMMIT, _LATENT_FILES),
+        extract=latent_jailbreak,
+        labels={"P1-P13 prompt templates, prefix/suffix position": "goal_hijacking"},
+        note="distinct context prompts of the ChatGPT runs (the other models' runs use the same "
+        "prompts): a malicious instruction embedded in the text of a translation task",
+        languages=("en",),
+    ),
+    Source(
+        name="llm-adaptive-attacks",
+        family="llm-adaptive-attacks",
+        licence="MIT",
+        url=_GH + "tml-epfl/llm-adaptive-attacks",
+        files=_pins("tml-epfl/llm-adaptive-attacks", _ADAPTIVE_COMMIT, _ADAPTIVE_FILES),
+        extract=adaptive_attacks,
+        labels={"jailbreak prompt (rules template + adversarial suffix)": "guardrail_bypass"},
+        note="distinct jailbreaks[].prompt of every model's artifact file",
+        languages=("en",),
+    ),
+    Source(
+        name="deepinception",
+        family="deepinception",
+        licence="MIT",
+        url=_GH + "tmlr-group/DeepInception",
+        files=_pins("tmlr-group/DeepInception", _DEEPINCEPTION_COMMIT, _DEEPINCEPTION_FILES),
+        extract=deepinception,
+        labels={"inception_attack / nested-scene prompt": "guardrail_bypass"},
+        note="distinct nested-fiction prompts of res/*.json (inception_attack and the layer "
+        "prompts among questions); plain questions and follow-ups left out",
+        languages=("en",),
+    ),
+    Source(
+        name="jailbench",
+        family="jailbench",
+        licence="MIT",
+        url=_GH + "STAIR-BUPT/JailBench",
+        files=(
+            gh(
+                "STAIR-BUPT/JailBench",
+                "5f474072db5212602448c16558b6d449efbecd30",
+                "JailBench.csv",
+                "673b8718ef64151db60911143f11b2fa0b7628e705f3ab14a1ec4fc5031f097b",
+            ),
+        ),
+        extract=jailbench,
+        labels={"JailBench query (jailbreak-enhanced)": "guardrail_bypass"},
+        note="query column of the public JailBench.csv (the seed questions alone are not used)",
+        languages=("zh",),
+    ),
+    Source(
+        name="langkit-jailbreak-themes",
+        family="langkit-themes",
+        licence="Apache-2.0",
+        url=_GH + "whylabs/langkit",
+        files=(
+            gh(
+                "whylabs/langkit",
+                "5d6cab1e2ff32181ba5c514aaa2a4473421dc413",
+                "langkit/themes.json",
+                "174aef4f148eaaa0cccb7e66cfc7eb45f71bd375f15f0cd0cff721f0ce201601",
+            ),
+        ),
+        extract=langkit_themes,
+        labels={"jailbreak": "guardrail_bypass"},
+        note="the jailbreak examples LangKit's theme detector compares against (refusals left out)",
+        languages=("en",),
+    ),
+]
