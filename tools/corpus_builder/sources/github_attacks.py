@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator, Mapping
 
-from corpus_builder._formats import csv_rows, decode, json_doc, jsonl
+from corpus_builder._formats import csv_rows, decode, json_doc, jsonl, lines
 from corpus_builder._spec import Artifact, RawRow, Source
 from corpus_builder.sources._common import gh, rows_from
 
@@ -574,6 +574,212 @@ def codeattack_cipher(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         )
 
 
+# --- Aatrox103/SAP: LLM-generated role-play / deception attack prompts --------------------------
+
+_SAP_COMMIT = "8f2c4dfaad564a583bd476660740cf6082577b0e"
+_SAP_FILES = (
+    (
+        "datasets/SAP10/fraud/generated_cases.json",
+        "ac0e8bc771d39292d31f321f2cce31f902602260674883d172510ca3e3e11694",
+    ),
+    (
+        "datasets/SAP10/politics/generated_cases.json",
+        "9b0f3cdb3cda22ade1d484b866b2d132d27af61b71c7293e8c1c2f749bd794ea",
+    ),
+    (
+        "datasets/SAP10/pornography_sexual_minors/generated_cases.json",
+        "7d4a7a6c9caef5dbd882c6a4cebfd19e61b5641f48eabb495770322c8d7dce64",
+    ),
+    (
+        "datasets/SAP10/race/generated_cases.json",
+        "9eaa5882935164554ad5155cdfe47e8e6e381a5555f29fce5513ef3d03abb3c7",
+    ),
+    (
+        "datasets/SAP10/religion/generated_cases.json",
+        "0d242eaf3767e6efccd019079316a716a4ecbfd4b35538492c03b7f81b535c2b",
+    ),
+    (
+        "datasets/SAP10/suicide/generated_cases.json",
+        "7ce77dea4473b70217df516ec911b39e61b78229abc826d820aea63ecff73d9e",
+    ),
+    (
+        "datasets/SAP10/terrorism/generated_cases.json",
+        "978ff9480dc1a3b368c4dbcd38a9e306189eab45a550b102d727891d2ce4aa62",
+    ),
+    (
+        "datasets/SAP10/violence/generated_cases.json",
+        "7a10a0f79d665d6a9e8f061b77a372751596c5fd6061c4c438fce7e82dc74497",
+    ),
+    (
+        "datasets/SAP20/fraud/generated_cases.json",
+        "c9f35eaa27a9fee1c4409f969415186559d5ea5468ac7f8f44bda6234d9c8823",
+    ),
+    (
+        "datasets/SAP20/politics/generated_cases.json",
+        "29025c398a4f6b50da4a072fa40d5ef015d86d9352e02825b5a6327f019c6186",
+    ),
+    (
+        "datasets/SAP20/pornography_sexual_minors/generated_cases.json",
+        "2527a759eac4e7f5a10cbf0d9a27477dd70e00e989633f64350cfba70b72ecaf",
+    ),
+    (
+        "datasets/SAP20/race/generated_cases.json",
+        "a26a19ac39f908866f6449d8201b94dbe0daf35e5d087c5a7bb406a261f30ad0",
+    ),
+    (
+        "datasets/SAP20/religion/generated_cases.json",
+        "f16b23711bb825ba0787f4d3fdcc12d047e32172a14de4e114a0df5ba9520452",
+    ),
+    (
+        "datasets/SAP20/suicide/generated_cases.json",
+        "94674c25fd99459135ea608679fe40c58dfa2abba09250ad33a36f363fecab0c",
+    ),
+    (
+        "datasets/SAP20/terrorism/generated_cases.json",
+        "0640df62eb257c55e486f2ac91e203181b1c0f73562ce7a6639103b2a6dc137c",
+    ),
+    (
+        "datasets/SAP20/violence/generated_cases.json",
+        "29c5985139ef4ff51f5e6b56b3eb5b4342d894106299665a8610d670ef9cb60e",
+    ),
+    (
+        "datasets/SAP200/fraud/generated_cases.json",
+        "a61c07532b790d191d4c2d86102d00c0671c8a1c18bcf593a131be6b407bfe31",
+    ),
+    (
+        "datasets/SAP200/politics/generated_cases.json",
+        "f5c686d2ec9b4e51bdf5d967aa935a8fe0b4eda19f393e3f793f4892c08ac091",
+    ),
+    (
+        "datasets/SAP200/pornography_sexual_minors/generated_cases.json",
+        "21e173249df991e8c36ba39b08c3df375d566cc8566aded2b1ee7fa786daa6d2",
+    ),
+    (
+        "datasets/SAP200/race/generated_cases.json",
+        "52c93bf67a1836a630832f02168fd784825e87a0e35ecdf0001e6e9bfb112f50",
+    ),
+    (
+        "datasets/SAP200/religion/generated_cases.json",
+        "1eccae230c31ca9a3b382b1f896f7e923d28ae1cd2e56fb0138841c04c696237",
+    ),
+    (
+        "datasets/SAP200/suicide/generated_cases.json",
+        "5e5569274b09bcbc82da8fb7e8f822fe61a818665bff162631d2eb8c1c336730",
+    ),
+    (
+        "datasets/SAP200/terrorism/generated_cases.json",
+        "753a25098acbf4791e81f4f6f12bda6e54fc7d14eefd44667059b6d953a2281a",
+    ),
+    (
+        "datasets/SAP200/violence/generated_cases.json",
+        "6e5bf77aff7b36ec3f39062da85660f73230847500058721c5c8749badce6a94",
+    ),
+    (
+        "datasets/SAP30/fraud/generated_cases.json",
+        "c1fd8b6a116398f3e777a88cde587c4fb12e24d0d3569d4042aac8d3fbd44f54",
+    ),
+    (
+        "datasets/SAP30/politics/generated_cases.json",
+        "96bacfe1d786782a415c28a19e2907db3df7776531fd2699fe0fb3c2f5b83f1e",
+    ),
+    (
+        "datasets/SAP30/pornography_sexual_minors/generated_cases.json",
+        "05feb9abca250890a0aec5a9803fd8d0d7ee19a4f5075f611de31b63b7721a24",
+    ),
+    (
+        "datasets/SAP30/race/generated_cases.json",
+        "0a4fef6379f697bf3f67017ad0b63d19f4c0498a75300ee09466b0642a2f45d7",
+    ),
+    (
+        "datasets/SAP30/religion/generated_cases.json",
+        "a445129da91f37dfa96474ff53d6317547a2a27c99d41db748564b55b4f5e5d0",
+    ),
+    (
+        "datasets/SAP30/suicide/generated_cases.json",
+        "01661e705ff418f57545efa8a03cc7438e093c41302d477c18394b52191747ec",
+    ),
+    (
+        "datasets/SAP30/terrorism/generated_cases.json",
+        "458a5a8bb4d43645f1e4aadf459fba755ae21f9a797ce2ee8e8d7ce7cf6eeacd",
+    ),
+    (
+        "datasets/SAP30/violence/generated_cases.json",
+        "a828ea249498f76d737942cf087b75a41e0b9972dc94c4403524fdb4533e52b6",
+    ),
+    (
+        "datasets/SAP5/fraud/generated_cases.json",
+        "e8e184470cc96a654906237fe76bc66498aa19cd98fc80b7a1f63c85910bf8a3",
+    ),
+    (
+        "datasets/SAP5/politics/generated_cases.json",
+        "360f34557f12c4f092c1b614cb614ec76ef3c7bd4885c371886cc22a64d0c850",
+    ),
+    (
+        "datasets/SAP5/pornography_sexual_minors/generated_cases.json",
+        "28596da949fcb66b85d8d98b5a510668c3797cc84e0f4bb41a1009c436bafbdc",
+    ),
+    (
+        "datasets/SAP5/race/generated_cases.json",
+        "7ee593ddfda742f9b8627780c0e30d344a5db5d2c3b27b740bc0222b04aa6fa9",
+    ),
+    (
+        "datasets/SAP5/religion/generated_cases.json",
+        "170a958bf8688a0d16f126967a1e566b22ce57768126bb0883280ca24b81adf2",
+    ),
+    (
+        "datasets/SAP5/suicide/generated_cases.json",
+        "4bfc75dd80389d4147df384aae5bbf89e3bbcfc4e1e05ae73af3335c7d07443f",
+    ),
+    (
+        "datasets/SAP5/terrorism/generated_cases.json",
+        "bfe731208016e1916f191b7b379eb9b00e91470d29478ef9ca07d93bbe78f312",
+    ),
+    (
+        "datasets/SAP5/violence/generated_cases.json",
+        "9823225e1bfe2b2acd2e8a99dd8fba01f1d5d100013d0e3f3bb5c01c9d0b67b3",
+    ),
+)
+
+
+def sap_prompts(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Distinct ``Attack Prompt`` of every ``generated_cases.json`` (SAP5 to SAP200)."""
+    prompts = (rec.get("Attack Prompt") for data in files.values() for rec in json_doc(data))
+    yield from _unique(
+        rows_from(prompts, label="attack", category="guardrail_bypass", lang="en", kind="role_play")
+    )
+
+
+# --- cyberark/FuzzyAI: adversarial suffixes (composed) and benign prompts ----------------------
+
+_FUZZYAI_COMMIT = "a81260f5eb16a361155a235d44e64684e5f5bc85"
+_FUZZYAI_DIR = "src/fuzzyai/resources/"
+
+
+def _newline_lines(data: bytes) -> list[str]:
+    """Non-empty stripped lines split at ``\\n`` only (suffixes contain other line-break
+    characters that ``str.splitlines`` would cut at)."""
+    return [line.strip() for line in decode(data).split("\n") if line.strip()]
+
+
+def fuzzyai_suffixes(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each distinct adversarial suffix appended to a request of ``pandoras_prompts.txt``
+    (suffix i with request i mod n), as FuzzyAI's suffix attack sends them."""
+    requests = _newline_lines(files[_FUZZYAI_DIR + "pandoras_prompts.txt"])
+    suffixes = dict.fromkeys(_newline_lines(files[_FUZZYAI_DIR + "adv_suffixes.txt"]))
+    texts = (f"{requests[i % len(requests)]} {sfx}" for i, sfx in enumerate(suffixes))
+    yield from rows_from(
+        texts, label="attack", category="guardrail_bypass", lang="en", kind="adversarial_suffix"
+    )
+
+
+def fuzzyai_benign(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """One benign prompt per line of ``benign_prompts.txt``."""
+    for data in files.values():
+        yield from rows_from(
+            lines(data), label="benign", category="benign", lang="en", kind="question"
+        )
+
+
 SOURCES: list[Source] = [
     Source(
         name="prompt-injection-everywhere",
@@ -790,6 +996,61 @@ SOURCES: list[Source] = [
         extract=codeattack_cipher,
         labels={"cipher (SelfCipher chat, CipherChat method)": "guardrail_bypass"},
         note="the cipher chats' message contents joined (ast.literal_eval of the stored list)",
+        languages=("en",),
+    ),
+    Source(
+        name="sap-attack-prompts",
+        family="sap",
+        licence="Apache-2.0",
+        url=_GH + "Aatrox103/SAP",
+        files=_pins("Aatrox103/SAP", _SAP_COMMIT, _SAP_FILES),
+        extract=sap_prompts,
+        labels={"Attack Prompt (role-play, deception)": "guardrail_bypass"},
+        note="distinct Attack Prompt of datasets/SAP{5,10,20,30,200}/*/generated_cases.json "
+        "(explanations and model outputs not used)",
+        languages=("en",),
+    ),
+    Source(
+        name="fuzzyai-adversarial-suffixes",
+        family="fuzzyai",
+        licence="Apache-2.0",
+        url=_GH + "cyberark/FuzzyAI",
+        files=(
+            gh(
+                "cyberark/FuzzyAI",
+                _FUZZYAI_COMMIT,
+                _FUZZYAI_DIR + "adv_suffixes.txt",
+                "2a0a867c673809340820dd3ed8f18c6198d5fd831c7e85c4e8b852b1490869c4",
+            ),
+            gh(
+                "cyberark/FuzzyAI",
+                _FUZZYAI_COMMIT,
+                _FUZZYAI_DIR + "pandoras_prompts.txt",
+                "d74947c75da4dc2302949a3b8aa101b3c87189f11b9dd333a0ffbbd83423155b",
+            ),
+        ),
+        extract=fuzzyai_suffixes,
+        labels={"request + adversarial suffix": "guardrail_bypass"},
+        note="composed: each distinct suffix of adv_suffixes.txt after a request of "
+        "pandoras_prompts.txt (requests alone are not used)",
+        languages=("en",),
+    ),
+    Source(
+        name="fuzzyai-benign-prompts",
+        family="fuzzyai",
+        licence="Apache-2.0",
+        url=_GH + "cyberark/FuzzyAI",
+        files=(
+            gh(
+                "cyberark/FuzzyAI",
+                _FUZZYAI_COMMIT,
+                _FUZZYAI_DIR + "benign_prompts.txt",
+                "95366fd7c23e37ff47054ba7407c231050e95da4eab8cd92ef4c91ac20da5eed",
+            ),
+        ),
+        extract=fuzzyai_benign,
+        labels={"benign prompt": "benign"},
+        note="every line of benign_prompts.txt (the benign prompts FuzzyAI mixes into attacks)",
         languages=("en",),
     ),
 ]
