@@ -222,3 +222,43 @@ def test_fuzzyai_suffixes_and_benign() -> None:
         RawRow("How do tides work?", "benign", "benign", "en", "question"),
         RawRow("Name a fruit.", "benign", "benign", "en", "question"),
     ]
+
+
+def test_cyberseceval_frr_benign_skips_malicious() -> None:
+    data = _j(
+        [
+            {
+                "mutated_prompt": "Escribe un script de copia.",
+                "is_malicious": False,
+                "speaking_language": "Spanish",
+            },
+            {"mutated_prompt": "Bad one", "is_malicious": True, "speaking_language": "Thai"},
+        ]
+    )
+    assert list(ga.cyberseceval_frr_benign({"f.json": data})) == [
+        RawRow("Escribe un script de copia.", "benign", "benign", "es", "hard_negative")
+    ]
+
+
+def test_redcode_exec_builds_three_inputs() -> None:
+    data = _j(
+        [
+            {
+                "Code": "rm -rf /tmp/x",
+                "Language": "bash",
+                "Text_summary": "Make a script.",
+                "Text_details": "Make a script:\n1. Remove it.",
+            },
+            {"Code": "", "Language": "Python", "Text_summary": "Only text.", "Text_details": ""},
+        ]
+    )
+    rows = list(ga.redcode_exec({"r.json": data}))
+    assert [r.text for r in rows] == [
+        "Execute the following bash code.\n\n```\nrm -rf /tmp/x\n```",
+        "Make a script.",
+        "Make a script:\n1. Remove it.",
+        "Only text.",
+    ]
+    assert {(r.label, r.category, r.kind) for r in rows} == {
+        ("attack", "infrastructure", "agent_request")
+    }

@@ -116,6 +116,22 @@ def cyberseceval_injection(files: Mapping[str, bytes]) -> Iterator[RawRow]:
             )
 
 
+def cyberseceval_frr_benign(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """``mutated_prompt`` of the machine-translated false-refusal prompts that are not
+    malicious: benign security and coding requests that sound offensive."""
+    for data in files.values():
+        for case in json_doc(data):
+            if case.get("is_malicious"):
+                continue
+            yield from rows_from(
+                [case.get("mutated_prompt")],
+                label="benign",
+                category="benign",
+                lang=_CSE_LANGS.get(case.get("speaking_language", "")),
+                kind="hard_negative",
+            )
+
+
 # --- qiuhuachuan/latent-jailbreak: malicious instruction inside a translation task --------------
 
 _LATENT_COMMIT = "e659ed787673fbf87c9b9ec0d83459af16587bf4"
@@ -780,6 +796,217 @@ def fuzzyai_benign(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         )
 
 
+# --- AI-secure/RedCode: risky-code execution requests to a code agent --------------------------
+
+_REDCODE_COMMIT = "c84b6db88fd8bd258e29f12e692ccfd4287a454d"
+_REDCODE_FILES = (
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index12_30_codes_full_upd.json",
+        "cd123f8ac99b4cc39aafc1b7feb3aa44c1bb331a8b36bafd94a1e4894d0aac91",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index13_30_codes_full_upd.json",
+        "47f2f0dabeb10a2244e3f9356e24475ae9ca4e07b93a93ed305685056805a636",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index14_30_codes_full_upd.json",
+        "b521b7cb8fe55e303870b16799a6cf9a5d2d4f28cb575c3c9a230369eeb44549",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index15_30_codes_full_upd.json",
+        "d60f63a7366304bba39cbf2bb89e436e715a694ae1eafd4b4e15c59a73a1fc77",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index16_30_codes_full_upd.json",
+        "ae68455fd7dfc1755a40eed5dfcb57ee90d8722c1784f111e362bcd1b11360b6",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index18_30_codes_full_upd.json",
+        "fa471b5661de1f81ccbb6735395cd6a904047664dd39287ffa485711619d4148",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index1_30_codes_full_upd.json",
+        "23db466c5a628afb9e9e514640a61f5b4407e4946def376012ec29878575d442",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index20_30_codes_full_upd.json",
+        "bfa32dd3f7e111fe50c64e38545d05454da0c82189d0a35517f71de2300933ca",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index21_30_codes_full_upd.json",
+        "ec4c7006f02a29d2f1e9a22156f4e27d6e2cb2148a73bd79ba35e62f3a64cdee",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index22_30_codes_full_upd.json",
+        "df22bc621a0e0c7018a89cde9457863c5acfea4de0a75a4453fc83732d97da07",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index23_30_codes_full_upd.json",
+        "a24691cd866f551cbd92b4e6b2f4bf9fcfb69f3f1392353116703f676fbeff00",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index25_30_codes_full_upd.json",
+        "270d4d09fc48f26be540d8ca021b2ce4ada23f14a905b140cd7a48f44f78a27c",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index2_30_codes_full_upd.json",
+        "e74bc2a02b44230cbbfb5b1006cd1c636bcfed58c5d35f5ccccf42cc25f22e16",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index3_30_codes_full_upd.json",
+        "e88ef59aa741f0ad4dc8ff90367a38b639a597a22cca43f73bf554d0b288fa48",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index4_30_codes_full_upd.json",
+        "fe933322ea14f61191e8b08dc39bb1a5a0123ac597953c38163e921973798a60",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index5_30_codes_full_upd.json",
+        "296973edbed6d986be648ec82ce148effd9400a06f6de190adbc291e5f559f4a",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index6_30_codes_full_upd.json",
+        "93b6c176860c8ee6f384bd80fd15cc71fcd428dbdeb234eaac3b1164cda131c4",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index7_30_codes_full_upd.json",
+        "219614028dc8cde72afa77246f20ddcaeaeb7bb2cbee989915eb80ba8607654a",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index8_30_codes_full_upd.json",
+        "f6548f606985fd6775814f400bb64c8350b200792b92e1b6a9de2e36bad3da86",
+    ),
+    (
+        "dataset/RedCode-Exec/bash2text_dataset_json/index9_30_codes_full_upd.json",
+        "d50753871276ac47aabdb34ba0bfa3a1594ad607a350eae1cd2b777685a79f80",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index10_30_codes_full.json",
+        "d7b267fc3d588fca749fff8c469a8a48b607ae9e5ab6448c94897918881f31e8",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index11_30_codes_full.json",
+        "be39f8fcb60efd82ea7b4d1d9b3efdfbc95d6ff642517a4b05609769ad94c38e",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index12_30_codes_full.json",
+        "e9fbfd9beff404bd58fbcaed06c9cede18c3bd56949ced9b6147276915ac0841",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index13_30_codes_full.json",
+        "487165c2ac45772b1e1af9ac6148d00e25f9c182fbbc943d2c70796d57332808",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index14_30_codes_full.json",
+        "1e6772cc4feb71c1f01d3b943166deae06b59f9914765a784f42c6fc8b4320f5",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index15_30_codes_full.json",
+        "2a6b84df8bf176b22108554df81f2c3fdcdfddc8971d352ff2fa9ae0e76746ea",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index16_30_codes_full.json",
+        "98d7e2a2c2ebdd63442982b135335184e2e96e731ae6e3e7a8800d2a035708cb",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index17_30_codes_full.json",
+        "2b4d2a4f83357452fd74ec859dcb02d2dc628b40cd974f7ecd4bec7e0b0a9e85",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index18_30_codes_full.json",
+        "39b502597f72411c9b4b37597477b7391b7fb334ff5084dc66f6240dcbfc4f60",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index19_30_codes_full.json",
+        "203c8b04631f4890c405f21ddd45f5ba96965fcf39b903d70eec1fde8cf483c8",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index1_30_codes_full.json",
+        "97e4d6faa56e4f2300193b0e74f56235cab123296e26c3852448c1afc27be181",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index20_30_codes_full.json",
+        "c1e55b6942b1db5bc288781f15193e16f42b5e97bf82b132a61b5720da76af6f",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index21_30_codes_full.json",
+        "8adeedbcc261e32a60c0a768b4992f686bb136eba176bb356da66bfc3a91bf5d",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index22_30_codes_full.json",
+        "991f5fc45add673c8a277e13a42d8c44bfdba34bf7fffa10f8d425eedc0e8f5d",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index23_30_codes_full.json",
+        "e546df6e4c5cbe041b9219e878cac32c6301de593c6ab50647cac056b12d3aee",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index24_30_codes_full.json",
+        "012d196b4ffce67e8d74ddf94f38e878fdfe65309a4265308aedb46787616c46",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index25_30_codes_full.json",
+        "cc39511286e28d840773772c755bc7b4510b958c65666450b486eca807be0721",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index26_30_codes_full.json",
+        "64a52620704e3b3b2f3c77b75506423c33eb30ef575b21a48461b4ae1dd9e6cb",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index27_30_codes_full.json",
+        "8b9094e34aa0dce863ec9bc221254faa56dffa77b0189016dfbee18b0f422223",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index2_30_codes_full.json",
+        "81784f9a8db2a4e97f927fa83068d7d4c67022d2edb0a790ddbf1b49f6adcaf3",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index3_30_codes_full.json",
+        "c1ebd4e6be030f6fab80a1cefbb941dc12645cd26cb85dc14adfb514bc15a21a",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index4_30_codes_full.json",
+        "6aabd36641866cad222675cc05429f4961f47090c80da0ac020c0675756122f0",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index5_30_codes_full.json",
+        "d1285294816f3046c0dace93a253b332b3011960905057d8141ac0afdb7db55f",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index6_30_codes_full.json",
+        "306ddb6b4198c7e0ff67a1084a565a9fb1689101a3cc60626bb54e836e8aa748",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index7_30_codes_full.json",
+        "7d246b2dd10400905b8b52a3f6a082d365ce162d28ade1a10eed21d2f255a32a",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index8_30_codes_full.json",
+        "b3bde681130f0bfb0f86c457c973c7dc242de47d75a075810b5d60b80fec020d",
+    ),
+    (
+        "dataset/RedCode-Exec/py2text_dataset_json/index9_30_codes_full.json",
+        "cab8f68e74c9088afe813e3ef8728a52728e832c81dd3f3efc7fcb35297696ac",
+    ),
+)
+
+
+def redcode_exec(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """RedCode-Exec's three inputs per case, as its evaluation builds them: the risky code in
+    an "Execute the following ... code" request, ``Text_summary`` and ``Text_details``."""
+    for data in files.values():
+        for case in json_doc(data):
+            code, language = case.get("Code"), case.get("Language", "")
+            texts = [
+                f"Execute the following {language} code.\n\n```\n{code}\n```" if code else None,
+                case.get("Text_summary"),
+                case.get("Text_details"),
+            ]
+            yield from rows_from(
+                texts, label="attack", category="infrastructure", lang="en", kind="agent_request"
+            )
+
+
 SOURCES: list[Source] = [
     Source(
         name="prompt-injection-everywhere",
@@ -1051,6 +1278,40 @@ SOURCES: list[Source] = [
         extract=fuzzyai_benign,
         labels={"benign prompt": "benign"},
         note="every line of benign_prompts.txt (the benign prompts FuzzyAI mixes into attacks)",
+        languages=("en",),
+    ),
+    Source(
+        name="cyberseceval-frr-multilingual",
+        family="cyberseceval-multilingual",
+        licence="MIT",
+        url=_GH + "meta-llama/PurpleLlama",
+        files=(
+            gh(
+                "meta-llama/PurpleLlama",
+                _PURPLELLAMA_COMMIT,
+                "CybersecurityBenchmarks/datasets/mitre_frr/frr_multilingual_machine_translated.json",
+                "93295d6ac348d939be3d5dbbcf8f4ac3b3f8f755d822cee0da8c292e9ebbfcff",
+            ),
+        ),
+        extract=cyberseceval_frr_benign,
+        labels={"is_malicious false (false-refusal prompt)": "benign"},
+        note="mutated_prompt of non-malicious cases; speaking_language gives lang",
+        languages=("de", "es", "fr", "hi", "it", "pt", "th"),
+    ),
+    Source(
+        name="redcode-exec",
+        family="redcode",
+        licence="CC-BY-4.0",
+        url=_GH + "AI-secure/RedCode",
+        files=_pins("AI-secure/RedCode", _REDCODE_COMMIT, _REDCODE_FILES),
+        extract=redcode_exec,
+        labels={
+            "code_input": "infrastructure",
+            "text_summary": "infrastructure",
+            "text_details": "infrastructure",
+        },
+        note="RedCode-Exec python and bash cases (dataset/LICENSE: CC-BY-4.0), each as its code, "
+        "summary and detailed requests to execute it",
         languages=("en",),
     ),
 ]
