@@ -6,6 +6,7 @@ Every repository's licence was read at the pinned commit; each ``Source`` says w
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from corpus_builder._formats import csv_rows, decode, json_doc, jsonl, lines
@@ -1007,6 +1008,124 @@ def redcode_exec(files: Mapping[str, bytes]) -> Iterator[RawRow]:
             )
 
 
+# --- Arcanum-Sec/arc_pi_taxonomy: examples of attack intents, techniques and evasions ----------
+
+_ARCANUM_INTENTS = {
+    "api_enumeration": "information_leakage",
+    "cross_tenant_leakage": "information_leakage",
+    "get_prompt_secret": "information_leakage",
+    "model_privacy_extraction": "information_leakage",
+    "sensitive_data_exfiltration": "information_leakage",
+    "system_prompt_leak": "information_leakage",
+    "tool_enumeration": "information_leakage",
+    "attack_external_systems": "infrastructure",
+    "attack_external_users": "infrastructure",
+    "attack_internal_systems": "infrastructure",
+    "attack_internal_users": "infrastructure",
+    "denial_of_service": "infrastructure",
+    "denial_of_wallet": "infrastructure",
+    "generate_malicious_artifacts": "infrastructure",
+    "output_handling_exploitation": "infrastructure",
+    "data_poisoning": "goal_hijacking",
+    "multi_chain_attacks": "goal_hijacking",
+    "unauthorized_action_execution": "goal_hijacking",
+    "jailbreak": "guardrail_bypass",
+}
+"""Intents whose examples are attacks; the harmful-content intents (their examples are harmful
+requests or bias probes without an attack) are left out."""
+
+_ARCANUM_TECHNIQUES = {
+    "agent_instruction_file_injection": "goal_hijacking",
+    "conditional_trigger_payload": "goal_hijacking",
+    "confused_deputy": "goal_hijacking",
+    "context_overflow": "goal_hijacking",
+    "end_sequences": "goal_hijacking",
+    "fake_completion": "goal_hijacking",
+    "function_call_parameter_smuggling": "goal_hijacking",
+    "link_injection": "goal_hijacking",
+    "prompt_worm": "goal_hijacking",
+    "retrieval_ranking_manipulation": "goal_hijacking",
+    "special_token_injection": "goal_hijacking",
+    "tool_call_spoofing": "goal_hijacking",
+    "tool_definition_injection": "goal_hijacking",
+    "tool_preference_manipulation": "goal_hijacking",
+    "tool_rug_pull": "goal_hijacking",
+    "cot_introspection": "information_leakage",
+    "secret_probing": "information_leakage",
+}
+"""Techniques that are not jailbreaks (guardrail_bypass is the default)."""
+
+_ARCANUM_SKIP = frozenset(
+    {
+        "autonomous_strategy_discovery",
+        "crescendo",
+        "direct_request",
+        "echo_chamber",
+        "fuzzing_jailbreak",
+        "gradient_based_attacks",
+        "multi_turn_decomposition",
+        "weight_ablation",
+    }
+)
+"""Techniques whose examples describe tooling, or are single follow-up turns that read as benign
+on their own, or plain requests."""
+
+
+def _arcanum_category(section: str, entry_id: str) -> str | None:
+    """Our category for the examples of one taxonomy entry, or None to leave them out."""
+    if section == "intents":
+        return _ARCANUM_INTENTS.get(entry_id)
+    if section == "techniques":
+        if entry_id in _ARCANUM_SKIP:
+            return None
+        return _ARCANUM_TECHNIQUES.get(entry_id, "guardrail_bypass")
+    return "guardrail_bypass" if section == "evasions" else None
+
+
+def arcanum_taxonomy(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """``examples`` of the intents, techniques and evasions, by the maps above; examples that
+    describe tooling (``(tooling) ...``, ``(local) ...``) are left out."""
+    for data in files.values():
+        doc = json_doc(data)
+        for section in ("intents", "techniques", "evasions"):
+            for entry in doc.get(section, []):
+                category = _arcanum_category(section, entry.get("id", ""))
+                if category is None:
+                    continue
+                examples = [e for e in entry.get("examples", []) if not e.startswith("(")]
+                yield from rows_from(
+                    examples, label="attack", category=category, kind=section.rstrip("s")
+                )
+
+
+# --- mik0w/pallms: payload lists for attacking LLMs -------------------------------------------
+
+
+def _pallms_injection_category(line: str) -> str:
+    """information_leakage for a payload that asks for the instructions or the password, else
+    goal_hijacking."""
+    low = line.lower()
+    if "{new_instruction}" in low:
+        return "goal_hijacking"
+    asks = re.search(r"list|print|respond with|tell me|explain|translate|repeat", low)
+    about = re.search(r"instruction|prompt|guide ?lines|commands", low)
+    if re.search(r"passw?ord", low) or (asks and about):
+        return "information_leakage"
+    return "goal_hijacking"
+
+
+def pallms_payloads(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """One payload per line: ``promptinjection.txt`` (override or instruction leak, by wording),
+    ``insecureoutput.txt`` and ``unbounded_consumption.txt`` (infrastructure)."""
+    for path, data in files.items():
+        for line in lines(data):
+            if path.endswith("promptinjection.txt"):
+                category = _pallms_injection_category(line)
+            else:
+                category = "infrastructure"
+            yield RawRow(line, "attack", category, None, "payload")
+
+
 SOURCES: list[Source] = [
     Source(
         name="prompt-injection-everywhere",
@@ -1313,5 +1432,64 @@ SOURCES: list[Source] = [
         note="RedCode-Exec python and bash cases (dataset/LICENSE: CC-BY-4.0), each as its code, "
         "summary and detailed requests to execute it",
         languages=("en",),
+    ),
+    Source(
+        name="arcanum-pi-taxonomy",
+        family="arcanum-pi-taxonomy",
+        licence="CC-BY-4.0",
+        url=_GH + "Arcanum-Sec/arc_pi_taxonomy",
+        files=(
+            gh(
+                "Arcanum-Sec/arc_pi_taxonomy",
+                "e02cf5b6e202f195c6b6c01484e99519f797acc6",
+                "docs/data/taxonomy.json",
+                "fc26b73a909faf73087dac4829cbd2118eb3f4505db6729dc048bc6fb3e1daa7",
+            ),
+        ),
+        extract=arcanum_taxonomy,
+        labels={
+            "intents: leak/enumeration/exfiltration": "information_leakage",
+            "intents: SSRF/XSS/DoS/malicious artifacts/output handling": "infrastructure",
+            "intents: poisoning/multi-chain/unauthorised actions": "goal_hijacking",
+            "intents: jailbreak; techniques (default); evasions": "guardrail_bypass",
+            "techniques: injection/tool/agent ones": "goal_hijacking",
+            "techniques: secret probing, CoT introspection": "information_leakage",
+            "intents: harmful content, bias, advice, disinformation": "(left out)",
+        },
+        note="examples of taxonomy.json entries, category by entry id (LICENSE.md: CC BY 4.0, "
+        "Jason Haddix / Arcanum Information Security); tooling descriptions left out",
+        languages=("en",),
+    ),
+    Source(
+        name="pallms-payloads",
+        family="pallms",
+        licence="MIT",
+        url=_GH + "mik0w/pallms",
+        files=_pins(
+            "mik0w/pallms",
+            "bfedec0fa6cb8d44a73c730a02eeaac36aefd198",
+            (
+                (
+                    "plaintext/promptinjection.txt",
+                    "3a9499c32529e4f9d30912c7b5542c07cab8f67d607fa83d794404ec2b1ed0e5",
+                ),
+                (
+                    "plaintext/insecureoutput.txt",
+                    "71423708adfd1b6fa9e7d4a9c1f084cec2238887231534857b681ccf1b35699d",
+                ),
+                (
+                    "plaintext/unbounded_consumption.txt",
+                    "2aae3e6a1915f5f29bcf7ae268b697396c903872317ca20ae6033117cbf88f41",
+                ),
+            ),
+        ),
+        extract=pallms_payloads,
+        labels={
+            "promptinjection (override)": "goal_hijacking",
+            "promptinjection (asks for its instructions)": "information_leakage",
+            "insecureoutput, unbounded_consumption": "infrastructure",
+        },
+        note="one row per line of three plaintext payload lists; jailbreak.txt (community "
+        "Discord/Reddit jailbreaks) is not used",
     ),
 ]
