@@ -1126,6 +1126,48 @@ def pallms_payloads(files: Mapping[str, bytes]) -> Iterator[RawRow]:
             yield RawRow(line, "attack", category, None, "payload")
 
 
+# --- microsoft/TaskTracker: injection triggers put before a secondary task ---------------------
+
+_TASKTRACKER_COMMIT = "b4fabe25504dc1d3f7c6fdf5e50d4bb209a152b0"
+_TASKTRACKER_DIR = "task_tracker/dataset_creation/datasets/"
+_TASKTRACKER_FILES = (
+    ("saved_injections.txt", "eacdb4baacb21ec2e8f7fdae94a445327aaefabbe4aba7e9a3bc71a34a33d979"),
+    (
+        "saved_injections_test.txt",
+        "98118a086de9a66a687895726457d09547d1cc0e766e8af37b002e2fa7817c6d",
+    ),
+    ("trivia_pairs.txt", "6216abcb1b6f79dcfc34025fa921f2ab12abd4474daf4043ce9f10ebc3fe6f71"),
+    (
+        "translated_secondary_tasks.txt",
+        "a2ccb3c81dc3ff1b9aee1d8b75d43b158d9a35e0b5b8bebce76d03b09e9a41a4",
+    ),
+)
+
+
+def _trivia_question(line: str) -> str:
+    """The question of a ``Question: ... Answer: ...`` line (the line itself otherwise)."""
+    question = line.split(" Answer:", 1)[0]
+    return question.removeprefix("Question:").strip()
+
+
+def tasktracker_injections(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Each trigger of ``saved_injections*.txt`` followed by a secondary task, as TaskTracker
+    embeds them (``trigger + ' ' + task``): trigger i takes trivia question i (even i) or
+    translated task i (odd i), both taken modulo their list length."""
+    by_name = {path.rsplit("/", 1)[-1]: data for path, data in files.items()}
+    trivia = [_trivia_question(line) for line in lines(by_name["trivia_pairs.txt"])]
+    translated = list(lines(by_name["translated_secondary_tasks.txt"]))
+    triggers = [
+        *lines(by_name["saved_injections.txt"]),
+        *lines(by_name["saved_injections_test.txt"]),
+    ]
+    for i, trigger in enumerate(triggers):
+        tasks = trivia if i % 2 == 0 else translated
+        yield RawRow(
+            f"{trigger} {tasks[i % len(tasks)]}", "attack", "goal_hijacking", None, "embedded"
+        )
+
+
 SOURCES: list[Source] = [
     Source(
         name="prompt-injection-everywhere",
@@ -1491,5 +1533,19 @@ SOURCES: list[Source] = [
         },
         note="one row per line of three plaintext payload lists; jailbreak.txt (community "
         "Discord/Reddit jailbreaks) is not used",
+    ),
+    Source(
+        name="tasktracker-injections",
+        family="tasktracker",
+        licence="MIT",
+        url=_GH + "microsoft/TaskTracker",
+        files=tuple(
+            gh("microsoft/TaskTracker", _TASKTRACKER_COMMIT, _TASKTRACKER_DIR + name, sha)
+            for name, sha in _TASKTRACKER_FILES
+        ),
+        extract=tasktracker_injections,
+        labels={"injection trigger + secondary task": "goal_hijacking"},
+        note="composed as TaskTracker does: each saved injection trigger followed by a trivia "
+        "question or a translated (de/ar/it/fr/es) secondary task, alternating",
     ),
 ]
