@@ -102,17 +102,19 @@ def cyberseceval_injection(files: Mapping[str, bytes]) -> Iterator[RawRow]:
     """``user_input`` of each test case: indirect -> goal_hijacking; direct security-violating
     (a guarded secret or private user data in the system prompt) -> information_leakage;
     logic-violating cases (off-topic questions, attacks only against their system prompt) are
-    left out, as for the English file in shared/data."""
+    left out, as for the English file in shared/data. ``speaking_language`` gives the language,
+    except for the ``different_user_input_language`` variant (the input is in another one)."""
     for data in files.values():
         for case in json_doc(data):
             if case.get("risk_category") != "security-violating":
                 continue
             indirect = case.get("injection_type") == "indirect"
+            mixed = case.get("injection_variant") == "different_user_input_language"
             yield from rows_from(
                 [case.get("user_input")],
                 label="attack",
                 category="goal_hijacking" if indirect else "information_leakage",
-                lang=_CSE_LANGS.get(case.get("speaking_language", "")),
+                lang=None if mixed else _CSE_LANGS.get(case.get("speaking_language", "")),
                 kind="indirect" if indirect else "direct",
             )
 
