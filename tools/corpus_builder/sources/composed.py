@@ -206,6 +206,11 @@ def _sources() -> list[Source]:
 
 COMPOSED_ATTACKS = (
     "cyberseceval-prompt-injection",
+    "cyberseceval-prompt-injection-multilingual",
+    "prompt-extraction-attacks",
+    "arcanum-pi-taxonomy",
+    "pallms-payloads",
+    "prompt-injection-everywhere",
     "bipia-attacks",
     "xsafety-goal-hijacking",
     "patt-prompt-injection",

@@ -6,8 +6,6 @@ Every repository's licence was read at the pinned commit; each ``Source`` says w
 from __future__ import annotations
 
 import ast
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -1172,38 +1170,7 @@ def tasktracker_injections(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         )
 
 
-# --- Jarviswang94/Multilingual_safety_benchmark (XSafety): goal hijacking in 9 languages -------
-
-_XSAFETY_COMMIT = "8c55b6a6cda594cd550a4921513238a2dd40eb5a"
-_XSAFETY_FILES = (
-    ("ar/Goal_Hijacking.csv", "b206f27571f919e78fbd17b956127e9d0377f278c5e241cd30bd80342d48895f"),
-    ("de/Goal_Hijacking.csv", "aa7a9a7d05132932457b531019d00e29d197cc59cf56ab02b0d4d38501bf0529"),
-    ("en/Goal_Hijacking_n.csv", "f744853088c412a25001a4275fc20b51a13af97f9fffadf60e38003fa852a395"),
-    ("fr/Goal_Hijacking.csv", "8d1c1a1c95893faa34a8023bc939054d77c837389c470cdc3855139e1aa3afa6"),
-    ("hi/Goal_Hijacking.csv", "97417267593353b2f61f4305899800f72b8c0a654ffdd7bcae4db30a08593d82"),
-    ("ja/Goal_Hijacking.csv", "eca0d7ab78ac31e5a005aa31c5cb37cab0d521012db0cd110f558c0d9d51430a"),
-    ("ru/Goal_Hijacking.csv", "b2786975de0379e9056437a966437f7c627a7ec8c4169141c12d8912f69117aa"),
-    ("sp/Goal_Hijacking.csv", "c6c944660b21143bc413641392e98715d433bb45640f39bf442503ddc8b27cac"),
-    ("zh/Goal_Hijacking.csv", "f23d3769ff432022f1eb5b76d9a6cf2f4d4c6a232b8d65df138b91c645ed459e"),
-)
-_XSAFETY_LANGS = {"sp": "es"}
-"""XSafety folder names that are not ISO 639-1 codes."""
-
-
-def xsafety_goal_hijacking(files: Mapping[str, bytes]) -> Iterator[RawRow]:
-    """First column of each header-less CSV line (one prompt per line); the folder gives the
-    language."""
-    for path, data in files.items():
-        folder = path.split("/", 1)[0]
-        prompts = (rec[0].strip() for rec in csv.reader(io.StringIO(decode(data))) if rec)
-        yield from rows_from(
-            prompts,
-            label="attack",
-            category="goal_hijacking",
-            lang=_XSAFETY_LANGS.get(folder, folder),
-            kind="direct",
-        )
-
+# XSafety's goal hijacking is in the multilingual module.
 
 SOURCES: list[Source] = [
     Source(
@@ -1584,18 +1551,5 @@ SOURCES: list[Source] = [
         labels={"injection trigger + secondary task": "goal_hijacking"},
         note="composed as TaskTracker does: each saved injection trigger followed by a trivia "
         "question or a translated (de/ar/it/fr/es) secondary task, alternating",
-    ),
-    Source(
-        name="xsafety-goal-hijacking",
-        family="xsafety",
-        licence="Apache-2.0",
-        url=_GH + "Jarviswang94/Multilingual_safety_benchmark",
-        files=_pins("Jarviswang94/Multilingual_safety_benchmark", _XSAFETY_COMMIT, _XSAFETY_FILES),
-        extract=xsafety_goal_hijacking,
-        labels={"Goal_Hijacking": "goal_hijacking", "other XSafety scenarios": "(left out)"},
-        note="Goal_Hijacking.csv of 9 language folders (bn is xlsx, not used); Prompt_Leaking, "
-        "Reverse_Exposure and Role_Play_Instruction left out: mostly questions about attacks, "
-        "safety questions or harmless role-play, not attacks",
-        languages=("ar", "de", "en", "es", "fr", "hi", "ja", "ru", "zh"),
     ),
 ]
