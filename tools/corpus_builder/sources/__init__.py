@@ -6,6 +6,7 @@ from corpus_builder._spec import Source
 from corpus_builder.sources import (
     composed,
     github_attacks,
+    github_attacks2,
     github_benign,
     multilingual,
     payloads,
@@ -17,6 +18,7 @@ from corpus_builder.sources import (
 _MODULES = (
     shared_data,
     github_attacks,
+    github_attacks2,
     registry_packages,
     payloads,
     github_benign,

@@ -178,6 +178,7 @@ def _by_name(*modules: object) -> dict[str, Source]:
 def _sources() -> list[Source]:
     from corpus_builder.sources import (
         github_attacks,
+        github_attacks2,
         github_benign,
         multilingual,
         payloads,
@@ -186,7 +187,13 @@ def _sources() -> list[Source]:
     )
 
     known = _by_name(
-        shared_data, github_attacks, registry_packages, payloads, github_benign, multilingual
+        shared_data,
+        github_attacks,
+        github_attacks2,
+        registry_packages,
+        payloads,
+        github_benign,
+        multilingual,
     )
     carriers = [
         known[n]
