@@ -97,9 +97,12 @@ WRAPPERS: dict[str, Callable[[str, str, str, int], str]] = {
 
 
 def compose_rows(
-    attacks: Sequence[RawRow], carriers: Sequence[RawRow], *, salt: str
+    attacks: Sequence[RawRow], carriers: Sequence[RawRow], *, salt: str, copies: int = 1
 ) -> Iterator[RawRow]:
-    """One composed row per instruction-like attack (deterministic choices)."""
+    """``copies`` composed rows per instruction-like attack, each in another wrapper and carrier.
+
+    Choices are deterministic: a hash of the attack text picks carrier, wrapper and position.
+    """
     docs = [
         c for c in carriers if c.label == "benign" and MIN_CARRIER <= len(c.text) <= MAX_CARRIER
     ]
@@ -115,21 +118,25 @@ def compose_rows(
             continue
         if not MIN_ATTACK <= len(text) <= MAX_ATTACK:
             continue
-        k = _h(salt, text)
+        base = _h(salt, text)
         pool = by_lang.get(row.lang, docs) if row.lang else docs  # same language when we can
-        carrier = pool[k % len(pool)]
-        kind = kinds[(k >> 8) % len(kinds)]
-        a, b = _split(carrier.text, (k >> 16) % 3)
-        yield RawRow(
-            text=WRAPPERS[kind](a, b, text, k >> 24),
-            label="attack",
-            category=row.category,
-            lang=row.lang if row.lang and row.lang == carrier.lang else None,
-            kind=f"composed: {kind}",
-        )
+        for copy in range(copies):
+            k = _h(salt, text, str(copy))
+            carrier = pool[k % len(pool)]
+            kind = kinds[(base + copy) % len(kinds)]  # a different wrapper for each copy
+            a, b = _split(carrier.text, (k >> 16) % 3)
+            yield RawRow(
+                text=WRAPPERS[kind](a, b, text, k >> 24),
+                label="attack",
+                category=row.category,
+                lang=row.lang if row.lang and row.lang == carrier.lang else None,
+                kind=f"composed: {kind}",
+            )
 
 
-def composed(attack: Source, carriers: Sequence[Source], *, max_rows: int | None = None) -> Source:
+def composed(
+    attack: Source, carriers: Sequence[Source], *, copies: int = 2, max_rows: int | None = None
+) -> Source:
     """A source of ``attack``'s instructions inside ``carriers``' documents (``attack``'s family)."""
     files = {a.path: a for s in (attack, *carriers) for a in s.files}
 
@@ -138,7 +145,7 @@ def composed(attack: Source, carriers: Sequence[Source], *, max_rows: int | None
             return list(s.extract({a.path: data[a.path] for a in s.files}))
 
         docs = [r for s in carriers for r in part(s)]
-        yield from compose_rows(part(attack), docs, salt=attack.name)
+        yield from compose_rows(part(attack), docs, salt=attack.name, copies=copies)
 
     names = ", ".join(s.name for s in carriers)
     licences = {attack.licence, *(s.licence for s in carriers)}
@@ -152,7 +159,8 @@ def composed(attack: Source, carriers: Sequence[Source], *, max_rows: int | None
         labels={f"{attack.name} attack inside a {names} document": "the attack's category"},
         note=(
             f"composed: each instruction-like attack of {attack.name} (20-600 chars; goal "
-            f"hijacking, leakage, infrastructure) inserted at the start, middle or end of a "
+            f"hijacking, leakage, infrastructure), {copies} times in different wrappers and "
+            f"documents, inserted at the start, middle or end of a "
             f"document of {names} in an e-mail, web page, tool result, CSV, code comment, agent "
             f"memory or plain wrapper; choices by hash; licences {', '.join(sorted(licences))}"
         ),
