@@ -16,6 +16,7 @@ from genai_guard.training import _train as T
 LAYOUT = T.Layout(Path(__file__).resolve().parents[2])
 
 _KEYS = {"text", "label", "category", "genre"}
+_OPTIONAL = {"lang", "hard", "writer"}
 _ATTACK_CATEGORIES = {
     "goal_hijacking",
     "guardrail_bypass",
@@ -63,7 +64,7 @@ def test_written_files_are_well_formed(directory: Path) -> None:
     rows = _rows(directory)
     assert len(rows) > 400
     for row in rows:
-        assert set(row) == _KEYS
+        assert _KEYS <= set(row) <= _KEYS | _OPTIONAL
         assert row["text"].strip()
         if row["label"] == "attack":
             assert row["category"] in _ATTACK_CATEGORIES
