@@ -177,7 +177,7 @@ def test_protocol_section_is_spliced_into_the_model_card(tmp_path: Path) -> None
     first = layout.model_card.read_text(encoding="utf-8")
     assert first.startswith("# Card\n\nbody\n")
     assert first.count(PROTOCOL_START) == 1
-    assert "| s1 | 12 | 50.0 % | 0 | n/a |" in first
+    assert "| s1 | 12 | 50.0 % | n/a | 0 | n/a | n/a |" in first
     assert "'tell me a joke'" in first
     write_protocol_card(report(), layout)  # a second run replaces, never appends
     assert layout.model_card.read_text(encoding="utf-8") == first

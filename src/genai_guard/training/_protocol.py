@@ -165,6 +165,7 @@ def cross_family_report(corpus: CorpusRows, k: int) -> dict[str, Any]:
         "at_0.8": {"recall": _rate(p[attack] >= 0.8), "fpr": _rate(p[~attack] >= 0.8)},
         "curve": curve,
         "sources": _by(corpus.sources, p, attack, t1),
+        "sources_at_0.8": _by(corpus.sources, p, attack, 0.8),
         "languages": _by(corpus.langs, p, attack, t1),
         "categories": {
             name: _rate(p[cats == c] >= t1)
@@ -389,16 +390,26 @@ def protocol_markdown(report: dict[str, Any]) -> list[str]:
         )
     lines += [
         "",
-        "Per source, at the pooled 1 %-FPR threshold (recall for attack rows, FPR for benign):",
+        "Per source (recall for attack rows, FPR for benign rows), at the pooled 1 %-FPR "
+        "threshold and at the policy's 0.8:",
         "",
-        "| source | attack | recall | benign | FPR |",
-        "|---|---:|---:|---:|---:|",
+        "| source | attack | recall | recall at 0.8 | benign | FPR | FPR at 0.8 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    at8 = cf.get("sources_at_0.8", {})
     for name, v in cf["sources"].items():
+        w = at8.get(name, {})
         lines.append(
-            f"| {name} | {v['attack']} | {_pct(v['recall'])} | {v['benign']} | {_pct(v['fpr'])} |"
+            f"| {name} | {v['attack']} | {_pct(v['recall'])} | {_pct(w.get('recall'))} | "
+            f"{v['benign']} | {_pct(v['fpr'])} | {_pct(w.get('fpr'))} |"
         )
-    lines += ["", "Per category (recall at the same threshold):", ""]
+    benign = sorted(
+        ((n, v) for n, v in at8.items() if v["benign"]), key=lambda nv: -(nv[1]["fpr"] or 0.0)
+    )[:5]
+    if benign:
+        worst = ", ".join(f"{n} {_pct(v['fpr'])}" for n, v in benign)
+        lines += ["", f"Benign sources flagged most at 0.8 (unseen by their fold): {worst}."]
+    lines += ["", "Per category (recall at the pooled 1 %-FPR threshold):", ""]
     lines += [f"* {k}: {_pct(v)}" for k, v in cf["categories"].items()]
     lines += [
         "",
