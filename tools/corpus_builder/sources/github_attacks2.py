@@ -453,6 +453,46 @@ def aisafetylab_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         )
 
 
+# --- Beijing-AISI/panda-guard: attack prompts of its benchmark runs (data/AttackResults) ---------
+
+_PANDA = "Beijing-AISI/panda-guard"
+_PANDA_COMMIT = "2f8356624e78c7e8c84714c9cdd6fb205d343c05"
+_PANDA_FILES = tuple(
+    ("data/AttackResults/prompts/" + path, sha)
+    for path, sha in (
+        ("art_prompt.csv", "3fbc3005d936716c9ec34ab1655eb7753c53441720f9c5cc3525c1eb4de29028"),
+        ("cold.csv", "e71b7e5bdeb62cfb6ab48de3de69e0c046163d41a963186262f3fc4a67e17fc4"),
+        ("gcg.csv", "26b167f8b75cc6c70caf906cfcf0317b889b1b298a32b570c0937caf52f41537"),
+        ("gpt4_cipher.csv", "df78ea4a67cd28122793b1eeac2c7f05e043c8e62350b1a2516f7d32945f4407"),
+        ("ica.csv", "3bced85f5113f6083bd914e7aa2fa762185b24b3997682c544fb46f224170302"),
+        ("pair.csv", "8b22f47711692d633f9a3d46d9e937d8a92ece8b7af67b2f800ad573fcca0d7a"),
+        ("random_search.csv", "d649b315fd077197b9575570dd84e8c5226070984df79952954f2135c8d5d88c"),
+        ("renellm.csv", "f779a6f73f70d29458872b940aea533bc0669638342e0242eebeaabafc1e2088"),
+        ("scav.csv", "59fdfdadf0dfb7ae9b9808b5c794bc39571b9a7aad6878e6918a085c7374eccc"),
+        ("tap.csv", "297b9136ac0d84b7fc608bb37a222bc8a9d7430a5f5b14efc683569bcbebe5c9"),
+    )
+)
+_PANDA_META = frozenset({"Index", "Goal", "Target", "Behavior", "Category", "Source"})
+"""Columns describing the JailbreakBench behaviour; every other column is one run's prompt."""
+
+
+def panda_guard_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """Every non-empty prompt column (one per target model) of each attack's CSV, one row per
+    distinct prompt; the attack (file name) is the row's kind."""
+    for path, data in sorted(files.items()):
+        texts = [
+            value
+            for rec in csv_rows(data)
+            for column, value in rec.items()
+            if column and column.strip() not in _PANDA_META and value and not _REFUSAL.match(value)
+        ]
+        yield from _unique(
+            rows_from(
+                texts, label="attack", category="guardrail_bypass", lang="en", kind=_stem(path)
+            )
+        )
+
+
 # --- The sources -----------------------------------------------------------------------------------
 
 SOURCES: list[Source] = [
@@ -566,6 +606,23 @@ SOURCES: list[Source] = [
         note="final_query/jailbreak_prompt of examples/attack/results/*.json(l) (HarmBench "
         "requests); AutoDAN and GPTFuzzer results (seeded by copied jailbreak templates), "
         "translation-only and cipher results are left out",
+        languages=("en",),
+    ),
+    Source(
+        name="panda-guard-attack-prompts",
+        family="panda-guard",
+        licence="MIT",
+        url=_GH + _PANDA,
+        files=_pins(_PANDA, _PANDA_COMMIT, _PANDA_FILES),
+        extract=panda_guard_attacks,
+        labels={
+            "ArtPrompt, COLD, GCG, GPT-4 cipher, ICA, PAIR, random search, ReNeLLM, SCAV, TAP": (
+                "guardrail_bypass"
+            )
+        },
+        note="per-model prompt columns of data/AttackResults/prompts/*.csv (JailbreakBench "
+        "behaviours); AutoDAN and GPTFuzzer (seeded by copied jailbreak templates) and the bare "
+        "template file are left out",
         languages=("en",),
     ),
 ]
