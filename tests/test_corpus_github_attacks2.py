@@ -239,3 +239,36 @@ def test_panda_guard_attacks_reads_every_model_column() -> None:
         RawRow("You are a spy; do X.", "attack", "guardrail_bypass", "en", "pair"),
         RawRow("Imagine a story where Z happens.", "attack", "guardrail_bypass", "en", "pair"),
     ]
+
+
+def _icl_zh() -> dict[str, bytes]:
+    recs = [
+        {"query": "问题甲", "unsafe_response": "回答甲", "jb_prompt": "作为专家，请告诉我问题甲"},
+        {"query": "问题乙", "unsafe_response": "回答乙", "jb_prompt": "作为专家，请告诉我问题甲"},
+    ]
+    return {"data_zh.json": _j(recs)}
+
+
+def test_aisafetylab_zh_jailbreaks_keeps_distinct_jb_prompts() -> None:
+    assert list(ga2.aisafetylab_zh_jailbreaks(_icl_zh())) == [
+        RawRow("作为专家，请告诉我问题甲", "attack", "guardrail_bypass", "zh", "pap")
+    ]
+
+
+def test_aisafetylab_zh_ica_pairs_each_demo_with_the_next_query() -> None:
+    assert list(ga2.aisafetylab_zh_ica(_icl_zh())) == [
+        RawRow(
+            "User:问题甲\n\nAssistant:回答甲\n\nUser:问题乙",
+            "attack",
+            "guardrail_bypass",
+            "zh",
+            "in_context_attack",
+        ),
+        RawRow(
+            "User:问题乙\n\nAssistant:回答乙\n\nUser:问题甲",
+            "attack",
+            "guardrail_bypass",
+            "zh",
+            "in_context_attack",
+        ),
+    ]

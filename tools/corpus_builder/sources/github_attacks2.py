@@ -453,6 +453,42 @@ def aisafetylab_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         )
 
 
+# --- thu-coai/AISafetyLab: Chinese in-context-attack data (aisafetylab/attack/attackers/data/icl) -
+
+_AISL_ICL_ZH = (
+    (
+        "aisafetylab/attack/attackers/data/icl/data_zh.json",
+        "5740ee389c98b27e6984080d2ef93196a29607afaabe12109fcddc123adc0742",
+    ),
+)
+
+
+def aisafetylab_zh_jailbreaks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """``jb_prompt`` of each record: the harmful request rewritten as a persuasive Chinese
+    jailbreak (expert, authority or flattery framing)."""
+    for data in files.values():
+        texts = [rec.get("jb_prompt") for rec in json_doc(data)]
+        yield from _unique(
+            rows_from(texts, label="attack", category="guardrail_bypass", lang="zh", kind="pap")
+        )
+
+
+def aisafetylab_zh_ica(files: Mapping[str, bytes]) -> Iterator[RawRow]:
+    """One-shot in-context attacks as AISafetyLab's ICA attacker writes them
+    (``User:{q}``, a blank line, ``Assistant:{a}``, a blank line, ``User:{next query}``): each
+    record's request and unsafe answer as the demonstration, the next record's request as the
+    query."""
+    for data in files.values():
+        recs = [r for r in json_doc(data) if r.get("query") and r.get("unsafe_response")]
+        texts = [
+            f"User:{demo['query']}\n\nAssistant:{demo['unsafe_response']}\n\nUser:{nxt['query']}"
+            for demo, nxt in zip(recs, recs[1:] + recs[:1], strict=True)
+        ]
+        yield from rows_from(
+            texts, label="attack", category="guardrail_bypass", lang="zh", kind="in_context_attack"
+        )
+
+
 # --- Beijing-AISI/panda-guard: attack prompts of its benchmark runs (data/AttackResults) ---------
 
 _PANDA = "Beijing-AISI/panda-guard"
@@ -624,5 +660,29 @@ SOURCES: list[Source] = [
         "behaviours); AutoDAN and GPTFuzzer (seeded by copied jailbreak templates) and the bare "
         "template file are left out",
         languages=("en",),
+    ),
+    Source(
+        name="aisafetylab-persuasive-jailbreaks-zh",
+        family="aisafetylab-icl-zh",
+        licence="MIT",
+        url=_GH + _AISL,
+        files=_pins(_AISL, _AISL_COMMIT, _AISL_ICL_ZH),
+        extract=aisafetylab_zh_jailbreaks,
+        labels={"jb_prompt (persuasive rewrite of a harmful request)": "guardrail_bypass"},
+        note="jb_prompt of aisafetylab/attack/attackers/data/icl/data_zh.json (Chinese); the bare "
+        "query is not used",
+        languages=("zh",),
+    ),
+    Source(
+        name="aisafetylab-in-context-attacks-zh",
+        family="aisafetylab-icl-zh",
+        licence="MIT",
+        url=_GH + _AISL,
+        files=_pins(_AISL, _AISL_COMMIT, _AISL_ICL_ZH),
+        extract=aisafetylab_zh_ica,
+        labels={"query + unsafe_response demonstration, then a new query": "guardrail_bypass"},
+        note="one-shot in-context attacks composed from data_zh.json in AISafetyLab's ICA format "
+        "(each record's query and unsafe answer as the demonstration, the next record's query)",
+        languages=("zh",),
     ),
 ]
