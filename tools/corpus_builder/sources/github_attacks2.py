@@ -440,7 +440,8 @@ _REFUSAL = re.compile(r"\s*(I cannot|I can't|I can not|I apologi[sz]e|I'm sorry|
 def aisafetylab_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
     """The prompt each attacker sent (``final_query``, ``jailbreak_prompt`` or ``prompt``), one
     row per distinct prompt; rewrites that are the attacker model's refusal are left out. The
-    method (file name) is the row's kind."""
+    method (file name) is the row's kind. The language is left to detection: many prompts are
+    encoded or ciphered."""
     for path, data in sorted(files.items()):
         kind = _stem(path)
         rows = []
@@ -448,9 +449,7 @@ def aisafetylab_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
             text = rec.get("final_query") or rec.get("jailbreak_prompt") or rec.get("prompt")
             if isinstance(text, str) and not _REFUSAL.match(text):
                 rows.append(text)
-        yield from _unique(
-            rows_from(rows, label="attack", category="guardrail_bypass", lang="en", kind=kind)
-        )
+        yield from _unique(rows_from(rows, label="attack", category="guardrail_bypass", kind=kind))
 
 
 # --- thu-coai/AISafetyLab: Chinese in-context-attack data (aisafetylab/attack/attackers/data/icl) -
@@ -514,7 +513,8 @@ _PANDA_META = frozenset({"Index", "Goal", "Target", "Behavior", "Category", "Sou
 
 def panda_guard_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
     """Every non-empty prompt column (one per target model) of each attack's CSV, one row per
-    distinct prompt; the attack (file name) is the row's kind."""
+    distinct prompt; the attack (file name) is the row's kind (language left to detection:
+    ASCII-art and cipher prompts)."""
     for path, data in sorted(files.items()):
         texts = [
             value
@@ -523,9 +523,7 @@ def panda_guard_attacks(files: Mapping[str, bytes]) -> Iterator[RawRow]:
             if column and column.strip() not in _PANDA_META and value and not _REFUSAL.match(value)
         ]
         yield from _unique(
-            rows_from(
-                texts, label="attack", category="guardrail_bypass", lang="en", kind=_stem(path)
-            )
+            rows_from(texts, label="attack", category="guardrail_bypass", kind=_stem(path))
         )
 
 
