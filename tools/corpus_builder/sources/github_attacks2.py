@@ -582,7 +582,7 @@ SOURCES: list[Source] = [
             "output_formatting, in_context_learning, irrelevant_information, task_deflection "
             "templates": "guardrail_bypass",
         },
-        note="20 Russian single-turn templates (base: template) each filled with 15 different "
+        note="19 Russian single-turn templates (base: template) each filled with 15 different "
         "harmful requests from datasets/prompts.csv; role-play templates (translated DAN/AIM) "
         "and attacker-model meta-prompts (base: model) are left out",
         languages=("ru",),
