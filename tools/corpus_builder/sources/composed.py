@@ -225,6 +225,7 @@ COMPOSED_ATTACKS = (
     "prompt-extraction-attacks",
     "arcanum-pi-taxonomy",
     "pallms-payloads",
+    "moonshot-cyberseceval-injection-translated",
     "prompt-injection-everywhere",
     "bipia-attacks",
     "xsafety-goal-hijacking",
