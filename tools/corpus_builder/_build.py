@@ -159,6 +159,18 @@ def build(
     return BuildResult(rows=rows, stats=stats, seconds=time.perf_counter() - started)
 
 
+MIN_LANGUAGE_ROWS = 5
+"""Languages with fewer rows in one source are summed under ``other`` (mostly misidentified)."""
+
+
+def _languages(counts: Counter[str]) -> dict[str, int]:
+    out = {lang: n for lang, n in counts.most_common() if n >= MIN_LANGUAGE_ROWS}
+    rest = sum(n for n in counts.values() if n < MIN_LANGUAGE_ROWS)
+    if rest:
+        out["other"] = rest
+    return out
+
+
 def _pin_of(source: Source) -> dict[str, Any]:
     first = source.files[0]
     pin: dict[str, Any] = {"kind": first.kind}
@@ -195,7 +207,7 @@ def manifest_of(sources: Sequence[Source], result: BuildResult) -> dict[str, Any
             "files": [{"path": a.path, "sha256": a.sha256} for a in source.files],
             "rows": {"attack": st.kept["attack"], "benign": st.kept["benign"]},
             "categories": dict(sorted(st.categories.items())),
-            "languages": dict(st.languages.most_common()),
+            "languages": _languages(st.languages),
             "labels": dict(source.labels),
             "note": source.note,
             "written": source.written,
