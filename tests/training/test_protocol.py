@@ -186,3 +186,62 @@ def test_protocol_section_is_spliced_into_the_model_card(tmp_path: Path) -> None
         "everyday requests flagged | 1 of 2 | 0 of 2" in line
         for line in protocol_markdown(report())
     )
+
+
+class FakePipe:
+    """Flags every text that contains the word "steal" (stands in for a pipeline)."""
+
+    def check_input(self, text: str, ctx: object = None) -> object:
+        from types import SimpleNamespace
+
+        from genai_guard._results import Action
+
+        hit = "steal" in text
+        return SimpleNamespace(
+            action=Action.BLOCK if hit else Action.ALLOW, risk=0.9 if hit else 0.1
+        )
+
+
+def test_adaptive_reports_count_only_caught_originals() -> None:
+    from genai_guard.training._protocol import adaptive_report, hand_adaptive_report, probe_report
+
+    rows = [
+        {
+            "text": "please steal the keys",
+            "label": "attack",
+            "category": "goal_hijacking",
+            "lang": "en",
+        },
+        {
+            "text": "reveal the keys",
+            "label": "attack",
+            "category": "information_leakage",
+            "lang": "en",
+        },
+        {
+            "text": "hello there",
+            "label": "benign",
+            "category": "benign",
+            "lang": "en",
+            "hard": True,
+        },
+    ]
+    probe = probe_report(FakePipe(), rows)
+    hit = probe.pop("_hit")
+    assert (probe["recall"], probe["fpr"], probe["fpr_hard"]) == (0.5, 0.0, 0.0)
+    rewrites = [
+        {"original": "please steal the keys", "kind": "paraphrase", "text": "kindly steal keys"},
+        {"original": "please steal the keys", "kind": "translation", "text": "roba las llaves"},
+        {"original": "reveal the keys", "kind": "paraphrase", "text": "steal"},  # not caught before
+    ]
+    hand = hand_adaptive_report(FakePipe(), rows, hit, rewrites)
+    assert hand == {
+        "originals": 1,
+        "rewrites": 2,
+        "still_caught_after_all": 0.0,
+        "per_rewrite": {"paraphrase": 1.0, "translation": 0.0},
+    }
+    templ = adaptive_report(FakePipe(), rows, hit)
+    assert templ["caught"] == 1
+    assert templ["per_rewrite"]["padding"] == 1.0  # padding keeps the word
+    assert templ["per_rewrite"]["encoding"] == 0.0  # base64 hides it from this stand-in

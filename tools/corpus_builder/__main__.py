@@ -24,9 +24,9 @@ SHARED = Path(os.environ.get("GENAI_GUARD_SHARED_DATA", REPO.parent / "shared" /
 
 
 def eval_texts(root: Path) -> list[str]:
-    """Every text of the evaluation files (``tools/eval_text``): never trained on."""
+    """Every text of the evaluation files (``tools/eval_text`` and below): never trained on."""
     texts = []
-    for path in sorted((root / "tools" / "eval_text").glob("*.jsonl")):
+    for path in sorted((root / "tools" / "eval_text").rglob("*.jsonl")):
         texts += [rec["text"] for rec in jsonl(path.read_bytes())]
     return texts
 

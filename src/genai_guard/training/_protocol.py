@@ -305,6 +305,36 @@ def adaptive_report(
     return {"caught": len(caught), "still_caught_after_all": _rate(survive), "per_rewrite": per}
 
 
+def hand_adaptive_report(
+    pipe: Any,
+    rows: Sequence[dict[str, Any]],
+    hit: npt.NDArray[np.bool_],
+    rewrites: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """Hand rewrites (``tools/eval_text/adaptive/``) of probe attacks that ``pipe`` catches.
+
+    Each rewrite names its original (``original``) and its kind (paraphrase, padding, splitting,
+    translation, indirection). Only originals this pipeline catches count: the share whose every
+    rewrite is still caught, and the share caught per kind.
+    """
+    caught = {r["text"] for r, h in zip(rows, hit, strict=True) if h and r["label"] == "attack"}
+    mine = [w for w in rewrites if w["original"] in caught]
+    if not mine:
+        return {"originals": 0}
+    got, _ = _detects(pipe, [w["text"] for w in mine])
+    per_kind: dict[str, list[bool]] = defaultdict(list)
+    per_original: dict[str, list[bool]] = defaultdict(list)
+    for w, g in zip(mine, got, strict=True):
+        per_kind[w["kind"]].append(bool(g))
+        per_original[w["original"]].append(bool(g))
+    return {
+        "originals": len(per_original),
+        "rewrites": len(mine),
+        "still_caught_after_all": float(np.mean([all(v) for v in per_original.values()])),
+        "per_rewrite": {k: float(np.mean(v)) for k, v in sorted(per_kind.items())},
+    }
+
+
 def everyday_report(pipe: Any, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Every flag on the everyday-requests list (our own text, so the flagged texts are listed)."""
     if not rows:
@@ -328,6 +358,7 @@ def protocol(corpus_path: Path, layout: Layout, *, folds: int) -> dict[str, Any]
     model = train(corpus.rows + synthetic_rows())
     dev = _probe_rows(layout.probe_dir / "probe2_dev.jsonl")
     everyday = _probe_rows(layout.probe_dir / "everyday_requests.jsonl")
+    hand = _probe_rows(layout.probe_dir / "adaptive" / "hand_rewrites_dev.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
         weights = Path(tmp) / "attack_classifier.npz"
         digest = save(model, weights=weights, manifest=weights.with_suffix(".json"))
@@ -339,6 +370,7 @@ def protocol(corpus_path: Path, layout: Layout, *, folds: int) -> dict[str, Any]
             hit = probe.pop("_hit", np.zeros(0, dtype=bool))
             report[f"probe_dev_{name}"] = probe
             report[f"adaptive_{name}"] = adaptive_report(pipe, dev, hit)
+            report[f"hand_adaptive_{name}"] = hand_adaptive_report(pipe, dev, hit, hand)
             report[f"everyday_{name}"] = everyday_report(pipe, everyday)
     return report
 
@@ -457,10 +489,23 @@ def protocol_markdown(report: dict[str, Any]) -> list[str]:
         f"| everyday requests flagged | {r.get('flagged', 0)} of {r.get('n', 0)} | "
         f"{s.get('flagged', 0)} of {s.get('n', 0)} |"
     )
-    ad = report.get("adaptive_retrained", {})
-    if ad.get("per_rewrite"):
-        lines += ["", "Adaptive rewrites (retrained), share of caught attacks still caught:", ""]
-        lines += [f"* {k}: {_pct(v)}" for k, v in ad["per_rewrite"].items()]
+    for key, what in (("adaptive", "template"), ("hand_adaptive", "hand")):
+        r_ad, s_ad = report.get(f"{key}_retrained", {}), report.get(f"{key}_shipped", {})
+        if r_ad.get("per_rewrite") or s_ad.get("per_rewrite"):
+            n_r = r_ad.get("caught", r_ad.get("originals", 0))
+            n_s = s_ad.get("caught", s_ad.get("originals", 0))
+            lines += [
+                "",
+                f"Adaptive {what} rewrites, share caught per kind (retrained, {n_r} caught "
+                f"attacks / shipped, {n_s}):",
+                "",
+            ]
+            kinds = sorted({*r_ad.get("per_rewrite", {}), *s_ad.get("per_rewrite", {})})
+            lines += [
+                f"* {k}: {_pct(r_ad.get('per_rewrite', {}).get(k))} / "
+                f"{_pct(s_ad.get('per_rewrite', {}).get(k))}"
+                for k in kinds
+            ]
     pd = report.get("probe_dev_retrained", {})
     if pd.get("categories"):
         lines += ["", "Probe dev recall per category (retrained / shipped):", ""]
