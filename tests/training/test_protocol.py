@@ -18,8 +18,7 @@ from genai_guard.training._protocol import (
     write_protocol_card,
 )
 from genai_guard.training._rewrites import REWRITES, rewrite_all
-from genai_guard.training._rows import Layout
-from genai_guard.training._train import PROTOCOL_END, PROTOCOL_START
+from genai_guard.training._rows import PROTOCOL_END, PROTOCOL_START, Layout
 
 
 def test_group_folds_keep_families_whole_and_balance_sizes() -> None:

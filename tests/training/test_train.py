@@ -161,7 +161,9 @@ def test_ship_writes_only_under_the_given_paths(corpus: Path, tmp_path: Path) ->
 
     root, models = tmp_path / "checkout", tmp_path / "models"
     argv = [str(corpus), "--root", str(root), "--model-dir", str(models), "--mode", "ship"]
-    assert T.main(argv) == 0
+    from genai_guard.training import main
+
+    assert main(argv) == 0
     layout = T.Layout(root, models)
     assert (root / "docs" / "model-card.md").is_file()
     manifest = json.loads(layout.manifest.read_text(encoding="utf-8"))

@@ -8,9 +8,10 @@ sha256=...)`` loads. Paths are always arguments (a ``Layout``, whose default roo
 working directory); nothing here looks for the repository. Needs numpy.
 """
 
+from genai_guard.training._cli import main
 from genai_guard.training._rows import CLASSES, Layout, Row, load_rows
 from genai_guard.training._text import synthetic_rows
-from genai_guard.training._train import Model, main, save, train
+from genai_guard.training._train import Model, save, train
 
 __all__ = [
     "CLASSES",

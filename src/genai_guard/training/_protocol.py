@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from genai_guard._evaluation import roc_auc
 from genai_guard.training._rewrites import REWRITES
-from genai_guard.training._rows import Layout, Row, row_of
+from genai_guard.training._rows import PROTOCOL_END, PROTOCOL_START, Layout, Row, row_of
 from genai_guard.training._text import synthetic_rows
 from genai_guard.training._train import (
     design,
@@ -523,8 +523,6 @@ def protocol_markdown(report: dict[str, Any]) -> list[str]:
 
 def write_protocol_card(report: dict[str, Any], layout: Layout) -> None:
     """Put the protocol section into ``docs/model-card.md`` (replacing an earlier one)."""
-    from genai_guard.training._train import PROTOCOL_END, PROTOCOL_START  # noqa: PLC0415
-
     block = "\n".join([PROTOCOL_START, *protocol_markdown(report), PROTOCOL_END]) + "\n"
     path = layout.model_card
     old = path.read_text(encoding="utf-8") if path.is_file() else ""

@@ -13,6 +13,8 @@ __all__ = [
     "CAT_MAP",
     "CLASSES",
     "EXCLUDED",
+    "PROTOCOL_END",
+    "PROTOCOL_START",
     "Layout",
     "Row",
     "load_rows",
@@ -31,6 +33,10 @@ CAT_MAP = {
 }
 """Corpus category -> index into ``CLASSES``."""
 EXCLUDED = ("review_needed.jsonl",)
+
+PROTOCOL_START = "<!-- protocol:start -->"
+PROTOCOL_END = "<!-- protocol:end -->"
+"""``--mode protocol`` writes its section between these markers; ``ship`` keeps it."""
 
 
 @dataclass(frozen=True, slots=True)
