@@ -445,7 +445,7 @@ def protocol_markdown(report: dict[str, Any]) -> list[str]:
     lines += [f"* {k}: {_pct(v)}" for k, v in cf["categories"].items()]
     lines += [
         "",
-        "Per language with at least 200 rows:",
+        "Per language with at least 200 rows (`und`: payloads with no language):",
         "",
         "| language | attack | recall | benign | FPR |",
         "|---|---:|---:|---:|---:|",
@@ -470,8 +470,13 @@ def protocol_markdown(report: dict[str, Any]) -> list[str]:
         ("probe dev FPR (all benign)", "probe_dev", "fpr"),
         ("probe dev FPR (hard look-alikes)", "probe_dev", "fpr_hard"),
         (
-            "adaptive: caught attacks still caught after 5 rewrites",
+            "caught attacks still caught after 5 template rewrites",
             "adaptive",
+            "still_caught_after_all",
+        ),
+        (
+            "caught attacks still caught after 5 hand rewrites",
+            "hand_adaptive",
             "still_caught_after_all",
         ),
     ):
