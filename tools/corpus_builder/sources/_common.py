@@ -8,12 +8,23 @@ from typing import Any
 from corpus_builder._formats import jsonl
 from corpus_builder._spec import Artifact, RawRow
 
-__all__ = ["gh", "npm", "our_jsonl", "pypi", "rows_from"]
+__all__ = ["GITHUB", "gh", "gh_files", "npm", "our_jsonl", "pypi", "rows_from"]
 
 
 def gh(repo: str, commit: str, path: str, sha256: str) -> Artifact:
     """A file of a public repository at a commit."""
     return Artifact("github", repo, path, sha256, commit=commit)
+
+
+GITHUB = "https://github.com/"
+
+
+def gh_files(
+    repo: str, commit: str, pins: Mapping[str, str] | Iterable[tuple[str, str]]
+) -> tuple[Artifact, ...]:
+    """Files of one repository at one commit: ``{path: sha256}`` or ``(path, sha256)`` pairs."""
+    items = pins.items() if isinstance(pins, Mapping) else pins
+    return tuple(gh(repo, commit, path, sha) for path, sha in items)
 
 
 def pypi(requirement: str, dist: str, path: str, sha256: str) -> Artifact:

@@ -10,15 +10,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from corpus_builder._formats import csv_rows, decode, json_doc, jsonl, lines
-from corpus_builder._spec import Artifact, RawRow, Source
-from corpus_builder.sources._common import gh, rows_from
+from corpus_builder._spec import RawRow, Source
+from corpus_builder.sources._common import GITHUB, gh, rows_from
+from corpus_builder.sources._common import gh_files as _pins
 
-_GH = "https://github.com/"
-
-
-def _pins(repo: str, commit: str, pins: Iterable[tuple[str, str]]) -> tuple[Artifact, ...]:
-    """``gh`` artifacts for ``(path, sha256)`` pairs of one repository at one commit."""
-    return tuple(gh(repo, commit, path, sha) for path, sha in pins)
+_GH = GITHUB
 
 
 def _unique(rows: Iterable[RawRow]) -> Iterator[RawRow]:

@@ -13,15 +13,11 @@ from typing import Any
 
 from corpus_builder._fetch import read_member_text
 from corpus_builder._formats import csv_rows, json_doc, jsonl, yaml_doc
-from corpus_builder._spec import Artifact, RawRow, Source
-from corpus_builder.sources._common import gh, rows_from
+from corpus_builder._spec import RawRow, Source
+from corpus_builder.sources._common import GITHUB, gh, rows_from
+from corpus_builder.sources._common import gh_files as _pins
 
-_GH = "https://github.com/"
-
-
-def _pins(repo: str, commit: str, pins: Iterable[tuple[str, str]]) -> tuple[Artifact, ...]:
-    """``gh`` artifacts for ``(path, sha256)`` pairs of one repository at one commit."""
-    return tuple(gh(repo, commit, path, sha) for path, sha in pins)
+_GH = GITHUB
 
 
 def _records(path: str, data: bytes) -> list[Any]:

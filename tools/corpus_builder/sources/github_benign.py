@@ -18,6 +18,7 @@ from typing import Any
 from corpus_builder._formats import csv_rows, decode, json_doc, jsonl, pick
 from corpus_builder._spec import Artifact, RawRow, Source
 from corpus_builder.sources._common import gh, rows_from
+from corpus_builder.sources._common import gh_files as _pinned
 
 BENIGN = "benign"
 SHARE_ALIKE = "CC BY-SA text: the corpus keeps attribution; weights are not an adaptation"
@@ -26,11 +27,6 @@ SHARE_ALIKE = "CC BY-SA text: the corpus keeps attribution; weights are not an a
 def _benign(texts: Iterable[str], *, kind: str, lang: str | None = "en") -> Iterator[RawRow]:
     """Benign rows of ``kind`` for every non-empty text."""
     return rows_from(texts, label="benign", category=BENIGN, lang=lang, kind=kind)
-
-
-def _pinned(repo: str, commit: str, files: Mapping[str, str]) -> tuple[Artifact, ...]:
-    """Artifacts for ``{path: sha256}`` of one repository at one commit."""
-    return tuple(gh(repo, commit, path, sha) for path, sha in files.items())
 
 
 def _join(turns: Iterable[tuple[str, str]]) -> str:

@@ -16,18 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from corpus_builder._fetch import read_member_text
 from corpus_builder._formats import csv_rows, decode, json_doc, jsonl
-from corpus_builder._spec import Artifact, RawRow, Source
-from corpus_builder.sources._common import gh
+from corpus_builder._spec import RawRow, Source
+from corpus_builder.sources._common import gh_files as _pins
 
 __all__ = ["SOURCES"]
 
 FileLang = Callable[[str], str]
 """Maps an artifact path to the ISO 639-1 code of the file's language."""
-
-
-def _pins(repo: str, commit: str, shas: Mapping[str, str]) -> tuple[Artifact, ...]:
-    """The files ``{path: sha256}`` of ``repo`` at ``commit``."""
-    return tuple(gh(repo, commit, path, sha) for path, sha in shas.items())
 
 
 def _hash(text: str) -> str:
