@@ -28,7 +28,13 @@ def main() -> None:
     attack = np.array([r.attack for r in corpus.rows])
     rules = np.load(CACHE / "rule_scores.npy")
     out = {}
-    for name in sys.argv[1:] or ["baseline_oof.npy", "oof_A.npy", "oof_Ar.npy", "oof_A0.npy", "oof_A+.npy"]:
+    for name in sys.argv[1:] or [
+        "baseline_oof.npy",
+        "oof_A.npy",
+        "oof_Ar.npy",
+        "oof_A0.npy",
+        "oof_A+.npy",
+    ]:
         path = CACHE / name
         if not path.exists():
             continue
@@ -39,7 +45,9 @@ def main() -> None:
         curve = operating_curve(corpus.sources, attack, p, rules, grid)
         fit = [c for c in curve if c["threshold"] is not None and (c["fpr"] or 0.0) <= 0.01]
         best = max(fit, key=lambda c: c["recall"] or 0.0) if fit else None
-        fit_r = [c for c in curve if c["threshold"] is not None and (c["fpr_with_rules"] or 0.0) <= 0.01]
+        fit_r = [
+            c for c in curve if c["threshold"] is not None and (c["fpr_with_rules"] or 0.0) <= 0.01
+        ]
         best_r = max(fit_r, key=lambda c: c["recall_with_rules"] or 0.0) if fit_r else None
         out[name] = {
             "balanced_recall_at_1pct": best and best["recall"],

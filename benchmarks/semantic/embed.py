@@ -61,7 +61,9 @@ def main() -> None:
     else:
         from genai_guard.training import synthetic_rows
 
-        np.save(CACHE / "synthetic.f16.npy", encode([r.text for r in synthetic_rows()], "synthetic"))
+        np.save(
+            CACHE / "synthetic.f16.npy", encode([r.text for r in synthetic_rows()], "synthetic")
+        )
         for name in ("probe2_dev", "everyday_requests"):
             with (EVAL / f"{name}.jsonl").open(encoding="utf-8") as fh:
                 texts = [json.loads(line)["text"] for line in fh if line.strip()]

@@ -69,7 +69,9 @@ def fit(
 
 
 def score(theta: np.ndarray, z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-((z @ theta[:-1].astype(np.float32)).astype(np.float64) + theta[-1])))
+    return 1.0 / (
+        1.0 + np.exp(-((z @ theta[:-1].astype(np.float32)).astype(np.float64) + theta[-1]))
+    )
 
 
 def balanced(rows: list[Any], keep: np.ndarray) -> np.ndarray:
@@ -150,7 +152,9 @@ def main() -> None:
     every = load_jsonl(EVAL / "everyday_requests.jsonl")
     e_dev = np.load(CACHE / "probe2_dev.f16.npy").astype(np.float32)
     e_every = np.load(CACHE / "everyday_requests.f16.npy").astype(np.float32)
-    base_oof = np.load(CACHE / "baseline_oof.npy") if (CACHE / "baseline_oof.npy").exists() else None
+    base_oof = (
+        np.load(CACHE / "baseline_oof.npy") if (CACHE / "baseline_oof.npy").exists() else None
+    )
     base_dev = base_every = None
     if (CACHE / "baseline_full_probe2_dev.npy").exists():
         base_dev = np.load(CACHE / "baseline_full_probe2_dev.npy")
@@ -201,7 +205,11 @@ def main() -> None:
                 held = fold_of[:n] == f
                 m = fit(z[tr], attack[tr], balanced(rows, tr), full)
                 p[held] = score(m, z[:n][held])
-                print(f"{name} fold {f}: {time.perf_counter() - t1:.0f} s", file=sys.stderr, flush=True)
+                print(
+                    f"{name} fold {f}: {time.perf_counter() - t1:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             p_dev, p_every = score(full, (x_dev - mu) / sd), score(full, (x_every - mu) / sd)
             np.save(CACHE / f"theta_{name}.npy", np.concatenate([full, mu, sd]))
             np.save(CACHE / f"oof_{name}.npy", p)
@@ -236,7 +244,8 @@ def main() -> None:
             f"{name}: AUC {rep['auc']:.3f} rec@1% {rep['recall_at_1pct_fpr']:.3f} "
             f"bal {rep['balanced_recall_at_1pct_fpr']:.3f} at0.8 {rep['at_0.8']} "
             f"probe rec {pd.get('recall')} fpr {pd.get('fpr')} ({rep['seconds']:.0f} s)",
-            file=sys.stderr, flush=True,
+            file=sys.stderr,
+            flush=True,
         )
     print(f"total {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
