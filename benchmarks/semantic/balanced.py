@@ -10,17 +10,13 @@ function, same source weighting) on a grid of 0.05..0.995 plus the upper benign 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
 
 import numpy as np
+from _paths import CACHE, CORPUS
 
 from genai_guard.training._protocol import load_corpus
 from genai_guard.training._train import operating_curve
-
-CACHE = Path(os.environ.get("SEM_CACHE", "/work/sem_cache"))
-CORPUS = Path("/work/corpus_cache/corpus.jsonl")
 
 
 def main() -> None:

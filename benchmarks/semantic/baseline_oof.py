@@ -2,7 +2,7 @@
 
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/semantic/baseline_oof.py
 
-Writes /work/sem_cache/baseline_oof.npy (corpus rows, scored by the fold without their family)
+Writes $SEM_CACHE/baseline_oof.npy (corpus rows, scored by the fold without their family)
 and baseline_full_{synthetic,probe2_dev,everyday_requests}.npy (model trained on every corpus row
 plus the synthetic rows; the synthetic rows' own scores are in-sample).
 """
@@ -12,17 +12,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from _paths import CACHE, CORPUS, EVAL
 
 from genai_guard.training import synthetic_rows
 from genai_guard.training._protocol import cross_family, load_corpus
 from genai_guard.training._train import predict, train
-
-CACHE = Path("/work/sem_cache")
-CORPUS = Path("/work/corpus_cache/corpus.jsonl")
-EVAL = Path("tools/eval_text")
 
 
 def main() -> None:

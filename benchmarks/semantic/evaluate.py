@@ -2,7 +2,7 @@
 
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/semantic/evaluate.py [--designs A,A0,A+]
 
-Needs the caches of embed.py and baseline_oof.py in /work/sem_cache. Designs:
+Needs the caches of embed.py and baseline_oof.py in $SEM_CACHE. Designs:
 
 * ``A``: 512-d embedding, logistic head; corpus rows + the synthetic rows (as the baseline trains).
 * ``A0``: as A without the synthetic rows (the control for A+).
@@ -16,7 +16,7 @@ Needs the caches of embed.py and baseline_oof.py in /work/sem_cache. Designs:
 Row weights come from ``_train._weights`` (a source of n rows weighs sqrt(n); written rows as in
 the baseline), then classes are balanced as ``_train.train`` does. Folds are
 ``_protocol.group_folds(families, 10)``; the figures come from ``_protocol.cross_family_report``
-with the out-of-fold scores patched in. Writes /work/sem_cache/report_<design>.json and
+with the out-of-fold scores patched in. Writes $SEM_CACHE/report_<design>.json and
 prints a summary; no corpus text is written anywhere.
 """
 
@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _paths import CACHE, CORPUS, EVAL
 from scipy.optimize import minimize
 
 from genai_guard._evaluation import roc_auc
@@ -38,9 +38,6 @@ from genai_guard.training import _protocol as P
 from genai_guard.training import synthetic_rows
 from genai_guard.training._train import _weights, threshold_at_fpr
 
-CACHE = Path(os.environ.get("SEM_CACHE", "/work/sem_cache"))
-CORPUS = Path("/work/corpus_cache/corpus.jsonl")
-EVAL = Path("tools/eval_text")
 L2 = 1e-4  # on standardized features, against the weight-normalized mean log-loss
 
 

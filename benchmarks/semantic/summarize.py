@@ -1,17 +1,17 @@
-"""Markdown tables from /work/sem_cache/report_*.json (and the baseline protocol report).
+"""Markdown tables from $SEM_CACHE/report_*.json (and the baseline protocol report).
 
-PYTHONPATH=src python benchmarks/semantic/summarize.py [--baseline /work/bench-results/protocol_baseline.json]
+PYTHONPATH=src python benchmarks/semantic/summarize.py [--baseline protocol-report.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-CACHE = Path(os.environ.get("SEM_CACHE", "/work/sem_cache"))
+from _paths import CACHE
+
 ORDER = ("base", "A", "Ar", "A0", "A+")
 
 
@@ -21,7 +21,7 @@ def pct(x: float | None) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--baseline", default="/work/bench-results/protocol_baseline.json")
+    ap.add_argument("--baseline", default="protocol-report.json")
     a = ap.parse_args()
     reps: dict[str, Any] = {}
     for name in ORDER:
@@ -87,8 +87,8 @@ def main() -> None:
         "everyday flagged (1 % thr. / 2 % probe thr. / 0.8)",
         lambda r: (
             f"{r['everyday']['flagged_at_corpus_1pct_threshold']} / "
-            f"{r['everyday']['flagged_at_probe_2pct_threshold']} / {r['everyday']['flagged_at_0.8']}"
-            f" of {r['everyday']['n']}"
+            f"{r['everyday']['flagged_at_probe_2pct_threshold']} / "
+            f"{r['everyday']['flagged_at_0.8']} of {r['everyday']['n']}"
         ),
     )
     # Per language (corpus, >= 200 rows): recall / FPR at each design's 1 % threshold.

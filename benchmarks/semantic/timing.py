@@ -12,16 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
-
-EVAL = Path("tools/eval_text")
+from _paths import EVAL
 
 
 def pct(xs: list[float]) -> str:
     a = np.array(xs) * 1000
-    return f"p50 {np.percentile(a, 50):.2f} ms, p99 {np.percentile(a, 99):.2f} ms, mean {a.mean():.2f} ms"
+    p50, p99 = np.percentile(a, 50), np.percentile(a, 99)
+    return f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, mean {a.mean():.2f} ms"
 
 
 def main() -> None:

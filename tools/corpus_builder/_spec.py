@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 CATEGORIES = ("goal_hijacking", "guardrail_bypass", "information_leakage", "infrastructure")
@@ -166,7 +166,6 @@ class Source:
     languages: tuple[str, ...] = ()
     max_rows: int | None = None
     written: bool = False
-    tags: tuple[str, ...] = field(default=())
 
 
 def reserved_name(*names: str) -> str | None:

@@ -33,6 +33,7 @@ from genai_guard.training._rewrites import REWRITES
 from genai_guard.training._rows import PROTOCOL_END, PROTOCOL_START, Layout, Row, row_of
 from genai_guard.training._text import synthetic_rows
 from genai_guard.training._train import (
+    _pct,
     design,
     operating_curve,
     predict,
@@ -373,10 +374,6 @@ def protocol(corpus_path: Path, layout: Layout, *, folds: int) -> dict[str, Any]
             report[f"hand_adaptive_{name}"] = hand_adaptive_report(pipe, dev, hit, hand)
             report[f"everyday_{name}"] = everyday_report(pipe, everyday)
     return report
-
-
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f} %"
 
 
 def _num(x: float | None) -> str:

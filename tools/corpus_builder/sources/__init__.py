@@ -24,10 +24,10 @@ _MODULES = (
     github_benign,
     multilingual,
     written,
-    composed,
 )
 
 
 def all_sources() -> list[Source]:
-    """The sources of every module, in build order."""
-    return [s for module in _MODULES for s in module.SOURCES]
+    """The sources of every module, in build order; composed sources (built from them) last."""
+    base = [s for module in _MODULES for s in module.SOURCES]
+    return base + composed.composed_sources(base)

@@ -179,46 +179,6 @@ def _strictest(licences: set[str]) -> str:
     return sorted(licences)[0]
 
 
-def _by_name(*modules: object) -> dict[str, Source]:
-    return {s.name: s for m in modules for s in m.SOURCES}  # type: ignore[attr-defined]
-
-
-def _sources() -> list[Source]:
-    from corpus_builder.sources import (
-        github_attacks,
-        github_attacks2,
-        github_benign,
-        multilingual,
-        payloads,
-        registry_packages,
-        shared_data,
-    )
-
-    known = _by_name(
-        shared_data,
-        github_attacks,
-        github_attacks2,
-        registry_packages,
-        payloads,
-        github_benign,
-        multilingual,
-    )
-    carriers = [
-        known[n]
-        for n in (
-            "llmail-benign-emails",
-            "bipia-contexts-benign",
-            "xquad-contexts",
-            "taskmaster4-tool-results",
-            "twitter-customer-care-conversations",
-            "sgd-conversations",
-        )
-        if n in known
-    ]
-    attacks = [known[n] for n in COMPOSED_ATTACKS if n in known]
-    return [composed(a, carriers) for a in attacks]
-
-
 COMPOSED_ATTACKS = (
     "cyberseceval-prompt-injection",
     "cyberseceval-prompt-injection-multilingual",
@@ -235,4 +195,19 @@ COMPOSED_ATTACKS = (
 )
 """Attack sources whose rows are instructions that can sit inside a document."""
 
-SOURCES: list[Source] = _sources()
+CARRIERS = (
+    "llmail-benign-emails",
+    "bipia-contexts-benign",
+    "xquad-contexts",
+    "taskmaster4-tool-results",
+    "twitter-customer-care-conversations",
+    "sgd-conversations",
+)
+"""Benign sources whose documents carry the composed instructions."""
+
+
+def composed_sources(known: Sequence[Source]) -> list[Source]:
+    """The composed sources built from ``known`` (the other modules' sources, in build order)."""
+    by_name = {s.name: s for s in known}
+    carriers = [by_name[n] for n in CARRIERS if n in by_name]
+    return [composed(by_name[n], carriers) for n in COMPOSED_ATTACKS if n in by_name]

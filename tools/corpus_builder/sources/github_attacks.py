@@ -1,6 +1,9 @@
 """Prompt-attack datasets (and their benign parts) from public GitHub repositories.
 
 Every repository's licence was read at the pinned commit; each ``Source`` says which file it is.
+
+Left out: whylabs/langkit ``themes.json``, whose jailbreak examples copy PromptInject's rogue
+strings and "in the wild" jailbreak prompts (DAN, AIM), both reserved for independent evaluation.
 """
 
 from __future__ import annotations
@@ -384,22 +387,6 @@ def jailbench(files: Mapping[str, bytes]) -> Iterator[RawRow]:
         queries = (rec.get("query") for rec in csv_rows(data))
         yield from rows_from(
             queries, label="attack", category="guardrail_bypass", lang="zh", kind="template"
-        )
-
-
-# --- whylabs/langkit: jailbreak theme examples -------------------------------------------------
-
-
-def langkit_themes(files: Mapping[str, bytes]) -> Iterator[RawRow]:
-    """The ``jailbreak`` examples of ``themes.json`` (the ``refusal`` ones are model answers and
-    are left out)."""
-    for data in files.values():
-        yield from rows_from(
-            json_doc(data).get("jailbreak", []),
-            label="attack",
-            category="guardrail_bypass",
-            lang="en",
-            kind="persona",
         )
 
 
@@ -1264,24 +1251,6 @@ SOURCES: list[Source] = [
         labels={"JailBench query (jailbreak-enhanced)": "guardrail_bypass"},
         note="query column of the public JailBench.csv (the seed questions alone are not used)",
         languages=("zh",),
-    ),
-    Source(
-        name="langkit-jailbreak-themes",
-        family="langkit-themes",
-        licence="Apache-2.0",
-        url=_GH + "whylabs/langkit",
-        files=(
-            gh(
-                "whylabs/langkit",
-                "5d6cab1e2ff32181ba5c514aaa2a4473421dc413",
-                "langkit/themes.json",
-                "174aef4f148eaaa0cccb7e66cfc7eb45f71bd375f15f0cd0cff721f0ce201601",
-            ),
-        ),
-        extract=langkit_themes,
-        labels={"jailbreak": "guardrail_bypass"},
-        note="the jailbreak examples LangKit's theme detector compares against (refusals left out)",
-        languages=("en",),
     ),
     Source(
         name="asb-observation-injection",
