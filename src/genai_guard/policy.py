@@ -201,7 +201,7 @@ class Policy(BaseModel):
 # -- reading ------------------------------------------------------------------------------------
 
 POLICY_ENTRY_POINT_GROUP = "genai_guard.policies"
-_SHIPPED = {"default": "policies/default.yaml"}
+_SHIPPED = {"default": "policies/default.yaml", "accurate": "policies/accurate.yaml"}
 _OWN_PACKAGE = "genai_guard"
 
 

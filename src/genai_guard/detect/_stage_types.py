@@ -11,6 +11,7 @@ from genai_guard._options import stage_type
 from genai_guard.detect._adapters import TransformerDetector
 from genai_guard.detect._attack_rules import AttackRulesDetector
 from genai_guard.detect._classifier import AttackClassifierDetector
+from genai_guard.detect._semantic import SemanticAttackDetector
 from genai_guard.protocols import StageType
 
 __all__ = ["STAGE_TYPES"]
@@ -29,6 +30,13 @@ STAGE_TYPES: tuple[StageType, ...] = (
         # Policies use the shipped weights; other weights are a Python-level choice.
         exclude={"weights", "sha256"},
         description="Shipped learned prompt-attack classifier (hashed n-grams, numpy).",
+    ),
+    stage_type(
+        SemanticAttackDetector,
+        "semantic_attack",
+        kind="detector",
+        exclude={"weights", "sha256"},
+        description="Multilingual sentence encoder fused with rule evidence (extra `semantic`).",
     ),
     stage_type(
         TransformerDetector,

@@ -27,11 +27,18 @@ from genai_guard.training._train import (
 __all__ = ["main"]
 
 
-def _run_protocol(args: argparse.Namespace, layout: Layout) -> int:
+def _corpus_path(args: argparse.Namespace) -> Path | None:
     default = Path.home() / ".cache" / "genai-guard-corpus" / "corpus.jsonl"
     corpus = Path(args.corpus) if args.corpus else default
     if not corpus.is_file():
         print(f"no corpus at {corpus}: build it with `make corpus`", file=sys.stderr)
+        return None
+    return corpus
+
+
+def _run_protocol(args: argparse.Namespace, layout: Layout) -> int:
+    corpus = _corpus_path(args)
+    if corpus is None:
         return 2
     started = time.perf_counter()
     report = protocol(corpus, layout, folds=args.folds)
@@ -40,6 +47,18 @@ def _run_protocol(args: argparse.Namespace, layout: Layout) -> int:
         Path(args.report).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     write_protocol_card(report, layout)
     print(json.dumps({k: v for k, v in report.items() if k != "cross_family"}, indent=1)[:6000])
+    return 0
+
+
+def _run_semantic(args: argparse.Namespace, layout: Layout) -> int:
+    from genai_guard.training._semantic import train_semantic  # noqa: PLC0415 - optional extra
+
+    corpus = _corpus_path(args)
+    if corpus is None:
+        return 2
+    cache = Path(args.cache) if args.cache else Path.home() / ".cache" / "genai-guard-semantic"
+    manifest = train_semantic(corpus, layout, cache=cache, folds=args.folds)
+    print(json.dumps(manifest, indent=1))
     return 0
 
 
@@ -64,19 +83,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument(
         "--mode",
-        choices=("validate", "lofo", "pairs", "ship", "all", "card", "protocol"),
+        choices=("validate", "lofo", "pairs", "ship", "all", "card", "protocol", "semantic"),
         default="ship",
     )
     ap.add_argument(
         "--corpus",
         default=None,
-        help="protocol: the corpus builder's corpus.jsonl (default: ~/.cache/genai-guard-corpus)",
+        help="protocol, semantic: the corpus builder's corpus.jsonl "
+        "(default: ~/.cache/genai-guard-corpus)",
     )
     ap.add_argument(
         "--folds",
         type=int,
         default=10,
-        help="protocol: group k-fold by source family (0: leave one family out)",
+        help="protocol, semantic: group k-fold by source family (0: leave one family out)",
+    )
+    ap.add_argument(
+        "--cache",
+        default=None,
+        help="semantic: embedding cache (default: ~/.cache/genai-guard-semantic)",
     )
     ap.add_argument("--threshold", type=float, default=None, help="threshold for lofo reports")
     ap.add_argument("--report", default=None, help="write the JSON report here")
@@ -84,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     layout = Layout(Path(args.root), None if args.model_dir is None else Path(args.model_dir))
     if args.mode == "protocol":
         return _run_protocol(args, layout)
+    if args.mode == "semantic":
+        return _run_semantic(args, layout)
     data = layout.default_data() if args.data is None else Path(args.data)
     if not any(data.glob("*.jsonl")):
         ap.error(f"no *.jsonl files in {data}")

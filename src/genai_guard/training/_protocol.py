@@ -47,6 +47,8 @@ __all__ = ["CorpusRows", "group_folds", "load_corpus", "protocol"]
 
 CURVE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 OVER_DEFENSE = ("notinject", "xstest-safe")
+# Source-balanced figures count a source on a side only with this many rows of that side.
+MIN_SOURCE_ROWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +151,10 @@ def cross_family_report(corpus: CorpusRows, k: int) -> dict[str, Any]:
     attack = np.array([r.attack for r in corpus.rows])
     t1 = threshold_at_fpr(p[~attack], 0.01)
     rules = rule_scores([r.text for r in corpus.rows])
-    curve = operating_curve(corpus.sources, attack, p, rules, CURVE)
+    curve = operating_curve(corpus.sources, attack, p, rules, CURVE, min_rows=MIN_SOURCE_ROWS)
     # Source-balanced recall at 1 % source-balanced FPR: the lowest curve threshold that fits.
     fine = [float(x) for x in np.linspace(0.05, 0.995, 96)]
-    fine_curve = operating_curve(corpus.sources, attack, p, rules, fine)
+    fine_curve = operating_curve(corpus.sources, attack, p, rules, fine, min_rows=MIN_SOURCE_ROWS)
     fit = [c for c in fine_curve if c["threshold"] is not None and (c["fpr"] or 0.0) <= 0.01]
     cats = np.array([r.cls for r in corpus.rows])
     return {
@@ -400,12 +402,14 @@ def protocol_markdown(report: dict[str, Any]) -> list[str]:
         f"| ROC AUC (pooled) | {cf['auc']:.3f} |",
         f"| recall at 1 % pooled FPR (threshold {cf['threshold_at_1pct_fpr']:.3f}) "
         f"| {_pct(cf['recall_at_1pct_fpr'])} |",
-        f"| source-balanced recall at 1 % source-balanced FPR "
+        f"| source-balanced recall at 1 % source-balanced FPR (sources with >= "
+        f"{MIN_SOURCE_ROWS} rows of a side) "
         f"| {_pct(cf['balanced_recall_at_1pct_fpr'])} |",
         f"| recall / FPR at the policy's 0.8 | {_pct(cf['at_0.8']['recall'])} / "
         f"{_pct(cf['at_0.8']['fpr'])} |",
         "",
-        "Source-balanced operating curve (each source weighs the same; with rules = the default "
+        f"Source-balanced operating curve (each source with >= {MIN_SOURCE_ROWS} rows of a side "
+        "weighs the same; with rules = the default "
         "policy's rule flag at 0.5 or the classifier):",
         "",
         "| threshold | FPR alone | recall alone | FPR with rules | recall with rules |",

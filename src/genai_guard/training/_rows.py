@@ -67,10 +67,14 @@ class Layout:
         return self.root / "tools" / "eval_text"
 
     @property
+    def model_folder(self) -> Path:
+        """Where weights and manifests go (``model_dir``, else the package's model folder)."""
+        return self.model_dir or self.root / "src" / "genai_guard" / "detect" / "model"
+
+    @property
     def weights(self) -> Path:
         """The weights file ``ship`` writes."""
-        base = self.model_dir or self.root / "src" / "genai_guard" / "detect" / "model"
-        return base / "attack_classifier.npz"
+        return self.model_folder / "attack_classifier.npz"
 
     @property
     def manifest(self) -> Path:

@@ -28,6 +28,7 @@ import json
 import math
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -379,6 +380,8 @@ def operating_curve(
     p: npt.NDArray[np.float64],
     rules: npt.NDArray[np.float64],
     thresholds: Sequence[float] = LOFO_THRESHOLDS,
+    *,
+    min_rows: int = 1,
 ) -> list[dict[str, float | None]]:
     """File-balanced operating points of scores ``p`` that each file got from a model without it.
 
@@ -386,10 +389,14 @@ def operating_curve(
     over attack files of their caught share (``recall``), for the classifier alone and combined
     with the rules as in the default policy (``RULES_FLAG``). Every file weighs the same, as a
     new deployment is one new source; the last point, threshold ``None``, is the rules alone.
+    A file counts on a side only with at least ``min_rows`` rows of that side (one row would
+    otherwise move the mean by a whole share).
     """
     names = np.array(files)
-    benign = sorted({f for f, a in zip(files, attack, strict=True) if not a})
-    attacks = sorted({f for f, a in zip(files, attack, strict=True) if a})
+    benign_n = Counter(f for f, a in zip(files, attack, strict=True) if not a)
+    attack_n = Counter(f for f, a in zip(files, attack, strict=True) if a)
+    benign = sorted(f for f, k in benign_n.items() if k >= min_rows)
+    attacks = sorted(f for f, k in attack_n.items() if k >= min_rows)
 
     def point(hit: npt.NDArray[np.bool_]) -> tuple[float, float]:
         fpr = float(np.mean([hit[names == f].mean() for f in benign])) if benign else 0.0
