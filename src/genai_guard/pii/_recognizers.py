@@ -24,6 +24,7 @@ from typing import Final
 import regex
 
 from genai_guard._ruleset import Rule, RuleSet, lower_same_length
+from genai_guard.pii._entity import Entity
 
 __all__ = ["DEFAULT_ENTITIES", "RECOGNIZED_ENTITIES", "Entity", "FastRecognizers"]
 
@@ -68,16 +69,6 @@ CONTEXT: Final[dict[str, tuple[str, ...]]] = {
     "URL": ("url", "website", "link"),
     "US_SSN": ("social", "security", "ssn", "ssns", "ssid"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One recognized entity: a half-open span, its type and a score in ``[0, 1]``."""
-
-    start: int
-    end: int
-    entity_type: str
-    score: float
 
 
 # -- validators ---------------------------------------------------------------------------------

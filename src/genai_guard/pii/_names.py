@@ -1,0 +1,444 @@
+"""Person names, street addresses and locations without a language model.
+
+Names are found in three steps, linear in the text:
+
+1. Runs of capitalized words on one line (with name particles such as ``van der``, ``de la``,
+   ``bin`` and initials such as ``J.`` inside a run) are the candidates.
+2. Each word is looked up in a gazetteer compiled from Faker's locale providers (first and last
+   names of ~80 locales, Latin script only; see ``tools/name_gazetteer/build.py``): a word is a
+   *clean* name, an *ambiguous* one (also a common word, a month, a product or a place: ``Will``,
+   ``May``, ``Grace``, ``Jordan``) or unknown.
+3. A run is scored by its evidence: a title before it (``Mr``, ``Frau``, ``Mme``, ``Sr``, ``pan``),
+   a context phrase (``my name is``, ``I'm``, ``Dear``, ``je m'appelle``, ``ich heiße``), a line
+   after a sign-off (``Best regards,``), a clean first name followed by a surname. Ambiguous words
+   need one of these; unknown words are accepted after a title, a naming phrase or a known first
+   name.
+
+Street addresses are patterns anchored on a house number and a street word in ten languages
+(``12 Baker Street``, ``Hauptstraße 5``, ``12 rue de Rivoli``, ``Via Roma 10``, ``ul. Długa 5``),
+extended by a postcode and a known city. A location is a known city or country after a phrase
+that makes it personal (``I live in``, ``ich wohne in``, ``j'habite à``).
+
+Everything here is immutable after construction and thread-safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Final
+
+import regex
+
+from genai_guard.pii._entity import Entity
+
+__all__ = ["NAME_ENTITIES", "Gazetteer", "NameRecognizer", "load_gazetteer"]
+
+NAME_ENTITIES: Final = frozenset({"PERSON", "ADDRESS", "LOCATION"})
+
+# Scores: above the default threshold (0.4) only with evidence.
+_TITLED: Final = 0.85
+_FULL: Final = 0.85
+_CONTEXT: Final = 0.7
+_SINGLE_FIRST: Final = 0.55
+_WEAK: Final = 0.3
+_ADDRESS: Final = 0.75
+_LOCATION: Final = 0.6
+_MAX_RUN: Final = 5  # words in one name, at most
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """First names, last names, places and common words (all case-folded)."""
+
+    first: frozenset[str]
+    last: frozenset[str]
+    places: frozenset[str]
+    common: frozenset[str]
+
+
+@functools.cache  # read-only package data, the same for every recognizer in the process
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer shipped with the package (built by ``tools/name_gazetteer/build.py``)."""
+    raw = files("genai_guard.pii").joinpath("_data/names.txt.gz").read_bytes()
+    sections: dict[str, set[str]] = {"first": set(), "last": set(), "place": set(), "common": set()}
+    current: set[str] | None = None
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line.startswith("["):
+            current = sections[line.strip("[]")]
+        elif current is not None and line and not line.startswith("#"):
+            current.add(line.casefold())
+    return Gazetteer(
+        first=frozenset(sections["first"]),
+        last=frozenset(sections["last"]),
+        places=frozenset(sections["place"]),
+        common=frozenset(sections["common"]),
+    )
+
+
+# -- words -------------------------------------------------------------------------------------
+
+_TITLES: Final = frozenset(
+    (
+        "mr mrs ms miss mx dr prof professor sir dame lord lady mister madam rev capt col gen "
+        "herr frau fräulein hr fr dipl ing mag "
+        "m mme mlle monsieur madame mademoiselle me maître "
+        "sr sra srta señor señora señorita don doña dña "
+        "sig signor signora signorina dott dottor dottore dottoressa avv ing "
+        "dhr mevr mevrouw meneer "
+        "senhor senhora sr.ª dona "
+        "pan pani panna "
+        "bay bayan sayın "
+        "shri sri smt shrimati kumari "
+        "sheikh sheikha hajji haji ustadh sayyid"
+    ).split()
+)
+_PARTICLES: Final = frozenset(
+    "van von der den de del della dei di da das dos du la le ter ten zu y e bin ibn bint binti "
+    "al el abu ben bat st".split()
+)
+# Words before a name that introduce it; the value says whether an unknown word is accepted.
+_INTRO: Final[dict[str, bool]] = {
+    **dict.fromkeys(
+        (
+            "my name is", "name is", "name's", "call me", "named", "called", "signed",
+            "mein name ist", "ich heiße", "ich heisse", "heiße", "heisse",
+            "je m'appelle", "m'appelle", "mon nom est", "nom est",
+            "me llamo", "mi nombre es", "nombre es",
+            "mi chiamo", "il mio nome è", "nome è",
+            "mijn naam is", "ik heet", "naam is",
+            "me chamo", "meu nome é", "nome é", "chamo-me",
+            "nazywam się", "mam na imię", "na imię",
+            "benim adım", "adım",
+            "mera naam", "naam hai",
+        ),
+        True,
+    ),
+    **dict.fromkeys(
+        (
+            "dear", "hi", "hello", "hey", "thanks", "thank you", "cheers", "regards", "sincerely",
+            "liebe", "lieber", "hallo", "danke", "grüße", "gruß",
+            "cher", "chère", "bonjour", "salut", "merci", "cordialement",
+            "estimado", "estimada", "querido", "querida", "hola", "gracias", "saludos",
+            "caro", "cara", "gentile", "ciao", "grazie", "saluti",
+            "beste", "hoi", "bedankt", "groeten",
+            "prezado", "prezada", "olá", "oi", "obrigado", "obrigada", "abraços",
+            "drogi", "droga", "szanowny", "szanowna", "cześć", "dziękuję", "pozdrawiam",
+            "sevgili", "merhaba", "teşekkürler", "saygılarımla",
+        ),
+        True,
+    ),
+    **dict.fromkeys(
+        (
+            "i'm", "i am", "im", "this is", "it's", "ich bin", "je suis", "soy", "sono",
+            "ik ben", "sou", "eu sou", "jestem", "ben", "with", "mit", "avec", "con", "met",
+            "com", "z", "ile", "from", "von", "de", "told", "asked", "ask", "tell", "meet",
+            "met", "contact", "email", "emailed", "cc", "per", "by", "and", "und",
+            "et", "y", "e", "en", "i", "ve", "or",
+        ),
+        False,
+    ),
+}
+_SIGNOFFS: Final = frozenset(
+    (
+        "regards", "best regards", "kind regards", "best", "thanks", "thank you", "cheers",
+        "sincerely", "yours sincerely", "yours", "best wishes", "many thanks", "warm regards",
+        "mit freundlichen grüßen", "viele grüße", "liebe grüße", "grüße", "beste grüße",
+        "cordialement", "bien à vous", "bien cordialement", "amitiés", "merci",
+        "saludos", "un saludo", "atentamente", "un abrazo", "cordiali saluti", "saluti", "grazie",
+        "met vriendelijke groet", "groeten", "groet", "atenciosamente", "abraços", "obrigado",
+        "pozdrawiam", "z poważaniem", "saygılarımla", "teşekkürler", "--", "—",
+    )
+)
+_LOCATION_INTRO: Final = frozenset(
+    (
+        "live in", "living in", "lives in", "based in", "born in", "moved to", "i'm from",
+        "i am from", "grew up in", "wohne in", "lebe in", "komme aus", "geboren in",
+        "j'habite à", "habite à", "je vis à", "vis à", "né à", "née à", "vivo en", "soy de",
+        "vivo a", "abito a", "sono di", "woon in", "kom uit", "moro em", "sou de", "vivo em",
+        "mieszkam w", "jestem z", "yaşıyorum", "yaşıyor",
+    )
+)
+
+_CAP: Final = r"(?:[a-z]{1,3}['’-])?\p{Lu}[\p{L}\p{M}]{0,30}(?:['’-]\p{L}[\p{L}\p{M}]{0,30}){0,3}\.?"
+_WORD_RE: Final = regex.compile(rf"(?<![\p{{L}}\p{{M}}\d_'’@#/.-]){_CAP}(?![\p{{L}}\p{{M}}\d_@])")
+_GAP_RE: Final = regex.compile(
+    r"[ \t]{1,3}(?:(?:van|von|der|den|de|del|della|dei|di|da|das|dos|du|la|le|ter|ten|zu|y|e|bin"
+    r"|ibn|bint|binti|al|el|abu|ben)[ \t]{1,3}){0,3}"
+)
+_BEFORE_RE: Final = regex.compile(r"[\p{L}\p{M}'’-]+|--|—")
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    key: str  # case-folded, without a trailing period
+    dotted: bool
+
+
+_STREET_EN: Final = (
+    r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Boulevard|Blvd\.?|Way|Court|"
+    r"Ct\.?|Place|Square|Terrace|Close|Crescent|Gardens|Parkway|Highway|Row|Mews|Walk|Grove)"
+)
+_NAMEW: Final = r"\p{Lu}[\p{L}\p{M}'’.-]{0,30}"
+_HOUSE: Final = r"\d{1,5}[A-Za-z]?"
+_ADDRESS_RES: Final = tuple(
+    regex.compile(p, regex.V0)
+    for p in (
+        # 12 Baker Street, 221B Baker St.
+        rf"(?<![\w.,-]){_HOUSE},?[ \t]{{1,3}}(?:{_NAMEW}[ \t]{{1,3}}){{1,3}}{_STREET_EN}(?![\w])",
+        # 12 rue de Rivoli, 5 avenue des Champs-Élysées
+        rf"(?<![\w.,-]){_HOUSE}(?:[ \t]?(?:bis|ter))?,?[ \t]{{1,3}}"
+        r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)[ \t]{1,3}"
+        rf"(?:(?:de|du|des|la|le|l'|d'|de[ \t]la)[ \t]{{0,3}}){{0,2}}{_NAMEW}"
+        rf"(?:[ \t]{{1,3}}{_NAMEW}){{0,2}}",
+        # Hauptstraße 5, Keizersgracht 123, Lindenweg 3a
+        r"(?<![\w-])\p{Lu}[\p{L}-]{1,30}(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|"
+        rf"ufer|straat|laan|gracht|plein|singel|kade|dijk|steeg)[ \t]{{1,3}}{_HOUSE}(?![\w])",
+        # Via Roma 10, Calle Mayor 5, Rua Augusta, 100, ul. Długa 5, Avenida da Liberdade 15
+        r"(?<![\w])(?:Via|Viale|Piazza|Corso|Vicolo|Largo|Calle|Avenida|Avda\.|Plaza|Paseo|"
+        r"Carrera|Rua|Travessa|Praça|Alameda|ul\.|ulica|al\.|aleja|plac|Am|An[ \t]der|Auf[ \t]dem)"
+        rf"[ \t]{{1,3}}(?:(?:de|del|della|dei|do|da|dos|das|di|la)[ \t]{{1,3}}){{0,2}}{_NAMEW}"
+        rf"(?:[ \t]{{1,3}}{_NAMEW}){{0,3}},?[ \t]{{1,3}}(?:n\.?[ \t]?º?[ \t]?|nº[ \t]?|no\.?[ \t]?)?"
+        rf"{_HOUSE}(?![\w])",
+        # Atatürk Caddesi No: 12, Gül Sokak 5
+        rf"(?<![\w]){_NAMEW}[ \t]{{1,3}}(?:Sokak|Sokağı|Sok\.|Sk\.|Caddesi|Cad\.|Cd\.|Bulvarı)"
+        r"(?:[ \t]{1,3}(?:No[:.]?[ \t]?)?\d{1,4}(?:/\d{1,3})?)?(?![\w])",
+    )
+)
+# After an address: a postcode and a city (``, 10115 Berlin``, ``London NW1 6XE``).
+_ADDRESS_TAIL: Final = regex.compile(
+    r",?[ \t]{1,3}(?:(?:\d{2}-\d{3}|\d{4,5}|\d{4}[ \t]?[A-Z]{2})[ \t]{1,3})?"
+    r"(\p{Lu}[\p{L}\p{M}'’-]{1,30}(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]{1,30})?)"
+    r"(?:,?[ \t]{1,3}[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)?"
+)
+
+
+class NameRecognizer:
+    """Find ``PERSON``, ``ADDRESS`` and ``LOCATION`` entities with the shipped gazetteer.
+
+    Args:
+        entities: Which of ``PERSON``, ``ADDRESS``, ``LOCATION`` to report.
+        gazetteer: The word lists (the shipped one by default).
+
+    Thread-safe: immutable after construction.
+    """
+
+    __slots__ = ("_gaz", "entities")
+
+    def __init__(
+        self,
+        *,
+        entities: frozenset[str] | set[str] | tuple[str, ...] = tuple(sorted(NAME_ENTITIES)),
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
+        wanted = frozenset(entities)
+        unknown = wanted - NAME_ENTITIES
+        if unknown:
+            raise ValueError(f"unknown entity types {sorted(unknown)}; known: {sorted(NAME_ENTITIES)}")
+        self.entities = wanted
+        self._gaz = gazetteer if gazetteer is not None else load_gazetteer()
+
+    def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
+        """Entities in ``text`` at or above ``threshold``, in text order (may overlap)."""
+        out: list[Entity] = []
+        addresses: list[Entity] = []
+        if "ADDRESS" in self.entities and any(ch.isdigit() for ch in text):
+            addresses = self._addresses(text)
+            out.extend(a for a in addresses if a.score >= threshold)
+        if self.entities & {"PERSON", "LOCATION"}:
+            for ent in self._runs(text):
+                if ent.entity_type in self.entities and ent.score >= threshold:
+                    if not any(a.start <= ent.start and ent.end <= a.end for a in addresses):
+                        out.append(ent)
+        out.sort(key=lambda e: e.start)
+        return out
+
+    # -- addresses ------------------------------------------------------------------------------
+
+    def _addresses(self, text: str) -> list[Entity]:
+        found: list[Entity] = []
+        for pattern in _ADDRESS_RES:
+            for m in pattern.finditer(text):
+                start, end = m.span()
+                end = self._address_tail(text, end)
+                found.append(Entity(start, end, "ADDRESS", _ADDRESS))
+        return found
+
+    def _address_tail(self, text: str, end: int) -> int:
+        tail = _ADDRESS_TAIL.match(text, end, min(len(text), end + 80))
+        if tail is None:
+            return end
+        city = tail.group(1)
+        has_postcode = any(ch.isdigit() for ch in text[end : tail.start(1)])
+        if has_postcode or city.split()[0].casefold() in self._gaz.places:
+            if not has_postcode and len(city.split()) > 1:
+                # "London Bridge": keep only the known first word.
+                if city.casefold() not in self._gaz.places:
+                    return tail.start(1) + len(city.split()[0])
+            return tail.end()
+        return end
+
+    # -- names ----------------------------------------------------------------------------------
+
+    def _runs(self, text: str) -> list[Entity]:
+        out: list[Entity] = []
+        run: list[_Word] = []
+        prev_end = -1
+        for m in _WORD_RE.finditer(text):
+            word = _word(m)
+            if run and (
+                len(run) >= _MAX_RUN
+                or _GAP_RE.fullmatch(text, prev_end, word.start) is None
+                or run[-1].dotted
+                and run[-1].key not in _TITLES
+                and len(run[-1].key) > 1
+            ):
+                out.extend(self._score_run(text, run))
+                run = []
+            run.append(word)
+            prev_end = word.end if not word.dotted else word.end + 1
+        if run:
+            out.extend(self._score_run(text, run))
+        return out
+
+    def _score_run(self, text: str, run: list[_Word]) -> list[Entity]:  # noqa: C901, PLR0912
+        gaz = self._gaz
+        # A title at the start of the run (``Dr``, ``Frau``) is kept in the span.
+        title_start: int | None = None
+        lead_intro: bool | None = None
+        while len(run) > 1:
+            if run[0].key in _TITLES:
+                if title_start is None:
+                    title_start = run[0].start
+            elif run[0].key in _INTRO and title_start is None:
+                lead_intro = _INTRO[run[0].key]  # "Dear Anna", "Hi Priya"
+            else:
+                break
+            run = run[1:]
+        if run[0].key in _TITLES:
+            return []
+        before = _words_before(text, title_start if title_start is not None else run[0].start)
+        lowered_title = bool(before) and before[-1] in _TITLES
+        if title_start is None and lowered_title:
+            title_start = -1  # a lower-case title before the run (``pan Kowalski``)
+        intro = lead_intro if lead_intro is not None else _intro(before)
+        if intro is None and title_start is None and _after_signoff(text, run[0].start, run[-1]):
+            intro = True
+        location = " ".join(before[-3:])
+        if "LOCATION" in self.entities and _ends_with(location, _LOCATION_INTRO):
+            key = " ".join(w.key for w in run)
+            if key in gaz.places or run[0].key in gaz.places:
+                w_end = run[-1] if key in gaz.places else run[0]
+                return [Entity(run[0].start, _end(w_end), "LOCATION", _LOCATION)]
+        kinds = [self._kind(w) for w in run]
+        # Drop leading and trailing words without name evidence.
+        lo, hi = 0, len(run)
+        strong_context = title_start is not None or intro is True
+        if not strong_context:
+            while lo < hi and kinds[lo] in ("none", "common"):
+                lo += 1
+        while hi > lo and (kinds[hi - 1] == "common" or kinds[hi - 1] == "none" and not (
+            strong_context or hi - 1 > lo and kinds[hi - 2] in ("first", "last")
+        )):
+            hi -= 1
+        if lo >= hi:
+            return []
+        words, kinds = run[lo:hi], kinds[lo:hi]
+        strong = sum(k in ("first", "last") for k in kinds)
+        weak = sum(k == "weak" for k in kinds)
+        if title_start is not None:
+            score = _TITLED
+        elif intro is True:
+            score = _CONTEXT if strong or weak or kinds[0] == "none" else 0.0
+        elif len(words) >= 2 and strong and (kinds[0] == "first" or strong >= 2 or weak):
+            score = _FULL
+        elif len(words) >= 2 and strong:
+            score = _CONTEXT if intro is False else 0.5
+        elif len(words) >= 2 and weak >= 2 and intro is False:
+            score = 0.5
+        elif len(words) == 1 and kinds[0] == "first":
+            score = _CONTEXT if intro is False else _SINGLE_FIRST
+        elif len(words) == 1 and kinds[0] == "last" and intro is False:
+            score = 0.5
+        else:
+            score = _WEAK if strong or weak else 0.0
+        if score <= 0.0:
+            return []
+        start = title_start if title_start is not None and title_start >= 0 and lo == 0 else (
+            words[0].start
+        )
+        return [Entity(start, _end(words[-1]), "PERSON", score)]
+
+    def _kind(self, w: _Word) -> str:
+        """``first`` / ``last`` (clean name), ``weak`` (also a word or place), ``common``, ``none``."""
+        gaz = self._gaz
+        key = w.key
+        if len(key) == 1:
+            return "first" if w.dotted else "none"  # an initial
+        parts = (key, *key.replace("’", "'").split("-")) if "-" in key else (key,)
+        is_first = any(p in gaz.first for p in parts)
+        is_last = any(p in gaz.last for p in parts)
+        if key[:3] in ("al-", "el-") or key.startswith(("o'", "mc", "mac")) and is_last:
+            is_last = True
+        if is_first or is_last:
+            if key in gaz.common or key in gaz.places or key in _TITLES:
+                return "weak"
+            return "first" if is_first else "last"
+        if key in gaz.common or key in _TITLES or key in gaz.places:
+            return "common"
+        return "none"
+
+
+def _word(m: regex.Match[str]) -> _Word:
+    s, e = m.span()
+    token = m.group()
+    dotted = token.endswith(".")
+    if dotted:
+        e -= 1
+        token = token[:-1]
+    return _Word(s, e, token.casefold().replace("’", "'"), dotted)
+
+
+def _end(w: _Word) -> int:
+    return w.end
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    lo = max(0, start - 60)
+    nl = text.rfind("\n", lo, start)
+    lo = nl + 1 if nl >= 0 else lo
+    return [w.casefold().replace("’", "'") for w in _BEFORE_RE.findall(text, lo, start)[-4:]]
+
+
+def _intro(before: list[str]) -> bool | None:
+    for k in (3, 2, 1):
+        if len(before) >= k:
+            hit = _INTRO.get(" ".join(before[-k:]))
+            if hit is not None:
+                return hit
+    return None
+
+
+def _ends_with(phrase: str, options: frozenset[str]) -> bool:
+    parts = phrase.split()
+    return any(" ".join(parts[-k:]) in options for k in (1, 2, 3) if len(parts) >= k)
+
+
+def _after_signoff(text: str, start: int, last: _Word) -> bool:
+    """The run fills its line, and the line before is a sign-off (``Best regards,``)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", last.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:start].strip(" \t-—") or text[last.end : line_end].strip(" \t.,"):
+        return False
+    if line_start == 0:
+        return False
+    prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    prev = text[prev_start : line_start - 1].strip(" \t,.!").casefold()
+    if text[line_start:start].strip(" \t") in ("--", "—", "-"):
+        return True
+    return prev in _SIGNOFFS

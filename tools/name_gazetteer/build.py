@@ -1,0 +1,190 @@
+"""Build the offline name gazetteer used by the PERSON / ADDRESS / LOCATION recognizer.
+
+Reads first names, last names and place names of Faker's locale providers (MIT licence) and
+common words (Faker's lorem word lists, MIT; spaCy's stop-word lists, MIT), keeps the entries
+written in Latin script, adds the short supplement below (romanized Korean and Arabic names,
+which Faker lists in their own scripts only; written for this project), and writes one
+deterministic gzip file next to the recognizer:
+
+    python tools/name_gazetteer/build.py
+
+The output records the package versions it was built from. It is committed, so the library
+needs neither Faker nor spaCy at run time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import pkgutil
+import unicodedata
+from importlib.metadata import version
+from pathlib import Path
+
+OUT = (
+    Path(__file__).resolve().parents[2] / "src" / "genai_guard" / "pii" / "_data" / "names.txt.gz"
+)
+
+# Romanized names Faker has only in Hangul / Arabic script (written for this project).
+KOREAN_LAST = (
+    "Kim Lee Yi Park Pak Choi Choe Jung Jeong Chung Kang Cho Jo Yoon Yun Jang Chang Lim Im Han "
+    "Oh Seo Shin Kwon Hwang Ahn Song Yoo Ryu Hong Jeon Ko Moon Yang Son Bae Baek Heo Nam Noh"
+).split()
+KOREAN_FIRST = (
+    "Min-jun Seo-yeon Ji-ho Ha-eun Do-yun Ji-woo Soo-jin Hye-jin Jae-won Eun-ji Sung-min "
+    "Young-ho Ji-hoon Min-seo Seo-jun Ye-jin Hyun-woo Su-bin Dong-hyun Ji-yeon Jin-woo Mi-kyung "
+    "Sang-woo Yu-na Joon-ho Da-eun Tae-yang Hae-won Kyung-soo Na-rae"
+).split()
+ARABIC_FIRST = (
+    "Mohammed Muhammad Mohamed Mohammad Ahmed Ahmad Ali Omar Umar Khalid Khaled Youssef Yusuf "
+    "Hassan Hasan Hussein Husain Ibrahim Abdullah Abdallah Abdulrahman Abdelaziz Mustafa Mostafa "
+    "Karim Kareem Tariq Tarek Samir Sami Nabil Walid Faisal Fahad Saeed Said Rashid Hamza Bilal "
+    "Ziad Yasser Anas Majid Nasser Salman Saad Adel Amr Fatima Fatma Aisha Aicha Khadija Maryam "
+    "Mariam Layla Leila Noor Nour Amira Yasmin Yasmine Salma Zainab Zeinab Huda Hoda Rania Dina "
+    "Lina Reem Rim Hana Hanan Samira Nadia Farah Sara Mona Hiba Asma Amal Dalia Ghada Lubna"
+).split()
+ARABIC_LAST = (
+    "Haddad Khoury Mansour Nasser Saleh Hamdan Abbas Aziz Rahman Hassan Hussein Khalil Ibrahim "
+    "Youssef Farouk Farouq Qureshi Hashemi Sabbagh Najjar Shaheen Darwish Masri Tamimi Zahran "
+    "Barakat Saleem Salem Amin Ashour Bakr Othman Osman Suleiman Sulaiman Karam Antar Shamsi"
+).split()
+
+# Lorem word lists that are lists of common words (the Spanish and Czech ones hold surnames).
+LOREM_LOCALES = ("en_US", "de_DE", "fr_FR", "it_IT", "nl_NL", "pl_PL")
+# Words that are names as well as ordinary words (written for this project).
+AMBIGUOUS = (
+    "will may mark bill grace hope faith joy rose lily daisy summer autumn april june august "
+    "dawn crystal amber ruby pearl jasmine chase hunter taylor mason cooper baker carter parker "
+    "young king long green white black brown gray grey stone wood hill park lane price bell "
+    "banks rivers fox wolf frank earnest sterling sunny rich rob pat sue art ray gene guy bob "
+    "penny holly ivy iris violet heather sky river storm angel star victor victoria jordan "
+    "georgia virginia carolina florence sydney austin houston dallas phoenix lincoln washington "
+    "paris london berlin sofia china india apple amazon jaguar mercedes tesla ford dell lotus "
+    "oracle python ruby java rust swift go jade sage olive cliff glen dale marsh brook moss "
+    "reed rush drew cash gale miles max sunday monday tuesday wednesday thursday friday saturday "
+    "january february march july september october november december"
+).split()
+# Cities and countries Faker's English providers do not list (written for this project).
+PLACES = (
+    "London Manchester Birmingham Liverpool Leeds Glasgow Edinburgh Dublin Cardiff Belfast "
+    "Bristol Oxford Cambridge York Paris Lyon Marseille Berlin Munich Hamburg Frankfurt Cologne "
+    "Vienna Zurich Geneva Madrid Barcelona Seville Valencia Lisbon Porto Rome Milan Naples Turin "
+    "Florence Venice Amsterdam Rotterdam Brussels Antwerp Warsaw Krakow Prague Budapest Istanbul "
+    "Ankara Athens Stockholm Oslo Copenhagen Helsinki Moscow Kyiv Cairo Dubai Riyadh Doha "
+    "Tehran Karachi Lahore Delhi Mumbai Bangalore Bengaluru Chennai Kolkata Hyderabad Beijing "
+    "Shanghai Shenzhen Tokyo Osaka Kyoto Seoul Busan Singapore Bangkok Jakarta Manila Sydney "
+    "Melbourne Brisbane Perth Auckland Toronto Montreal Vancouver Ottawa Chicago Boston Seattle "
+    "Houston Dallas Austin Denver Phoenix Atlanta Miami Washington Philadelphia Detroit "
+    "Nairobi Lagos Johannesburg Mexico Bogota Lima Santiago Buenos Aires Sao Paulo Rio Janeiro "
+    "Jordan Georgia Chad Israel Lebanon Syria Iraq Iran England Scotland Wales Ireland Europe "
+    "Asia Africa America Texas California Florida Virginia Carolina Oregon Nevada Ohio Kent"
+).split()
+
+
+def latin(word: str) -> bool:
+    """True when every letter of ``word`` is Latin script."""
+    return all(
+        not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in word
+    ) and any(ch.isalpha() for ch in word)
+
+
+def _locales(pkg: str) -> list[str]:
+    mod = importlib.import_module(pkg)
+    return sorted(m.name for m in pkgutil.iter_modules(mod.__path__) if m.ispkg)
+
+
+def _collect(pkg: str, want: callable) -> set[str]:  # type: ignore[valid-type]
+    out: set[str] = set()
+    for loc in _locales(pkg):
+        provider = importlib.import_module(f"{pkg}.{loc}").Provider
+        for attr in dir(provider):
+            if attr.startswith("_") or not want(attr):
+                continue
+            value = getattr(provider, attr)
+            if isinstance(value, dict):
+                value = list(value)
+            if not isinstance(value, (list, tuple)):
+                continue
+            for item in value:
+                if isinstance(item, tuple):  # ja_JP pairs: (kanji, kana, romaji)
+                    item = item[-1]
+                if isinstance(item, str):
+                    out.update(_words(item))
+    return out
+
+
+def _words(item: str) -> list[str]:
+    item = item.strip().rstrip(".")
+    if not latin(item) or not item[:1].isupper() or any(ch.isdigit() for ch in item):
+        return []
+    return [w for w in item.split() if w[:1].isupper() and len(w) > 1]
+
+
+def build() -> str:
+    first = _collect("faker.providers.person", lambda a: "first_name" in a and "kana" not in a)
+    first |= _collect("faker.providers.person", lambda a: a.startswith("first_romanized"))
+    last = _collect(
+        "faker.providers.person",
+        lambda a: ("last_name" in a or a.startswith("last_romanized")) and "kana" not in a,
+    )
+    first.update(KOREAN_FIRST + ARABIC_FIRST)
+    last.update(KOREAN_LAST + ARABIC_LAST)
+    last.discard("Doe")  # pl_PL's placeholder
+    places = _collect(
+        "faker.providers.address",
+        lambda a: a
+        in {
+            "cities",
+            "city_names",
+            "countries",
+            "states",
+            "regions",
+            "provinces",
+            "departments",
+            "estados",
+            "big_city",
+        },
+    )
+    common: set[str] = set(AMBIGUOUS)
+    places.update(PLACES)
+    for loc in LOREM_LOCALES:
+        provider = importlib.import_module(f"faker.providers.lorem.{loc}").Provider
+        for w in getattr(provider, "word_list", ()):
+            if latin(w):
+                common.add(w.lower())
+    for lang in ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "tr"):
+        stop = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+        common.update(w.lower() for w in stop if latin(w))
+    lines = [
+        f"# faker {version('faker')} (MIT), spacy {version('spacy')} stop words (MIT),"
+        " and the supplement in tools/name_gazetteer/build.py",
+    ]
+    for section, words in (
+        ("first", first),
+        ("last", last),
+        ("place", places),
+        ("common", common),
+    ):
+        lines.append(f"[{section}]")
+        lines.extend(sorted(words))
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    text = build()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with OUT.open("wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
+        gz.write(text.encode("utf-8"))
+    counts = {}
+    section = ""
+    for line in text.splitlines():
+        if line.startswith("["):
+            section = line.strip("[]")
+            counts[section] = 0
+        elif section:
+            counts[section] += 1
+    print(OUT, OUT.stat().st_size, "bytes", counts)
+
+
+if __name__ == "__main__":
+    main()
