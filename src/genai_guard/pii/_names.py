@@ -83,13 +83,13 @@ def load_gazetteer() -> Gazetteer:
 _TITLES: Final = frozenset(
     (
         "mr mrs ms miss mx dr prof professor sir dame lord lady mister madam rev capt col gen "
-        "herr frau fräulein hr fr dipl ing mag "
+        "herr herrn frau fräulein hr fr dipl ing mag "
         "m mme mlle monsieur madame mademoiselle me maître "
         "sr sra srta señor señora señorita don doña dña "
         "sig signor signora signorina dott dottor dottore dottoressa avv ing "
         "dhr mevr mevrouw meneer "
         "senhor senhora sr.ª dona "
-        "pan pani panna "
+        "pan pani panna panie "
         "bay bayan sayın "
         "shri sri smt shrimati kumari "
         "sheikh sheikha hajji haji ustadh sayyid"
@@ -141,17 +141,6 @@ _INTRO: Final[dict[str, bool]] = {
         False,
     ),
 }
-_SIGNOFFS: Final = frozenset(
-    (
-        "regards", "best regards", "kind regards", "best", "thanks", "thank you", "cheers",
-        "sincerely", "yours sincerely", "yours", "best wishes", "many thanks", "warm regards",
-        "mit freundlichen grüßen", "viele grüße", "liebe grüße", "grüße", "beste grüße",
-        "cordialement", "bien à vous", "bien cordialement", "amitiés", "merci",
-        "saludos", "un saludo", "atentamente", "un abrazo", "cordiali saluti", "saluti", "grazie",
-        "met vriendelijke groet", "groeten", "groet", "atenciosamente", "abraços", "obrigado",
-        "pozdrawiam", "z poważaniem", "saygılarımla", "teşekkürler", "--", "—",
-    )
-)
 _LOCATION_INTRO: Final = frozenset(
     (
         "live in", "living in", "lives in", "based in", "born in", "moved to", "i'm from",
@@ -168,7 +157,7 @@ _GAP_RE: Final = regex.compile(
     r"[ \t]{1,3}(?:(?:van|von|der|den|de|del|della|dei|di|da|das|dos|du|la|le|ter|ten|zu|y|e|bin"
     r"|ibn|bint|binti|al|el|abu|ben)[ \t]{1,3}){0,3}"
 )
-_BEFORE_RE: Final = regex.compile(r"[\p{L}\p{M}'’-]+|--|—")
+_BEFORE_RE: Final = regex.compile(r"[\p{L}\p{M}'’-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,8 +315,6 @@ class NameRecognizer:
         if title_start is None and lowered_title:
             title_start = -1  # a lower-case title before the run (``pan Kowalski``)
         intro = lead_intro if lead_intro is not None else _intro(before)
-        if intro is None and title_start is None and _after_signoff(text, run[0].start, run[-1]):
-            intro = True
         location = " ".join(before[-3:])
         if "LOCATION" in self.entities and _ends_with(location, _LOCATION_INTRO):
             key = " ".join(w.key for w in run)
@@ -426,19 +413,3 @@ def _intro(before: list[str]) -> bool | None:
 def _ends_with(phrase: str, options: frozenset[str]) -> bool:
     parts = phrase.split()
     return any(" ".join(parts[-k:]) in options for k in (1, 2, 3) if len(parts) >= k)
-
-
-def _after_signoff(text: str, start: int, last: _Word) -> bool:
-    """The run fills its line, and the line before is a sign-off (``Best regards,``)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", last.end)
-    line_end = len(text) if line_end < 0 else line_end
-    if text[line_start:start].strip(" \t-—") or text[last.end : line_end].strip(" \t.,"):
-        return False
-    if line_start == 0:
-        return False
-    prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
-    prev = text[prev_start : line_start - 1].strip(" \t,.!").casefold()
-    if text[line_start:start].strip(" \t") in ("--", "—", "-"):
-        return True
-    return prev in _SIGNOFFS
