@@ -19,6 +19,7 @@ import importlib
 import pkgutil
 import unicodedata
 from importlib.metadata import version
+from collections.abc import Callable
 from pathlib import Path
 
 OUT = (
@@ -62,7 +63,37 @@ AMBIGUOUS = (
     "paris london berlin sofia china india apple amazon jaguar mercedes tesla ford dell lotus "
     "oracle python ruby java rust swift go jade sage olive cliff glen dale marsh brook moss "
     "reed rush drew cash gale miles max sunday monday tuesday wednesday thursday friday saturday "
-    "january february march july september october november december"
+    "january february march july september october november december "
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz juni juli "
+    "oktober dezember lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars "
+    "avril mai juin juillet août septembre octobre novembre décembre lunes martes miércoles "
+    "jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto "
+    "septiembre octubre noviembre diciembre lunedì martedì mercoledì giovedì venerdì sabato "
+    "domenica gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre maandag "
+    "dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart mei augustus "
+    "segunda terça quarta quinta sexta janeiro fevereiro março maio junho julho setembro "
+    "outubro novembro dezembro poniedziałek wtorek środa czwartek piątek sobota niedziela "
+    "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad "
+    "grudzień pazartesi salı çarşamba perşembe cuma cumartesi pazar ocak şubat mart nisan "
+    "mayıs haziran temmuz ağustos eylül ekim kasım aralık "
+    "christmas easter ramadan eid diwali hanukkah thanksgiving halloween "
+    "love joy honey sugar candy baby precious sweet lucky happy rain snow moon sun toy tea "
+    "coffee queen prince princess duke earl baron pope saint major general judge chance story "
+    "music golden silver gold diamond rock dean page walker bishop cook miller fisher porter "
+    "butler marshal bride sister brother mother father daddy mommy girl boy man woman dude "
+    "theres finna nuff anyone everyone someone quite author unknown little big old new good "
+    "great best hero legend champion boss chief doctor nurse teacher coach captain "
+    "alexa siri claude gemini cortana copilot llama mistral falcon bard grok"
+).split()
+NATIONALITIES = (
+    "english british american canadian australian irish scottish welsh german austrian swiss "
+    "french belgian dutch spanish mexican italian portuguese brazilian polish turkish greek "
+    "russian ukrainian swedish norwegian danish finnish chinese japanese korean indian "
+    "pakistani arabic arab egyptian saudi persian hebrew israeli african european asian latin "
+    "deutsch englisch französisch spanisch italienisch anglais allemand français espagnol "
+    "italien inglés alemán francés italiano inglese tedesco francese spagnolo engels duits "
+    "frans inglês alemão francês angielski niemiecki francuski ingilizce almanca fransızca "
+    "raspberry arduino android windows linux ubuntu excel word outlook teams slack zoom"
 ).split()
 # Cities and countries Faker's English providers do not list (written for this project).
 PLACES = (
@@ -75,8 +106,10 @@ PLACES = (
     "Shanghai Shenzhen Tokyo Osaka Kyoto Seoul Busan Singapore Bangkok Jakarta Manila Sydney "
     "Melbourne Brisbane Perth Auckland Toronto Montreal Vancouver Ottawa Chicago Boston Seattle "
     "Houston Dallas Austin Denver Phoenix Atlanta Miami Washington Philadelphia Detroit "
-    "Nairobi Lagos Johannesburg Mexico Bogota Lima Santiago Buenos Aires Sao Paulo Rio Janeiro "
+    "Nairobi Lagos Johannesburg Mexico Bogota Lima Santiago "
     "Jordan Georgia Chad Israel Lebanon Syria Iraq Iran England Scotland Wales Ireland Europe "
+    "Beirut Amman Baghdad Damascus Casablanca Tunis Algiers Kuwait Muscat Jeddah Mecca Medina "
+    "Pune Ahmedabad Jaipur Lucknow Kochi Surat Nagpur Taipei Hanoi Dhaka "
     "Asia Africa America Texas California Florida Virginia Carolina Oregon Nevada Ohio Kent"
 ).split()
 
@@ -93,9 +126,20 @@ def _locales(pkg: str) -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(mod.__path__) if m.ispkg)
 
 
-def _collect(pkg: str, want: callable) -> set[str]:  # type: ignore[valid-type]
+def _collect(pkg: str, want: Callable[[str], bool], *, split: bool = True) -> set[str]:
     out: set[str] = set()
+    for per_locale in _collect_by_locale(pkg, want, split=split).values():
+        out |= per_locale
+    return out
+
+
+def _collect_by_locale(
+    pkg: str, want: Callable[[str], bool], *, split: bool = True
+) -> dict[str, set[str]]:
+    """Words per locale; the language part (``de`` of ``de_AT``) counts once."""
+    out: dict[str, set[str]] = {}
     for loc in _locales(pkg):
+        words = out.setdefault(loc.split("_")[0], set())
         provider = importlib.import_module(f"{pkg}.{loc}").Provider
         for attr in dir(provider):
             if attr.startswith("_") or not want(attr):
@@ -109,7 +153,7 @@ def _collect(pkg: str, want: callable) -> set[str]:  # type: ignore[valid-type]
                 if isinstance(item, tuple):  # ja_JP pairs: (kanji, kana, romaji)
                     item = item[-1]
                 if isinstance(item, str):
-                    out.update(_words(item))
+                    words.update(_words(item) if split else _phrase(item))
     return out
 
 
@@ -120,9 +164,26 @@ def _words(item: str) -> list[str]:
     return [w for w in item.split() if w[:1].isupper() and len(w) > 1]
 
 
+def _phrase(item: str) -> list[str]:
+    """A place name kept whole (``San Diego`` must not make ``Diego`` a place)."""
+    item = " ".join(item.split())
+    if not latin(item) or not item[:1].isupper() or any(ch.isdigit() for ch in item):
+        return []
+    return [item]
+
+
 def build() -> str:
-    first = _collect("faker.providers.person", lambda a: "first_name" in a and "kana" not in a)
-    first |= _collect("faker.providers.person", lambda a: a.startswith("first_romanized"))
+    by_locale = _collect_by_locale(
+        "faker.providers.person",
+        lambda a: ("first_name" in a and "kana" not in a) or a.startswith("first_romanized"),
+    )
+    languages: dict[str, int] = {}
+    for per_locale in by_locale.values():
+        for w in per_locale:
+            languages[w] = languages.get(w, 0) + 1
+    for w in KOREAN_FIRST + ARABIC_FIRST:
+        languages[w] = max(languages.get(w, 0), 2)
+    first = set(languages)
     last = _collect(
         "faker.providers.person",
         lambda a: ("last_name" in a or a.startswith("last_romanized")) and "kana" not in a,
@@ -133,37 +194,46 @@ def build() -> str:
     places = _collect(
         "faker.providers.address",
         lambda a: a
-        in {
-            "cities",
-            "city_names",
-            "countries",
-            "states",
-            "regions",
-            "provinces",
-            "departments",
-            "estados",
-            "big_city",
-        },
+        in {"countries", "states", "regions", "provinces", "departments", "estados"},
+        split=False,
+    )
+    cities = _collect(
+        "faker.providers.address", lambda a: a in {"cities", "city_names"}, split=False
     )
     common: set[str] = set(AMBIGUOUS)
     places.update(PLACES)
+    places.update(("New York", "Los Angeles", "San Francisco", "Buenos Aires", "São Paulo",
+                   "Rio de Janeiro", "Kuala Lumpur", "Abu Dhabi", "Hong Kong", "New Delhi",
+                   "Tel Aviv", "Cape Town", "Mexico City", "Saudi Arabia", "South Africa"))
+    cities |= places
     for loc in LOREM_LOCALES:
         provider = importlib.import_module(f"faker.providers.lorem.{loc}").Provider
         for w in getattr(provider, "word_list", ()):
             if latin(w):
                 common.add(w.lower())
+    stop: set[str] = set()
     for lang in ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "tr"):
-        stop = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
-        common.update(w.lower() for w in stop if latin(w))
+        words = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+        stop.update(w.lower() for w in words if latin(w))
+    common |= stop
+    # Language names ("German", "French") from Faker's person providers.
+    common.update(
+        w.lower()
+        for w in _collect("faker.providers.person", lambda a: a == "language_names")
+    )
+    common.update(NATIONALITIES)
     lines = [
         f"# faker {version('faker')} (MIT), spacy {version('spacy')} stop words (MIT),"
         " and the supplement in tools/name_gazetteer/build.py",
     ]
+    lines.append("[first]")  # name, tab, how many languages' lists hold it
+    lines.extend(f"{w}\t{languages[w]}" for w in sorted(first))
     for section, words in (
-        ("first", first),
         ("last", last),
         ("place", places),
+        ("city", cities),
         ("common", common),
+        ("stop", stop),
     ):
         lines.append(f"[{section}]")
         lines.extend(sorted(words))

@@ -25,9 +25,12 @@ Everything here is immutable after construction and thread-safe.
 from __future__ import annotations
 
 import functools
+import itertools
 import gzip
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
+from types import MappingProxyType
 from typing import Final
 
 import regex
@@ -55,26 +58,44 @@ class Gazetteer:
 
     first: frozenset[str]
     last: frozenset[str]
-    places: frozenset[str]
+    places: frozenset[str]  # countries, regions and large cities: ambiguous as names
+    cities: frozenset[str]  # every city and place name: for locations and addresses
     common: frozenset[str]
+    stop: frozenset[str]  # function words: never part of a name
+    first_languages: Mapping[str, int]  # how many languages' lists hold a first name
 
 
 @functools.cache  # read-only package data, the same for every recognizer in the process
 def load_gazetteer() -> Gazetteer:
     """The gazetteer shipped with the package (built by ``tools/name_gazetteer/build.py``)."""
     raw = files("genai_guard.pii").joinpath("_data/names.txt.gz").read_bytes()
-    sections: dict[str, set[str]] = {"first": set(), "last": set(), "place": set(), "common": set()}
+    sections: dict[str, set[str]] = {
+        "first": set(),
+        "last": set(),
+        "place": set(),
+        "city": set(),
+        "common": set(),
+        "stop": set(),
+    }
+    languages: dict[str, int] = {}
     current: set[str] | None = None
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if line.startswith("["):
             current = sections[line.strip("[]")]
         elif current is not None and line and not line.startswith("#"):
-            current.add(line.casefold())
+            word, _, count = line.partition("\t")
+            key = word.casefold()
+            current.add(key)
+            if count:
+                languages[key] = max(languages.get(key, 0), int(count))
     return Gazetteer(
         first=frozenset(sections["first"]),
         last=frozenset(sections["last"]),
         places=frozenset(sections["place"]),
+        cities=frozenset(sections["city"]),
         common=frozenset(sections["common"]),
+        stop=frozenset(sections["stop"]),
+        first_languages=MappingProxyType(languages),
     )
 
 
@@ -95,13 +116,18 @@ _TITLES: Final = frozenset(
         "sheikh sheikha hajji haji ustadh sayyid"
     ).split()
 )
+# Titles that also stand before a name in small letters ("pan Kowalski", "dottor Rinaldi").
+_LOWER_TITLES: Final = frozenset(
+    "pan pani panie panna herr herrn frau signor signora signorina dottor dottore dottoressa "
+    "dott sayın bay bayan senhor senhora señor señora don doña dona sr sra srta mr mrs ms dr "
+    "prof mme mlle monsieur madame mevrouw meneer dhr mevr shri smt".split()
+)
 _PARTICLES: Final = frozenset(
-    "van von der den de del della dei di da das dos du la le ter ten zu y e bin ibn bint binti "
+    "van von der den de del della dei di da das dos du la le ter ten zu bin ibn bint binti "
     "al el abu ben bat st".split()
 )
-# Words before a name that introduce it; the value says whether an unknown word is accepted.
-_INTRO: Final[dict[str, bool]] = {
-    **dict.fromkeys(
+# Phrases that name a person: any capitalized word after them is a name ("my name is ...").
+_NAMING: Final = frozenset(
         (
             "my name is", "name is", "name's", "call me", "named", "called", "signed",
             "mein name ist", "ich heiße", "ich heisse", "heiße", "heisse",
@@ -113,10 +139,10 @@ _INTRO: Final[dict[str, bool]] = {
             "nazywam się", "mam na imię", "na imię",
             "benim adım", "adım",
             "mera naam", "naam hai",
-        ),
-        True,
-    ),
-    **dict.fromkeys(
+        )
+)
+# Greetings and thanks: a name word after them is a person ("Hi Anna", "Thanks Mr Lee").
+_GREETING: Final = frozenset(
         (
             "dear", "hi", "hello", "hey", "thanks", "thank you", "cheers", "regards", "sincerely",
             "liebe", "lieber", "hallo", "danke", "grüße", "gruß",
@@ -127,22 +153,26 @@ _INTRO: Final[dict[str, bool]] = {
             "prezado", "prezada", "olá", "oi", "obrigado", "obrigada", "abraços",
             "drogi", "droga", "szanowny", "szanowna", "cześć", "dziękuję", "pozdrawiam",
             "sevgili", "merhaba", "teşekkürler", "saygılarımla",
-        ),
-        True,
-    ),
-    **dict.fromkeys(
+        )
+)
+# Words after which a name word is more likely a person's ("with Anna", "ask Tom").
+_NEAR: Final = frozenset(
         (
             "i'm", "i am", "im", "this is", "it's", "ich bin", "je suis", "soy", "sono",
             "ik ben", "sou", "eu sou", "jestem", "ben", "with", "mit", "avec", "con", "met",
             "com", "z", "ile", "from", "von", "de", "told", "asked", "ask", "tell", "meet",
             "met", "contact", "email", "emailed", "cc", "per", "by", "and", "und",
-            "et", "y", "e", "en", "i", "ve", "or",
-        ),
-        False,
-    ),
-}
+            "et", "y", "e", "en", "i", "ve", "or", "a", "à", "para", "pour", "für", "voor",
+            "dla", "to", "for", "an", "aan", "do",
+        )
+)
+# Words after which a lone surname is a person ("ask Smith", "met Kowalski").
+_SOCIAL: Final = frozenset(
+    "with mit avec con met com ile told asked ask tell meet met contact email emailed cc".split()
+)
 _LOCATION_INTRO: Final = frozenset(
     (
+        "from", "stay in", "staying in", "aus", "uit", "z",
         "live in", "living in", "lives in", "based in", "born in", "moved to", "i'm from",
         "i am from", "grew up in", "wohne in", "lebe in", "komme aus", "geboren in",
         "j'habite à", "habite à", "je vis à", "vis à", "né à", "née à", "vivo en", "soy de",
@@ -151,10 +181,32 @@ _LOCATION_INTRO: Final = frozenset(
     )
 )
 
+# Articles and pronouns that start a capitalized run ("The Sims", "Das Boot"): never a name.
+_DETERMINERS: Final = frozenset(
+    "the a an this that these those my our your his her their its der die das den dem des ein "
+    "eine le la les un une el los las il lo gli het een o os um uma ten ta to bu şu".split()
+)
+# A run holding one of these names a place, a building or an organization, not a person.
+_ORG_WORDS: Final = frozenset(
+    (
+        "bridge tower street road avenue park square hall university universität université "
+        "universidad università universiteit uniwersytet college school schule école escuela "
+        "hospital klinik clinic airport flughafen aéroport aeropuerto station bahnhof gare museum "
+        "church kirche cathedral palace castle schloss center centre zentrum bank group gruppe "
+        "inc ltd llc gmbh ag sa spa srl bv nv corp corporation company co foundation stiftung "
+        "institute institut lake see mount mountain river island valley hotel restaurant cafe "
+        "café club team airlines airways yolları bankası holding partners associates consulting "
+        "labs technologies systems solutions software studio studios press times post journal "
+        "news radio tv falls beach bay gate wall garden gardens stadium arena theatre theater "
+        "cup league award prize day week festival summit conference fest fair expo market house "
+        "haus maison casa huis dom way rd st ave blvd county party app cable show tour "
+        "series season episode album song movie film book game"
+    ).split()
+)
 _CAP: Final = r"(?:[a-z]{1,3}['’-])?\p{Lu}[\p{L}\p{M}]{0,30}(?:['’-]\p{L}[\p{L}\p{M}]{0,30}){0,3}\.?"
 _WORD_RE: Final = regex.compile(rf"(?<![\p{{L}}\p{{M}}\d_'’@#/.-]){_CAP}(?![\p{{L}}\p{{M}}\d_@])")
 _GAP_RE: Final = regex.compile(
-    r"[ \t]{1,3}(?:(?:van|von|der|den|de|del|della|dei|di|da|das|dos|du|la|le|ter|ten|zu|y|e|bin"
+    r"[ \t]{1,3}(?:(?:van|von|der|den|de|del|della|dei|di|da|das|dos|du|la|le|ter|ten|zu|bin"
     r"|ibn|bint|binti|al|el|abu|ben)[ \t]{1,3}){0,3}"
 )
 _BEFORE_RE: Final = regex.compile(r"[\p{L}\p{M}'’-]+")
@@ -166,6 +218,8 @@ class _Word:
     end: int
     key: str  # case-folded, without a trailing period
     dotted: bool
+    upper: bool  # written in capitals only (an acronym, not a name)
+    camel: bool  # a capital inside the word after a small letter ("ChatGPT", "McDonald")
 
 
 _STREET_EN: Final = (
@@ -253,6 +307,8 @@ class NameRecognizer:
         for pattern in _ADDRESS_RES:
             for m in pattern.finditer(text):
                 start, end = m.span()
+                if text[end - 1] == ".":
+                    end -= 1  # the sentence's full stop
                 end = self._address_tail(text, end)
                 found.append(Entity(start, end, "ADDRESS", _ADDRESS))
         return found
@@ -263,12 +319,12 @@ class NameRecognizer:
             return end
         city = tail.group(1)
         has_postcode = any(ch.isdigit() for ch in text[end : tail.start(1)])
-        if has_postcode or city.split()[0].casefold() in self._gaz.places:
-            if not has_postcode and len(city.split()) > 1:
-                # "London Bridge": keep only the known first word.
-                if city.casefold() not in self._gaz.places:
-                    return tail.start(1) + len(city.split()[0])
+        cities = self._gaz.cities
+        first_word = city.split()[0]
+        if has_postcode or city.casefold() in cities:
             return tail.end()
+        if first_word.casefold() in cities:
+            return tail.start(1) + len(first_word)  # "London Bridge": the known city only
         return end
 
     # -- names ----------------------------------------------------------------------------------
@@ -294,88 +350,133 @@ class NameRecognizer:
             out.extend(self._score_run(text, run))
         return out
 
-    def _score_run(self, text: str, run: list[_Word]) -> list[Entity]:  # noqa: C901, PLR0912
+    def _score_run(self, text: str, run: list[_Word]) -> list[Entity]:
         gaz = self._gaz
-        # A title at the start of the run (``Dr``, ``Frau``) is kept in the span.
+        # A title at the start of the run (``Dr``, ``Frau``) is kept in the span; a greeting
+        # at its start (``Dear``, ``Hi``) is context.
         title_start: int | None = None
-        lead_intro: bool | None = None
+        lead: str | None = None
         while len(run) > 1:
             if run[0].key in _TITLES:
                 if title_start is None:
                     title_start = run[0].start
-            elif run[0].key in _INTRO and title_start is None:
-                lead_intro = _INTRO[run[0].key]  # "Dear Anna", "Hi Priya"
+            elif run[0].key in _GREETING and title_start is None:
+                lead = "greeting"
             else:
                 break
             run = run[1:]
         if run[0].key in _TITLES:
             return []
         before = _words_before(text, title_start if title_start is not None else run[0].start)
-        lowered_title = bool(before) and before[-1] in _TITLES
-        if title_start is None and lowered_title:
+        if title_start is None and before and before[-1] in _LOWER_TITLES:
             title_start = -1  # a lower-case title before the run (``pan Kowalski``)
-        intro = lead_intro if lead_intro is not None else _intro(before)
-        location = " ".join(before[-3:])
-        if "LOCATION" in self.entities and _ends_with(location, _LOCATION_INTRO):
+        intro = lead or _intro(before)
+        if "LOCATION" in self.entities and _ends_with(before, _LOCATION_INTRO):
             key = " ".join(w.key for w in run)
-            if key in gaz.places or run[0].key in gaz.places:
-                w_end = run[-1] if key in gaz.places else run[0]
-                return [Entity(run[0].start, _end(w_end), "LOCATION", _LOCATION)]
+            if key in gaz.cities or run[0].key in gaz.cities:
+                w_end = run[-1] if key in gaz.cities else run[0]
+                return [Entity(run[0].start, w_end.end, "LOCATION", _LOCATION)]
+        titled = title_start is not None
+        if not titled and any(w.key in _ORG_WORDS for w in run):
+            return []  # "Golden Gate Bridge", "Deutsche Bank"
         kinds = [self._kind(w) for w in run]
-        # Drop leading and trailing words without name evidence.
         lo, hi = 0, len(run)
-        strong_context = title_start is not None or intro is True
-        if not strong_context:
-            while lo < hi and kinds[lo] in ("none", "common"):
-                lo += 1
-        while hi > lo and (kinds[hi - 1] == "common" or kinds[hi - 1] == "none" and not (
-            strong_context or hi - 1 > lo and kinds[hi - 2] in ("first", "last")
-        )):
-            hi -= 1
+        if not titled:
+            lo, hi = self._trim(run, kinds, naming=intro == "naming")
         if lo >= hi:
             return []
         words, kinds = run[lo:hi], kinds[lo:hi]
-        strong = sum(k in ("first", "last") for k in kinds)
-        weak = sum(k == "weak" for k in kinds)
-        if title_start is not None:
-            score = _TITLED
-        elif intro is True:
-            score = _CONTEXT if strong or weak or kinds[0] == "none" else 0.0
-        elif len(words) >= 2 and strong and (kinds[0] == "first" or strong >= 2 or weak):
-            score = _FULL
-        elif len(words) >= 2 and strong:
-            score = _CONTEXT if intro is False else 0.5
-        elif len(words) >= 2 and weak >= 2 and intro is False:
-            score = 0.5
-        elif len(words) == 1 and kinds[0] == "first":
-            score = _CONTEXT if intro is False else _SINGLE_FIRST
-        elif len(words) == 1 and kinds[0] == "last" and intro is False:
-            score = 0.5
-        else:
-            score = _WEAK if strong or weak else 0.0
+        while len(words) > 2 and kinds[-1] == "weak" and words[-1].key in gaz.common:
+            words, kinds = words[:-1], kinds[:-1]  # "Michael Vick Will (Start)"
+        if len(words) >= 3 and words[0].key in gaz.stop:
+            words, kinds = words[1:], kinds[1:]  # "Ben Mehmet Kaya": Turkish "I", not Ben
+        if all(len(w.key) == 1 for w in words):
+            return []  # initials alone ("an L.")
+        social = bool(before) and before[-1] in _SOCIAL
+        score = self._score(words, kinds, titled=titled, intro=intro, social=social)
         if score <= 0.0:
             return []
-        start = title_start if title_start is not None and title_start >= 0 and lo == 0 else (
-            words[0].start
-        )
-        return [Entity(start, _end(words[-1]), "PERSON", score)]
+        start = title_start if title_start is not None and title_start >= 0 else words[0].start
+        return [Entity(start, words[-1].end, "PERSON", score)]
+
+    def _trim(self, run: list[_Word], kinds: list[str], *, naming: bool) -> tuple[int, int]:
+        """Drop words without evidence at both ends of a run.
+
+        An unknown word is kept before a known surname ("Vikram Singh"), after a name word
+        ("Anna Xylander"), and anywhere after a naming phrase ("my name is ...").
+        """
+        lo, hi = 0, len(run)
+        while lo < hi and kinds[lo] in ("none", "common"):
+            if kinds[lo] == "none" and (
+                naming or lo + 2 == hi and run[lo + 1].key in self._gaz.last
+            ):
+                break
+            lo += 1
+        while hi > lo and kinds[hi - 1] in ("none", "common"):
+            if kinds[hi - 1] == "none" and (
+                naming or hi - 1 > lo and kinds[hi - 2] in ("first", "last", "weak")
+            ):
+                break
+            hi -= 1
+        return lo, hi
+
+    def _score(
+        self,
+        words: list[_Word],
+        kinds: list[str],
+        *,
+        titled: bool,
+        intro: str | None,
+        social: bool,
+    ) -> float:
+        strong = sum(k in ("first", "last") for k in kinds)
+        weak = sum(k == "weak" for k in kinds)
+        unknown = sum(k == "none" for k in kinds)
+        n = len(words)
+        if titled:
+            return _TITLED
+        if intro == "naming":
+            return _CONTEXT if strong or weak or unknown else 0.0
+        if intro == "greeting" and (strong or weak):
+            return _CONTEXT
+        if n >= 2 and strong and (strong + weak >= 2 or kinds[0] == "first"):
+            return _FULL
+        if n >= 2 and strong:
+            return 0.6  # an unknown given name before a known surname
+        if n >= 2 and weak >= 2 and intro == "near":
+            return 0.5
+        if n == 1 and kinds[0] == "first":
+            if intro == "near":
+                return _CONTEXT
+            # A lone first name without context: only one that several languages share.
+            popular = self._gaz.first_languages.get(words[0].key, 0) >= 2
+            return _SINGLE_FIRST if popular else _WEAK
+        if n == 1 and kinds[0] == "last" and social:
+            return 0.5
+        return _WEAK if strong or weak else 0.0
 
     def _kind(self, w: _Word) -> str:
         """``first`` / ``last`` (clean name), ``weak`` (also a word or place), ``common``, ``none``."""
         gaz = self._gaz
         key = w.key
         if len(key) == 1:
-            return "first" if w.dotted else "none"  # an initial
-        parts = (key, *key.replace("’", "'").split("-")) if "-" in key else (key,)
+            return "first" if w.dotted and key != "i" else "common"  # an initial
+        if key in _DETERMINERS or "'" in key and key.split("'")[0] in ("i", "we", "you", "it"):
+            return "common"
+        if w.upper or w.camel and key not in self._gaz.first and key not in self._gaz.last:
+            return "common"  # an acronym or a product name ("IVA", "ChatGPT")
+        parts = (key, *key.split("-")) if "-" in key else (key,)
         is_first = any(p in gaz.first for p in parts)
         is_last = any(p in gaz.last for p in parts)
-        if key[:3] in ("al-", "el-") or key.startswith(("o'", "mc", "mac")) and is_last:
+        if not is_last and key.endswith(("ska", "cka", "dzka")) and key[:-1] + "i" in gaz.last:
+            is_last = True  # the feminine form of a Polish surname
+        if not is_last and key.startswith(("al-", "el-")) and len(key) > 4:
             is_last = True
         if is_first or is_last:
-            if key in gaz.common or key in gaz.places or key in _TITLES:
+            if key in gaz.common or key in gaz.places or key in _TITLES or key in _ORG_WORDS:
                 return "weak"
             return "first" if is_first else "last"
-        if key in gaz.common or key in _TITLES or key in gaz.places:
+        if key in gaz.common or key in _TITLES or key in gaz.places or key in _ORG_WORDS:
             return "common"
         return "none"
 
@@ -387,11 +488,9 @@ def _word(m: regex.Match[str]) -> _Word:
     if dotted:
         e -= 1
         token = token[:-1]
-    return _Word(s, e, token.casefold().replace("’", "'"), dotted)
-
-
-def _end(w: _Word) -> int:
-    return w.end
+    upper = len(token) > 1 and token.isupper()
+    camel = any(a.islower() and b.isupper() for a, b in itertools.pairwise(token))
+    return _Word(s, e, token.casefold().replace("’", "'"), dotted, upper, camel)
 
 
 def _words_before(text: str, start: int) -> list[str]:
@@ -401,15 +500,16 @@ def _words_before(text: str, start: int) -> list[str]:
     return [w.casefold().replace("’", "'") for w in _BEFORE_RE.findall(text, lo, start)[-4:]]
 
 
-def _intro(before: list[str]) -> bool | None:
-    for k in (3, 2, 1):
-        if len(before) >= k:
-            hit = _INTRO.get(" ".join(before[-k:]))
-            if hit is not None:
-                return hit
+def _intro(before: list[str]) -> str | None:
+    """``naming``, ``greeting`` or ``near`` for the words before a run, else None."""
+    if _ends_with(before, _NAMING):
+        return "naming"
+    if _ends_with(before, _GREETING):
+        return "greeting"
+    if before and before[-1] in _NEAR:
+        return "near"
     return None
 
 
-def _ends_with(phrase: str, options: frozenset[str]) -> bool:
-    parts = phrase.split()
-    return any(" ".join(parts[-k:]) in options for k in (1, 2, 3) if len(parts) >= k)
+def _ends_with(before: list[str], options: frozenset[str]) -> bool:
+    return any(" ".join(before[-k:]) in options for k in (1, 2, 3) if len(before) >= k)
