@@ -204,7 +204,9 @@ _ORG_WORDS: Final = frozenset(
     ).split()
 )
 _CAP: Final = r"(?:[a-z]{1,3}['’-])?\p{Lu}[\p{L}\p{M}]{0,30}(?:['’-]\p{L}[\p{L}\p{M}]{0,30}){0,3}\.?"
-_WORD_RE: Final = regex.compile(rf"(?<![\p{{L}}\p{{M}}\d_'’@#/.-]){_CAP}(?![\p{{L}}\p{{M}}\d_@])")
+_WORD_RE: Final = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}\d_'’@#/.-]){_CAP}(?![\p{{L}}\p{{M}}\d_@]|\.[\p{{L}}\d])"
+)
 _GAP_RE: Final = regex.compile(
     r"[ \t]{1,3}(?:(?:van|von|der|den|de|del|della|dei|di|da|das|dos|du|la|le|ter|ten|zu|bin"
     r"|ibn|bint|binti|al|el|abu|ben)[ \t]{1,3}){0,3}"
