@@ -35,6 +35,7 @@ from typing import Final
 
 import regex
 
+from genai_guard._ruleset import Rule, RuleSet
 from genai_guard.pii._entity import Entity
 
 __all__ = ["NAME_ENTITIES", "Gazetteer", "NameRecognizer", "load_gazetteer"]
@@ -189,7 +190,7 @@ _DETERMINERS: Final = frozenset(
 # A run holding one of these names a place, a building or an organization, not a person.
 _ORG_WORDS: Final = frozenset(
     (
-        "bridge tower street road avenue park square hall university universität université "
+        "bridge tower street road avenue square hall university universität université "
         "universidad università universiteit uniwersytet college school schule école escuela "
         "hospital klinik clinic airport flughafen aéroport aeropuerto station bahnhof gare museum "
         "church kirche cathedral palace castle schloss center centre zentrum bank group gruppe "
@@ -230,30 +231,63 @@ _STREET_EN: Final = (
 )
 _NAMEW: Final = r"\p{Lu}[\p{L}\p{M}'’.-]{0,30}"
 _HOUSE: Final = r"\d{1,5}[A-Za-z]?"
-_ADDRESS_RES: Final = tuple(
-    regex.compile(p, regex.V0)
-    for p in (
-        # 12 Baker Street, 221B Baker St.
+_EN_STREET_WORDS: Final = (
+    "street st road rd avenue ave lane ln drive boulevard blvd way court ct place square "
+    "terrace close crescent gardens parkway highway row mews walk grove"
+).split()
+# (pattern, keywords that every match holds, how keywords count): matched through one RuleSet.
+_ADDRESS_RULES: Final = (
+    # 12 Baker Street, 221B Baker St.
+    (
         rf"(?<![\w.,-]){_HOUSE},?[ \t]{{1,3}}(?:{_NAMEW}[ \t]{{1,3}}){{1,3}}{_STREET_EN}(?![\w])",
-        # 12 rue de Rivoli, 5 avenue des Champs-Élysées
+        tuple(_EN_STREET_WORDS),
+        "word",
+    ),
+    # 12 rue de Rivoli, 5 avenue des Champs-Élysées
+    (
         rf"(?<![\w.,-]){_HOUSE}(?:[ \t]?(?:bis|ter))?,?[ \t]{{1,3}}"
         r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)[ \t]{1,3}"
         rf"(?:(?:de|du|des|la|le|l'|d'|de[ \t]la)[ \t]{{0,3}}){{0,2}}{_NAMEW}"
         rf"(?:[ \t]{{1,3}}{_NAMEW}){{0,2}}",
-        # Hauptstraße 5, Keizersgracht 123, Lindenweg 3a
+        ("rue", "avenue", "av", "boulevard", "bd", "place", "chemin", "allée", "impasse",
+         "quai", "route", "cours"),
+        "word",
+    ),
+    # Hauptstraße 5, Keizersgracht 123, Lindenweg 3a
+    (
         r"(?<![\w-])\p{Lu}[\p{L}-]{1,30}(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|"
         rf"ufer|straat|laan|gracht|plein|singel|kade|dijk|steeg)[ \t]{{1,3}}{_HOUSE}(?![\w])",
-        # Via Roma 10, Calle Mayor 5, Rua Augusta, 100, ul. Długa 5, Avenida da Liberdade 15
+        ("straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "ring", "damm", "ufer",
+         "straat", "laan", "gracht", "plein", "singel", "kade", "dijk", "steeg"),
+        "substring",
+    ),
+    # Via Roma 10, Calle Mayor 5, Rua Augusta, 100, ul. Długa 5, Avenida da Liberdade 15
+    (
         r"(?<![\w])(?:Via|Viale|Piazza|Corso|Vicolo|Largo|Calle|Avenida|Avda\.|Plaza|Paseo|"
         r"Carrera|Rua|Travessa|Praça|Alameda|ul\.|ulica|al\.|aleja|plac|Am|An[ \t]der|Auf[ \t]dem)"
         rf"[ \t]{{1,3}}(?:(?:de|del|della|dei|do|da|dos|das|di|la)[ \t]{{1,3}}){{0,2}}{_NAMEW}"
         rf"(?:[ \t]{{1,3}}{_NAMEW}){{0,3}},?[ \t]{{1,3}}(?:n\.?[ \t]?º?[ \t]?|nº[ \t]?|no\.?[ \t]?)?"
         rf"{_HOUSE}(?![\w])",
-        # Atatürk Caddesi No: 12, Gül Sokak 5
+        ("via", "viale", "piazza", "corso", "vicolo", "largo", "calle", "avenida", "avda",
+         "plaza", "paseo", "carrera", "rua", "travessa", "praça", "alameda", "ul", "ulica", "al",
+         "aleja", "plac", "am", "an", "auf"),
+        "word",
+    ),
+    # Atatürk Caddesi No: 12, Gül Sokak 5
+    (
         rf"(?<![\w]){_NAMEW}[ \t]{{1,3}}(?:Sokak|Sokağı|Sok\.|Sk\.|Caddesi|Cad\.|Cd\.|Bulvarı)"
         r"(?:[ \t]{1,3}(?:No[:.]?[ \t]?)?\d{1,4}(?:/\d{1,3})?)?(?![\w])",
-    )
+        ("sokak", "sokağı", "sok", "sk", "caddesi", "cad", "cd", "bulvarı"),
+        "word",
+    ),
 )
+_ADDRESSES: Final = RuleSet(
+    [
+        Rule("ADDRESS", pattern, keywords, 200, regex.V0, keyword_match)  # type: ignore[arg-type]
+        for pattern, keywords, keyword_match in _ADDRESS_RULES
+    ]
+)
+_DIGIT: Final = regex.compile(r"\d")
 # After an address: a postcode and a city (``, 10115 Berlin``, ``London NW1 6XE``).
 _ADDRESS_TAIL: Final = regex.compile(
     r",?[ \t]{1,3}(?:(?:\d{2}-\d{3}|\d{4,5}|\d{4}[ \t]?[A-Z]{2})[ \t]{1,3})?"
@@ -291,7 +325,7 @@ class NameRecognizer:
         """Entities in ``text`` at or above ``threshold``, in text order (may overlap)."""
         out: list[Entity] = []
         addresses: list[Entity] = []
-        if "ADDRESS" in self.entities and any(ch.isdigit() for ch in text):
+        if "ADDRESS" in self.entities and _DIGIT.search(text) is not None:
             addresses = self._addresses(text)
             out.extend(a for a in addresses if a.score >= threshold)
         if self.entities & {"PERSON", "LOCATION"}:
@@ -306,13 +340,12 @@ class NameRecognizer:
 
     def _addresses(self, text: str) -> list[Entity]:
         found: list[Entity] = []
-        for pattern in _ADDRESS_RES:
-            for m in pattern.finditer(text):
-                start, end = m.span()
-                if text[end - 1] == ".":
-                    end -= 1  # the sentence's full stop
-                end = self._address_tail(text, end)
-                found.append(Entity(start, end, "ADDRESS", _ADDRESS))
+        for _, m in _ADDRESSES.matches(text):
+            start, end = m.span()
+            if text[end - 1] == ".":
+                end -= 1  # the sentence's full stop
+            end = self._address_tail(text, end)
+            found.append(Entity(start, end, "ADDRESS", _ADDRESS))
         return found
 
     def _address_tail(self, text: str, end: int) -> int:
@@ -359,7 +392,7 @@ class NameRecognizer:
         title_start: int | None = None
         lead: str | None = None
         while len(run) > 1:
-            if run[0].key in _TITLES:
+            if run[0].key in _TITLES and not run[0].upper:
                 if title_start is None:
                     title_start = run[0].start
             elif run[0].key in _GREETING and title_start is None:
@@ -382,19 +415,51 @@ class NameRecognizer:
         if not titled and any(w.key in _ORG_WORDS for w in run):
             return []  # "Golden Gate Bridge", "Deutsche Bank"
         kinds = [self._kind(w) for w in run]
-        lo, hi = 0, len(run)
-        if not titled:
-            lo, hi = self._trim(run, kinds, naming=intro == "naming")
-        if lo >= hi:
+        social = bool(before) and before[-1] in _SOCIAL
+        if titled:
+            return self._person(run, kinds, title_start, intro=intro, social=social)
+        # A common word inside a run separates names ("Cheryl AND Dermot"); the context
+        # before the run applies to its first part only.
+        out: list[Entity] = []
+        begin = 0
+        for i in range(len(run) + 1):
+            if i == len(run) or kinds[i] == "common" and 0 < i < len(run) - 1:
+                if i > begin:
+                    first_part = begin == 0
+                    lo, hi = self._trim(
+                        run[begin:i], kinds[begin:i], naming=first_part and intro == "naming"
+                    )
+                    out.extend(
+                        self._person(
+                            run[begin + lo : begin + hi],
+                            kinds[begin + lo : begin + hi],
+                            None,
+                            intro=intro if first_part else None,
+                            social=social and first_part,
+                        )
+                    )
+                begin = i + 1
+        return out
+
+    def _person(
+        self,
+        words: list[_Word],
+        kinds: list[str],
+        title_start: int | None,
+        *,
+        intro: str | None,
+        social: bool,
+    ) -> list[Entity]:
+        gaz = self._gaz
+        if not words:
             return []
-        words, kinds = run[lo:hi], kinds[lo:hi]
-        while len(words) > 2 and kinds[-1] == "weak" and words[-1].key in gaz.common:
+        while len(words) > 2 and kinds[-1] == "weak" and words[-1].key in gaz.stop:
             words, kinds = words[:-1], kinds[:-1]  # "Michael Vick Will (Start)"
         if len(words) >= 3 and words[0].key in gaz.stop:
             words, kinds = words[1:], kinds[1:]  # "Ben Mehmet Kaya": Turkish "I", not Ben
         if all(len(w.key) == 1 for w in words):
             return []  # initials alone ("an L.")
-        social = bool(before) and before[-1] in _SOCIAL
+        titled = title_start is not None
         score = self._score(words, kinds, titled=titled, intro=intro, social=social)
         if score <= 0.0:
             return []
@@ -490,8 +555,12 @@ def _word(m: regex.Match[str]) -> _Word:
     if dotted:
         e -= 1
         token = token[:-1]
-    upper = len(token) > 1 and token.isupper()
-    camel = any(a.islower() and b.isupper() for a, b in itertools.pairwise(token))
+    rest = token[1:]
+    if rest.islower() or not rest:
+        upper = camel = False  # the common case, "Anna"
+    else:
+        upper = len(token) > 1 and token.isupper()
+        camel = any(a.islower() and b.isupper() for a, b in itertools.pairwise(token))
     return _Word(s, e, token.casefold().replace("’", "'"), dotted, upper, camel)
 
 
