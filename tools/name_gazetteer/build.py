@@ -83,6 +83,11 @@ AMBIGUOUS = (
     "butler marshal bride sister brother mother father daddy mommy girl boy man woman dude "
     "theres finna nuff anyone everyone someone quite author unknown little big old new good "
     "great best hero legend champion boss chief doctor nurse teacher coach captain "
+    "porsche ferrari renault peugeot citroën volkswagen chevrolet lamborghini maserati bugatti "
+    "bentley mercedes benz toyota honda dell disney boeing chanel hermès prada gucci armani "
+    "versace dior cartier siemens bosch nestlé kellogg heinz sachs hortons pepper ikea lego "
+    "adidas nike puma philips nokia ericsson audi opel fiat skoda kia hyundai lexus volvo saab "
+    "porsche mcdonald mcdonald's wendy's marvel lucasfilm embraer airbus chelsea arsenal "
     "alexa siri claude gemini cortana copilot llama mistral falcon bard grok"
 ).split()
 NATIONALITIES = (

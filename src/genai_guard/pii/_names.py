@@ -182,6 +182,21 @@ _LOCATION_INTRO: Final = frozenset(
     )
 )
 
+# Names of firms and products made of person names (written for this project).
+_BRAND_PHRASES: Final = frozenset(
+    (
+        "morgan stanley", "jp morgan", "tim hortons", "dr pepper", "ben jerry's",
+        "goldman sachs", "procter gamble", "johnson johnson", "marks spencer",
+        "dolce gabbana", "rolls royce", "harley davidson", "mercedes benz", "louis vuitton",
+        "calvin klein", "ralph lauren", "tommy hilfiger", "hugo boss", "yves saint laurent",
+        "estée lauder", "wells fargo", "charles schwab", "edward jones", "jack daniel's",
+        "johnnie walker", "jim beam", "marie claire", "ronald mcdonald", "dr martens",
+        "ernst young", "arthur andersen", "lehman brothers", "warner bros", "john deere",
+        "jackson hole", "hewlett packard", "alfa romeo", "aston martin", "land rover",
+    )
+)
+# A run starting with these is a place ("San Mateo", "São José dos Campos", "Saint-Denis").
+_SAINTS: Final = frozenset("san santa santo são saint sainte sankt st".split())
 # Articles and pronouns that start a capitalized run ("The Sims", "Das Boot"): never a name.
 _DETERMINERS: Final = frozenset(
     "the a an this that these those my our your his her their its der die das den dem des ein "
@@ -200,7 +215,7 @@ _ORG_WORDS: Final = frozenset(
         "labs technologies systems solutions software studio studios press times post journal "
         "news radio tv falls beach bay gate wall garden gardens stadium arena theatre theater "
         "cup league award prize day week festival summit conference fest fair expo market house "
-        "haus maison casa huis dom way rd st ave blvd county party app cable show tour "
+        "haus maison casa huis dom museo musée museu muzeum hole way rd st ave blvd county party app cable show tour "
         "series season episode album song movie film book game"
     ).split()
 )
@@ -387,6 +402,8 @@ class NameRecognizer:
 
     def _score_run(self, text: str, run: list[_Word]) -> list[Entity]:
         gaz = self._gaz
+        if " ".join(w.key for w in run).replace(" &", "") in _BRAND_PHRASES:
+            return []  # "Dr Pepper", "Morgan Stanley"
         # A title at the start of the run (``Dr``, ``Frau``) is kept in the span; a greeting
         # at its start (``Dear``, ``Hi``) is context.
         title_start: int | None = None
@@ -412,8 +429,11 @@ class NameRecognizer:
                 w_end = run[-1] if key in gaz.cities else run[0]
                 return [Entity(run[0].start, w_end.end, "LOCATION", _LOCATION)]
         titled = title_start is not None
-        if not titled and any(w.key in _ORG_WORDS for w in run):
-            return []  # "Golden Gate Bridge", "Deutsche Bank"
+        if not titled and (
+            any(w.key in _ORG_WORDS for w in run)  # "Golden Gate Bridge", "Deutsche Bank"
+            or run[0].key in _SAINTS
+        ):
+            return []
         kinds = [self._kind(w) for w in run]
         social = bool(before) and before[-1] in _SOCIAL
         if titled:
