@@ -80,9 +80,7 @@ def written(split: str) -> list[Sample]:
     """One sample a line; a sign-off line ending in a comma goes with the line after it."""
     samples: list[Sample] = []
     for path in sorted((WRITTEN / split).glob("*.txt")):
-        lines = [
-            ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#"
-        ]
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#"]
         i = 0
         while i < len(lines):
             line = lines[i]
@@ -217,10 +215,16 @@ def main() -> None:
         print(f"\n== {name} ({len(samples)} texts) ==")
         for entity in ENTITIES:
             table = report[name][entity]  # type: ignore[index]
-            if entity != "PERSON" and table["all"]["support"] == 0 and table["all"]["precision"] == 1.0:
+            if (
+                entity != "PERSON"
+                and table["all"]["support"] == 0
+                and table["all"]["precision"] == 1.0
+            ):
                 continue
             print(f"-- {entity}")
-            print(f"{'group':10} {'n':>4} {'P':>6} {'R':>6} {'P=':>6} {'R=':>6} {'free':>5} {'FM':>6}")
+            print(
+                f"{'group':10} {'n':>4} {'P':>6} {'R':>6} {'P=':>6} {'R=':>6} {'free':>5} {'FM':>6}"
+            )
             for group in sorted(table, key=lambda g: (g == "all", g)):
                 r = table[group]
                 print(

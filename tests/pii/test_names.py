@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 
@@ -19,9 +20,7 @@ NAMES = NameRecognizer()
 
 def found(text: str, entity: str = "PERSON") -> list[str]:
     return [
-        text[e.start : e.end]
-        for e in NAMES.analyze(text, threshold=0.4)
-        if e.entity_type == entity
+        text[e.start : e.end] for e in NAMES.analyze(text, threshold=0.4) if e.entity_type == entity
     ]
 
 
@@ -196,4 +195,4 @@ def test_spans_lie_in_the_text_and_do_not_overlap(text: str) -> None:
         assert 0 <= e.start < e.end <= len(text)
         assert 0.0 < e.score <= 1.0
     people = [e for e in ents if e.entity_type == "PERSON"]
-    assert all(a.end <= b.start for a, b in zip(people, people[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(people))

@@ -18,42 +18,45 @@ import gzip
 import importlib
 import pkgutil
 import unicodedata
-from importlib.metadata import version
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
-OUT = (
-    Path(__file__).resolve().parents[2] / "src" / "genai_guard" / "pii" / "_data" / "names.txt.gz"
-)
+OUT = Path(__file__).resolve().parents[2] / "src" / "genai_guard" / "pii" / "_data" / "names.txt.gz"
+
+
+def _words_of(text: str) -> list[str]:
+    return text.split()
+
 
 # Romanized names Faker has only in Hangul / Arabic script (written for this project).
-KOREAN_LAST = (
+KOREAN_LAST = _words_of(
     "Kim Lee Yi Park Pak Choi Choe Jung Jeong Chung Kang Cho Jo Yoon Yun Jang Chang Lim Im Han "
     "Oh Seo Shin Kwon Hwang Ahn Song Yoo Ryu Hong Jeon Ko Moon Yang Son Bae Baek Heo Nam Noh"
-).split()
-KOREAN_FIRST = (
+)
+KOREAN_FIRST = _words_of(
     "Min-jun Seo-yeon Ji-ho Ha-eun Do-yun Ji-woo Soo-jin Hye-jin Jae-won Eun-ji Sung-min "
     "Young-ho Ji-hoon Min-seo Seo-jun Ye-jin Hyun-woo Su-bin Dong-hyun Ji-yeon Jin-woo Mi-kyung "
     "Sang-woo Yu-na Joon-ho Da-eun Tae-yang Hae-won Kyung-soo Na-rae"
-).split()
-ARABIC_FIRST = (
+)
+ARABIC_FIRST = _words_of(
     "Mohammed Muhammad Mohamed Mohammad Ahmed Ahmad Ali Omar Umar Khalid Khaled Youssef Yusuf "
     "Hassan Hasan Hussein Husain Ibrahim Abdullah Abdallah Abdulrahman Abdelaziz Mustafa Mostafa "
     "Karim Kareem Tariq Tarek Samir Sami Nabil Walid Faisal Fahad Saeed Said Rashid Hamza Bilal "
     "Ziad Yasser Anas Majid Nasser Salman Saad Adel Amr Fatima Fatma Aisha Aicha Khadija Maryam "
     "Mariam Layla Leila Noor Nour Amira Yasmin Yasmine Salma Zainab Zeinab Huda Hoda Rania Dina "
     "Lina Reem Rim Hana Hanan Samira Nadia Farah Sara Mona Hiba Asma Amal Dalia Ghada Lubna"
-).split()
-ARABIC_LAST = (
+)
+ARABIC_LAST = _words_of(
     "Haddad Khoury Mansour Nasser Saleh Hamdan Abbas Aziz Rahman Hassan Hussein Khalil Ibrahim "
     "Youssef Farouk Farouq Qureshi Hashemi Sabbagh Najjar Shaheen Darwish Masri Tamimi Zahran "
     "Barakat Saleem Salem Amin Ashour Bakr Othman Osman Suleiman Sulaiman Karam Antar Shamsi"
-).split()
+)
 
 # Lorem word lists that are lists of common words (the Spanish and Czech ones hold surnames).
 LOREM_LOCALES = ("en_US", "de_DE", "fr_FR", "it_IT", "nl_NL", "pl_PL")
 # Words that are names as well as ordinary words (written for this project).
-AMBIGUOUS = (
+AMBIGUOUS = _words_of(
     "will may mark bill grace hope faith joy rose lily daisy summer autumn april june august "
     "dawn crystal amber ruby pearl jasmine chase hunter taylor mason cooper baker carter parker "
     "young king long green white black brown gray grey stone wood hill park lane price bell "
@@ -89,8 +92,8 @@ AMBIGUOUS = (
     "adidas nike puma philips nokia ericsson audi opel fiat skoda kia hyundai lexus volvo saab "
     "porsche mcdonald mcdonald's wendy's marvel lucasfilm embraer airbus chelsea arsenal "
     "alexa siri claude gemini cortana copilot llama mistral falcon bard grok"
-).split()
-NATIONALITIES = (
+)
+NATIONALITIES = _words_of(
     "english british american canadian australian irish scottish welsh german austrian swiss "
     "french belgian dutch spanish mexican italian portuguese brazilian polish turkish greek "
     "russian ukrainian swedish norwegian danish finnish chinese japanese korean indian "
@@ -99,9 +102,9 @@ NATIONALITIES = (
     "italien inglés alemán francés italiano inglese tedesco francese spagnolo engels duits "
     "frans inglês alemão francês angielski niemiecki francuski ingilizce almanca fransızca "
     "raspberry arduino android windows linux ubuntu excel word outlook teams slack zoom"
-).split()
+)
 # Cities and countries Faker's English providers do not list (written for this project).
-PLACES = (
+PLACES = _words_of(
     "London Manchester Birmingham Liverpool Leeds Glasgow Edinburgh Dublin Cardiff Belfast "
     "Bristol Oxford Cambridge York Paris Lyon Marseille Berlin Munich Hamburg Frankfurt Cologne "
     "Vienna Zurich Geneva Madrid Barcelona Seville Valencia Lisbon Porto Rome Milan Naples Turin "
@@ -116,14 +119,14 @@ PLACES = (
     "Beirut Amman Baghdad Damascus Casablanca Tunis Algiers Kuwait Muscat Jeddah Mecca Medina "
     "Pune Ahmedabad Jaipur Lucknow Kochi Surat Nagpur Taipei Hanoi Dhaka "
     "Asia Africa America Texas California Florida Virginia Carolina Oregon Nevada Ohio Kent"
-).split()
+)
 
 
 def latin(word: str) -> bool:
     """True when every letter of ``word`` is Latin script."""
-    return all(
-        not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in word
-    ) and any(ch.isalpha() for ch in word)
+    return all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in word) and any(
+        ch.isalpha() for ch in word
+    )
 
 
 def _locales(pkg: str) -> list[str]:
@@ -154,9 +157,9 @@ def _collect_by_locale(
                 value = list(value)
             if not isinstance(value, (list, tuple)):
                 continue
-            for item in value:
-                if isinstance(item, tuple):  # ja_JP pairs: (kanji, kana, romaji)
-                    item = item[-1]
+            for entry in value:
+                # ja_JP pairs: (kanji, kana, romaji)
+                item = entry[-1] if isinstance(entry, tuple) else entry
                 if isinstance(item, str):
                     words.update(_words(item) if split else _phrase(item))
     return out
@@ -198,8 +201,7 @@ def build() -> str:
     last.discard("Doe")  # pl_PL's placeholder
     places = _collect(
         "faker.providers.address",
-        lambda a: a
-        in {"countries", "states", "regions", "provinces", "departments", "estados"},
+        lambda a: a in {"countries", "states", "regions", "provinces", "departments", "estados"},
         split=False,
     )
     cities = _collect(
@@ -207,9 +209,25 @@ def build() -> str:
     )
     common: set[str] = set(AMBIGUOUS)
     places.update(PLACES)
-    places.update(("New York", "Los Angeles", "San Francisco", "Buenos Aires", "São Paulo",
-                   "Rio de Janeiro", "Kuala Lumpur", "Abu Dhabi", "Hong Kong", "New Delhi",
-                   "Tel Aviv", "Cape Town", "Mexico City", "Saudi Arabia", "South Africa"))
+    places.update(
+        (
+            "New York",
+            "Los Angeles",
+            "San Francisco",
+            "Buenos Aires",
+            "São Paulo",
+            "Rio de Janeiro",
+            "Kuala Lumpur",
+            "Abu Dhabi",
+            "Hong Kong",
+            "New Delhi",
+            "Tel Aviv",
+            "Cape Town",
+            "Mexico City",
+            "Saudi Arabia",
+            "South Africa",
+        )
+    )
     cities |= places
     for loc in LOREM_LOCALES:
         provider = importlib.import_module(f"faker.providers.lorem.{loc}").Provider
@@ -223,8 +241,7 @@ def build() -> str:
     common |= stop
     # Language names ("German", "French") from Faker's person providers.
     common.update(
-        w.lower()
-        for w in _collect("faker.providers.person", lambda a: a == "language_names")
+        w.lower() for w in _collect("faker.providers.person", lambda a: a == "language_names")
     )
     common.update(NATIONALITIES)
     lines = [

@@ -25,8 +25,8 @@ Everything here is immutable after construction and thread-safe.
 from __future__ import annotations
 
 import functools
-import itertools
 import gzip
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -40,7 +40,14 @@ from genai_guard.pii._entity import Entity
 
 __all__ = ["NAME_ENTITIES", "Gazetteer", "NameRecognizer", "load_gazetteer"]
 
+
+def _words_of(text: str) -> list[str]:
+    """The words of a space-separated literal (word lists stay readable)."""
+    return text.split()
+
+
 NAME_ENTITIES: Final = frozenset({"PERSON", "ADDRESS", "LOCATION"})
+_ALL_NAME_ENTITIES: Final = ("ADDRESS", "LOCATION", "PERSON")
 
 # Scores: above the default threshold (0.4) only with evidence.
 _TITLED: Final = 0.85
@@ -103,7 +110,7 @@ def load_gazetteer() -> Gazetteer:
 # -- words -------------------------------------------------------------------------------------
 
 _TITLES: Final = frozenset(
-    (
+    _words_of(
         "mr mrs ms miss mx dr prof professor sir dame lord lady mister madam rev capt col gen "
         "herr herrn frau fräulein hr fr dipl ing mag "
         "m mme mlle monsieur madame mademoiselle me maître "
@@ -115,96 +122,291 @@ _TITLES: Final = frozenset(
         "bay bayan sayın "
         "shri sri smt shrimati kumari "
         "sheikh sheikha hajji haji ustadh sayyid"
-    ).split()
+    )
 )
 # Titles that also stand before a name in small letters ("pan Kowalski", "dottor Rinaldi").
 _LOWER_TITLES: Final = frozenset(
-    "pan pani panie panna herr herrn frau signor signora signorina dottor dottore dottoressa "
-    "dott sayın bay bayan senhor senhora señor señora don doña dona sr sra srta mr mrs ms dr "
-    "prof mme mlle monsieur madame mevrouw meneer dhr mevr shri smt".split()
+    _words_of(
+        "pan pani panie panna herr herrn frau signor signora signorina dottor dottore dottoressa "
+        "dott sayın bay bayan senhor senhora señor señora don doña dona sr sra srta mr mrs ms dr "
+        "prof mme mlle monsieur madame mevrouw meneer dhr mevr shri smt"
+    )
 )
 _PARTICLES: Final = frozenset(
-    "van von der den de del della dei di da das dos du la le ter ten zu bin ibn bint binti "
-    "al el abu ben bat st".split()
+    _words_of(
+        "van von der den de del della dei di da das dos du la le ter ten zu bin ibn bint binti "
+        "al el abu ben bat st"
+    )
 )
 # Phrases that name a person: any capitalized word after them is a name ("my name is ...").
 _NAMING: Final = frozenset(
-        (
-            "my name is", "name is", "name's", "call me", "named", "called", "signed",
-            "mein name ist", "ich heiße", "ich heisse", "heiße", "heisse",
-            "je m'appelle", "m'appelle", "mon nom est", "nom est",
-            "me llamo", "mi nombre es", "nombre es",
-            "mi chiamo", "il mio nome è", "nome è",
-            "mijn naam is", "ik heet", "naam is",
-            "me chamo", "meu nome é", "nome é", "chamo-me",
-            "nazywam się", "mam na imię", "na imię",
-            "benim adım", "adım",
-            "mera naam", "naam hai",
-        )
+    (
+        "my name is",
+        "name is",
+        "name's",
+        "call me",
+        "named",
+        "called",
+        "signed",
+        "mein name ist",
+        "ich heiße",
+        "ich heisse",
+        "heiße",
+        "heisse",
+        "je m'appelle",
+        "m'appelle",
+        "mon nom est",
+        "nom est",
+        "me llamo",
+        "mi nombre es",
+        "nombre es",
+        "mi chiamo",
+        "il mio nome è",
+        "nome è",
+        "mijn naam is",
+        "ik heet",
+        "naam is",
+        "me chamo",
+        "meu nome é",
+        "nome é",
+        "chamo-me",
+        "nazywam się",
+        "mam na imię",
+        "na imię",
+        "benim adım",
+        "adım",
+        "mera naam",
+        "naam hai",
+    )
 )
 # Greetings and thanks: a name word after them is a person ("Hi Anna", "Thanks Mr Lee").
 _GREETING: Final = frozenset(
-        (
-            "dear", "hi", "hello", "hey", "thanks", "thank you", "cheers", "regards", "sincerely",
-            "liebe", "lieber", "hallo", "danke", "grüße", "gruß",
-            "cher", "chère", "bonjour", "salut", "merci", "cordialement",
-            "estimado", "estimada", "querido", "querida", "hola", "gracias", "saludos",
-            "caro", "cara", "gentile", "ciao", "grazie", "saluti",
-            "beste", "hoi", "bedankt", "groeten",
-            "prezado", "prezada", "olá", "oi", "obrigado", "obrigada", "abraços",
-            "drogi", "droga", "szanowny", "szanowna", "cześć", "dziękuję", "pozdrawiam",
-            "sevgili", "merhaba", "teşekkürler", "saygılarımla",
-        )
+    (
+        "dear",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank you",
+        "cheers",
+        "regards",
+        "sincerely",
+        "liebe",
+        "lieber",
+        "hallo",
+        "danke",
+        "grüße",
+        "gruß",
+        "cher",
+        "chère",
+        "bonjour",
+        "salut",
+        "merci",
+        "cordialement",
+        "estimado",
+        "estimada",
+        "querido",
+        "querida",
+        "hola",
+        "gracias",
+        "saludos",
+        "caro",
+        "cara",
+        "gentile",
+        "ciao",
+        "grazie",
+        "saluti",
+        "beste",
+        "hoi",
+        "bedankt",
+        "groeten",
+        "prezado",
+        "prezada",
+        "olá",
+        "oi",
+        "obrigado",
+        "obrigada",
+        "abraços",
+        "drogi",
+        "droga",
+        "szanowny",
+        "szanowna",
+        "cześć",
+        "dziękuję",
+        "pozdrawiam",
+        "sevgili",
+        "merhaba",
+        "teşekkürler",
+        "saygılarımla",
+    )
 )
 # Words after which a name word is more likely a person's ("with Anna", "ask Tom").
 _NEAR: Final = frozenset(
-        (
-            "i'm", "i am", "im", "this is", "it's", "ich bin", "je suis", "soy", "sono",
-            "ik ben", "sou", "eu sou", "jestem", "ben", "with", "mit", "avec", "con", "met",
-            "com", "z", "ile", "from", "von", "de", "told", "asked", "ask", "tell", "meet",
-            "met", "contact", "email", "emailed", "cc", "per", "by", "and", "und",
-            "et", "y", "e", "en", "i", "ve", "or", "a", "à", "para", "pour", "für", "voor",
-            "dla", "to", "for", "an", "aan", "do",
-        )
+    (
+        "i'm",
+        "i am",
+        "im",
+        "this is",
+        "it's",
+        "ich bin",
+        "je suis",
+        "soy",
+        "sono",
+        "ik ben",
+        "sou",
+        "eu sou",
+        "jestem",
+        "ben",
+        "with",
+        "mit",
+        "avec",
+        "con",
+        "met",
+        "com",
+        "z",
+        "ile",
+        "from",
+        "von",
+        "de",
+        "told",
+        "asked",
+        "ask",
+        "tell",
+        "meet",
+        "met",
+        "contact",
+        "email",
+        "emailed",
+        "cc",
+        "per",
+        "by",
+        "and",
+        "und",
+        "et",
+        "y",
+        "e",
+        "en",
+        "i",
+        "ve",
+        "or",
+        "a",
+        "à",
+        "para",
+        "pour",
+        "für",
+        "voor",
+        "dla",
+        "to",
+        "for",
+        "an",
+        "aan",
+        "do",
+    )
 )
 # Words after which a lone surname is a person ("ask Smith", "met Kowalski").
 _SOCIAL: Final = frozenset(
-    "with mit avec con met com ile told asked ask tell meet met contact email emailed cc".split()
+    _words_of("with mit avec con met com ile told asked ask tell meet met contact email emailed cc")
 )
 _LOCATION_INTRO: Final = frozenset(
     (
-        "from", "stay in", "staying in", "aus", "uit", "z",
-        "live in", "living in", "lives in", "based in", "born in", "moved to", "i'm from",
-        "i am from", "grew up in", "wohne in", "lebe in", "komme aus", "geboren in",
-        "j'habite à", "habite à", "je vis à", "vis à", "né à", "née à", "vivo en", "soy de",
-        "vivo a", "abito a", "sono di", "woon in", "kom uit", "moro em", "sou de", "vivo em",
-        "mieszkam w", "jestem z", "yaşıyorum", "yaşıyor",
+        "from",
+        "stay in",
+        "staying in",
+        "aus",
+        "uit",
+        "z",
+        "live in",
+        "living in",
+        "lives in",
+        "based in",
+        "born in",
+        "moved to",
+        "i'm from",
+        "i am from",
+        "grew up in",
+        "wohne in",
+        "lebe in",
+        "komme aus",
+        "geboren in",
+        "j'habite à",
+        "habite à",
+        "je vis à",
+        "vis à",
+        "né à",
+        "née à",
+        "vivo en",
+        "soy de",
+        "vivo a",
+        "abito a",
+        "sono di",
+        "woon in",
+        "kom uit",
+        "moro em",
+        "sou de",
+        "vivo em",
+        "mieszkam w",
+        "jestem z",
+        "yaşıyorum",
+        "yaşıyor",
     )
 )
 
 # Names of firms and products made of person names (written for this project).
 _BRAND_PHRASES: Final = frozenset(
     (
-        "morgan stanley", "jp morgan", "tim hortons", "dr pepper", "ben jerry's",
-        "goldman sachs", "procter gamble", "johnson johnson", "marks spencer",
-        "dolce gabbana", "rolls royce", "harley davidson", "mercedes benz", "louis vuitton",
-        "calvin klein", "ralph lauren", "tommy hilfiger", "hugo boss", "yves saint laurent",
-        "estée lauder", "wells fargo", "charles schwab", "edward jones", "jack daniel's",
-        "johnnie walker", "jim beam", "marie claire", "ronald mcdonald", "dr martens",
-        "ernst young", "arthur andersen", "lehman brothers", "warner bros", "john deere",
-        "jackson hole", "hewlett packard", "alfa romeo", "aston martin", "land rover",
+        "morgan stanley",
+        "jp morgan",
+        "tim hortons",
+        "dr pepper",
+        "ben jerry's",
+        "goldman sachs",
+        "procter gamble",
+        "johnson johnson",
+        "marks spencer",
+        "dolce gabbana",
+        "rolls royce",
+        "harley davidson",
+        "mercedes benz",
+        "louis vuitton",
+        "calvin klein",
+        "ralph lauren",
+        "tommy hilfiger",
+        "hugo boss",
+        "yves saint laurent",
+        "estée lauder",
+        "wells fargo",
+        "charles schwab",
+        "edward jones",
+        "jack daniel's",
+        "johnnie walker",
+        "jim beam",
+        "marie claire",
+        "ronald mcdonald",
+        "dr martens",
+        "ernst young",
+        "arthur andersen",
+        "lehman brothers",
+        "warner bros",
+        "john deere",
+        "jackson hole",
+        "hewlett packard",
+        "alfa romeo",
+        "aston martin",
+        "land rover",
     )
 )
 # A run starting with these is a place ("San Mateo", "São José dos Campos", "Saint-Denis").
-_SAINTS: Final = frozenset("san santa santo são saint sainte sankt st".split())
+_SAINTS: Final = frozenset(_words_of("san santa santo são saint sainte sankt st"))
 # Articles and pronouns that start a capitalized run ("The Sims", "Das Boot"): never a name.
 _DETERMINERS: Final = frozenset(
-    "the a an this that these those my our your his her their its der die das den dem des ein "
-    "eine le la les un une el los las il lo gli het een o os um uma ten ta to bu şu".split()
+    _words_of(
+        "the a an this that these those my our your his her their its der die das den dem des ein "
+        "eine le la les un une el los las il lo gli het een o os um uma ten ta to bu şu"
+    )
 )
 # A run holding one of these names a place, a building or an organization, not a person.
 _ORG_WORDS: Final = frozenset(
-    (
+    _words_of(
         "bridge tower street road avenue square hall university universität université "
         "universidad università universiteit uniwersytet college school schule école escuela "
         "hospital klinik clinic airport flughafen aéroport aeropuerto station bahnhof gare museum "
@@ -215,11 +417,14 @@ _ORG_WORDS: Final = frozenset(
         "labs technologies systems solutions software studio studios press times post journal "
         "news radio tv falls beach bay gate wall garden gardens stadium arena theatre theater "
         "cup league award prize day week festival summit conference fest fair expo market house "
-        "haus maison casa huis dom museo musée museu muzeum hole way rd st ave blvd county party app cable show tour "
+        "haus maison casa huis dom museo musée museu muzeum hole way rd st ave blvd county party "
+        "app cable show tour "
         "series season episode album song movie film book game"
-    ).split()
+    )
 )
-_CAP: Final = r"(?:[a-z]{1,3}['’-])?\p{Lu}[\p{L}\p{M}]{0,30}(?:['’-]\p{L}[\p{L}\p{M}]{0,30}){0,3}\.?"
+_CAP: Final = (
+    r"(?:[a-z]{1,3}['’-])?\p{Lu}[\p{L}\p{M}]{0,30}(?:['’-]\p{L}[\p{L}\p{M}]{0,30}){0,3}\.?"
+)
 _WORD_RE: Final = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}\d_'’@#/.-]){_CAP}(?![\p{{L}}\p{{M}}\d_@]|\.[\p{{L}}\d])"
 )
@@ -246,10 +451,10 @@ _STREET_EN: Final = (
 )
 _NAMEW: Final = r"\p{Lu}[\p{L}\p{M}'’.-]{0,30}"
 _HOUSE: Final = r"\d{1,5}[A-Za-z]?"
-_EN_STREET_WORDS: Final = (
+_EN_STREET_WORDS: Final = _words_of(
     "street st road rd avenue ave lane ln drive boulevard blvd way court ct place square "
     "terrace close crescent gardens parkway highway row mews walk grove"
-).split()
+)
 # (pattern, keywords that every match holds, how keywords count): matched through one RuleSet.
 _ADDRESS_RULES: Final = (
     # 12 Baker Street, 221B Baker St.
@@ -264,16 +469,46 @@ _ADDRESS_RULES: Final = (
         r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)[ \t]{1,3}"
         rf"(?:(?:de|du|des|la|le|l'|d'|de[ \t]la)[ \t]{{0,3}}){{0,2}}{_NAMEW}"
         rf"(?:[ \t]{{1,3}}{_NAMEW}){{0,2}}",
-        ("rue", "avenue", "av", "boulevard", "bd", "place", "chemin", "allée", "impasse",
-         "quai", "route", "cours"),
+        (
+            "rue",
+            "avenue",
+            "av",
+            "boulevard",
+            "bd",
+            "place",
+            "chemin",
+            "allée",
+            "impasse",
+            "quai",
+            "route",
+            "cours",
+        ),
         "word",
     ),
     # Hauptstraße 5, Keizersgracht 123, Lindenweg 3a
     (
         r"(?<![\w-])\p{Lu}[\p{L}-]{1,30}(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|"
         rf"ufer|straat|laan|gracht|plein|singel|kade|dijk|steeg)[ \t]{{1,3}}{_HOUSE}(?![\w])",
-        ("straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "ring", "damm", "ufer",
-         "straat", "laan", "gracht", "plein", "singel", "kade", "dijk", "steeg"),
+        (
+            "straße",
+            "strasse",
+            "str.",
+            "weg",
+            "gasse",
+            "allee",
+            "platz",
+            "ring",
+            "damm",
+            "ufer",
+            "straat",
+            "laan",
+            "gracht",
+            "plein",
+            "singel",
+            "kade",
+            "dijk",
+            "steeg",
+        ),
         "substring",
     ),
     # Via Roma 10, Calle Mayor 5, Rua Augusta, 100, ul. Długa 5, Avenida da Liberdade 15
@@ -281,11 +516,34 @@ _ADDRESS_RULES: Final = (
         r"(?<![\w])(?:Via|Viale|Piazza|Corso|Vicolo|Largo|Calle|Avenida|Avda\.|Plaza|Paseo|"
         r"Carrera|Rua|Travessa|Praça|Alameda|ul\.|ulica|al\.|aleja|plac|Am|An[ \t]der|Auf[ \t]dem)"
         rf"[ \t]{{1,3}}(?:(?:de|del|della|dei|do|da|dos|das|di|la)[ \t]{{1,3}}){{0,2}}{_NAMEW}"
-        rf"(?:[ \t]{{1,3}}{_NAMEW}){{0,3}},?[ \t]{{1,3}}(?:n\.?[ \t]?º?[ \t]?|nº[ \t]?|no\.?[ \t]?)?"
-        rf"{_HOUSE}(?![\w])",
-        ("via", "viale", "piazza", "corso", "vicolo", "largo", "calle", "avenida", "avda",
-         "plaza", "paseo", "carrera", "rua", "travessa", "praça", "alameda", "ul", "ulica", "al",
-         "aleja", "plac", "am", "an", "auf"),
+        rf"(?:[ \t]{{1,3}}{_NAMEW}){{0,3}},?[ \t]{{1,3}}"
+        rf"(?:n\.?[ \t]?º?[ \t]?|nº[ \t]?|no\.?[ \t]?)?{_HOUSE}(?![\w])",
+        (
+            "via",
+            "viale",
+            "piazza",
+            "corso",
+            "vicolo",
+            "largo",
+            "calle",
+            "avenida",
+            "avda",
+            "plaza",
+            "paseo",
+            "carrera",
+            "rua",
+            "travessa",
+            "praça",
+            "alameda",
+            "ul",
+            "ulica",
+            "al",
+            "aleja",
+            "plac",
+            "am",
+            "an",
+            "auf",
+        ),
         "word",
     ),
     # Atatürk Caddesi No: 12, Gül Sokak 5
@@ -326,13 +584,15 @@ class NameRecognizer:
     def __init__(
         self,
         *,
-        entities: frozenset[str] | set[str] | tuple[str, ...] = tuple(sorted(NAME_ENTITIES)),
+        entities: frozenset[str] | set[str] | tuple[str, ...] = _ALL_NAME_ENTITIES,
         gazetteer: Gazetteer | None = None,
     ) -> None:
         wanted = frozenset(entities)
         unknown = wanted - NAME_ENTITIES
         if unknown:
-            raise ValueError(f"unknown entity types {sorted(unknown)}; known: {sorted(NAME_ENTITIES)}")
+            raise ValueError(
+                f"unknown entity types {sorted(unknown)}; known: {sorted(NAME_ENTITIES)}"
+            )
         self.entities = wanted
         self._gaz = gazetteer if gazetteer is not None else load_gazetteer()
 
@@ -345,9 +605,12 @@ class NameRecognizer:
             out.extend(a for a in addresses if a.score >= threshold)
         if self.entities & {"PERSON", "LOCATION"}:
             for ent in self._runs(text):
-                if ent.entity_type in self.entities and ent.score >= threshold:
-                    if not any(a.start <= ent.start and ent.end <= a.end for a in addresses):
-                        out.append(ent)
+                if (
+                    ent.entity_type in self.entities
+                    and ent.score >= threshold
+                    and not any(a.start <= ent.start and ent.end <= a.end for a in addresses)
+                ):
+                    out.append(ent)
         out.sort(key=lambda e: e.start)
         return out
 
@@ -388,9 +651,7 @@ class NameRecognizer:
             if run and (
                 len(run) >= _MAX_RUN
                 or _GAP_RE.fullmatch(text, prev_end, word.start) is None
-                or run[-1].dotted
-                and run[-1].key not in _TITLES
-                and len(run[-1].key) > 1
+                or (run[-1].dotted and run[-1].key not in _TITLES and len(run[-1].key) > 1)
             ):
                 out.extend(self._score_run(text, run))
                 run = []
@@ -443,7 +704,7 @@ class NameRecognizer:
         out: list[Entity] = []
         begin = 0
         for i in range(len(run) + 1):
-            if i == len(run) or kinds[i] == "common" and 0 < i < len(run) - 1:
+            if i == len(run) or (kinds[i] == "common" and 0 < i < len(run) - 1):
                 if i > begin:
                     first_part = begin == 0
                     lo, hi = self._trim(
@@ -495,13 +756,13 @@ class NameRecognizer:
         lo, hi = 0, len(run)
         while lo < hi and kinds[lo] in ("none", "common"):
             if kinds[lo] == "none" and (
-                naming or lo + 2 == hi and run[lo + 1].key in self._gaz.last
+                naming or (lo + 2 == hi and run[lo + 1].key in self._gaz.last)
             ):
                 break
             lo += 1
         while hi > lo and kinds[hi - 1] in ("none", "common"):
             if kinds[hi - 1] == "none" and (
-                naming or hi - 1 > lo and kinds[hi - 2] in ("first", "last", "weak")
+                naming or (hi - 1 > lo and kinds[hi - 2] in ("first", "last", "weak"))
             ):
                 break
             hi -= 1
@@ -543,14 +804,14 @@ class NameRecognizer:
         return _WEAK if strong or weak else 0.0
 
     def _kind(self, w: _Word) -> str:
-        """``first`` / ``last`` (clean name), ``weak`` (also a word or place), ``common``, ``none``."""
+        """``first``, ``last`` (clean), ``weak`` (also a word or place), ``common`` or ``none``."""
         gaz = self._gaz
         key = w.key
         if len(key) == 1:
             return "first" if w.dotted and key != "i" else "common"  # an initial
-        if key in _DETERMINERS or "'" in key and key.split("'")[0] in ("i", "we", "you", "it"):
+        if key in _DETERMINERS or ("'" in key and key.split("'")[0] in ("i", "we", "you", "it")):
             return "common"
-        if w.upper or w.camel and key not in self._gaz.first and key not in self._gaz.last:
+        if w.upper or (w.camel and key not in self._gaz.first and key not in self._gaz.last):
             return "common"  # an acronym or a product name ("IVA", "ChatGPT")
         parts = (key, *key.split("-")) if "-" in key else (key,)
         is_first = any(p in gaz.first for p in parts)

@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+_NAME_RECOGNIZER = "GazetteerNameRecognizer"
 
 
 def tokenizing_nlp_engine(languages: Sequence[str] = ("en",)) -> Any:
@@ -117,26 +118,24 @@ def build_name_recognizer(
 
     finder = NameRecognizer(entities=frozenset(entities))
 
-    class GazetteerNameRecognizer(EntityRecognizer):  # type: ignore[misc]
+    class GazetteerNameRecognizer(EntityRecognizer):
         """Names, street addresses and locations from a gazetteer with context rules."""
 
         def load(self) -> None:
             load_gazetteer()
 
-        def analyze(
-            self, text: str, entities: list[str], nlp_artifacts: Any = None
-        ) -> list[Any]:
-            wanted = set(entities) if entities else set(self.supported_entities)
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            wanted = set(entities) if entities else set(finder.entities)
+            identifier: str = getattr(self, "id", _NAME_RECOGNIZER)
             return [
                 RecognizerResult(
                     entity_type=e.entity_type,
                     start=e.start,
                     end=e.end,
                     score=e.score,
-                    analysis_explanation=None,
                     recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        RecognizerResult.RECOGNIZER_NAME_KEY: _NAME_RECOGNIZER,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: identifier,
                     },
                 )
                 for e in finder.analyze(text)
@@ -145,7 +144,7 @@ def build_name_recognizer(
 
     return GazetteerNameRecognizer(
         supported_entities=sorted(finder.entities),
-        name="GazetteerNameRecognizer",
+        name=_NAME_RECOGNIZER,
         supported_language=language,
     )
 
