@@ -141,6 +141,31 @@ _PARTICLES: Final = frozenset(
 # Phrases that name a person: any capitalized word after them is a name ("my name is ...").
 _NAMING: Final = frozenset(
     (
+        *_words_of(
+            # sign-offs: the words after them sign the message
+            "regards sincerely grüße gruß cordialement saludos saluti groeten groet abraços "
+            "abraço pozdrawiam saygılarımla atenciosamente atentamente "
+            # relatives and people one knows: "my son Sem", "mój syn Kacper"
+            "son daughter wife husband partner boyfriend girlfriend mother father mom dad "
+            "brother sister friend colleague coworker boss manager neighbour neighbor cousin "
+            "uncle aunt sohn tochter freund freundin kollege kollegin nachbar nachbarin fils "
+            "fille femme mari ami amie collègue voisin voisine hijo hija esposa esposo amigo "
+            "amiga compañero compañera vecino vecina jefe jefa figlio figlia moglie marito "
+            "amico amica collega vicino vicina zoon dochter vriend vriendin buurman buurvrouw "
+            "filho filha marido colega vizinho vizinha chefe syn córka żona mąż przyjaciel "
+            "przyjaciółka kolega koleżanka sąsiad sąsiadka szef oğlum kızım eşim arkadaşım "
+            "komşum"
+        ),
+        "best regards",
+        "kind regards",
+        "mit freundlichen grüßen",
+        "viele grüße",
+        "un saludo",
+        "cordiali saluti",
+        "un saluto",
+        "met vriendelijke groet",
+        "bien à vous",
+        "z poważaniem",
         "my name is",
         "name is",
         "name's",
@@ -183,6 +208,7 @@ _NAMING: Final = frozenset(
 _GREETING: Final = frozenset(
     (
         "dear",
+        "selam",
         "hi",
         "hello",
         "hey",
@@ -418,7 +444,8 @@ _ORG_WORDS: Final = frozenset(
         "news radio tv falls beach bay gate wall garden gardens stadium arena theatre theater "
         "cup league award prize day week festival summit conference fest fair expo market house "
         "haus maison casa huis dom museo musée museu muzeum hole way rd st ave blvd county party "
-        "app cable show tour "
+        "app cable show tour canyon desert forest memorial monument national mahal temple "
+        "mosque shrine "
         "series season episode album song movie film book game"
     )
 )
@@ -669,6 +696,8 @@ class NameRecognizer:
         # at its start (``Dear``, ``Hi``) is context.
         title_start: int | None = None
         lead: str | None = None
+        if len(run) > 2 and run[0].key in _DETERMINERS and run[1].key in _TITLES:
+            run = run[1:]  # "La Sra. Jiménez"
         while len(run) > 1:
             if run[0].key in _TITLES and not run[0].upper:
                 if title_start is None:
@@ -680,9 +709,11 @@ class NameRecognizer:
             run = run[1:]
         if run[0].key in _TITLES:
             return []
-        before = _words_before(text, title_start if title_start is not None else run[0].start)
+        before, last_at = _words_before(
+            text, title_start if title_start is not None else run[0].start
+        )
         if title_start is None and before and before[-1] in _LOWER_TITLES:
-            title_start = -1  # a lower-case title before the run (``pan Kowalski``)
+            title_start = last_at  # a lower-case title before the run (``pan Kowalski``)
         intro = lead or _intro(before)
         if "LOCATION" in self.entities and _ends_with(before, _LOCATION_INTRO):
             key = " ".join(w.key for w in run)
@@ -708,7 +739,10 @@ class NameRecognizer:
                 if i > begin:
                     first_part = begin == 0
                     lo, hi = self._trim(
-                        run[begin:i], kinds[begin:i], naming=first_part and intro == "naming"
+                        run[begin:i],
+                        kinds[begin:i],
+                        naming=first_part and intro == "naming",
+                        initial=first_part and _sentence_start(text, run[0].start),
                     )
                     out.extend(
                         self._person(
@@ -747,16 +781,34 @@ class NameRecognizer:
         start = title_start if title_start is not None and title_start >= 0 else words[0].start
         return [Entity(start, words[-1].end, "PERSON", score)]
 
-    def _trim(self, run: list[_Word], kinds: list[str], *, naming: bool) -> tuple[int, int]:
+    def _trim(
+        self, run: list[_Word], kinds: list[str], *, naming: bool, initial: bool
+    ) -> tuple[int, int]:
         """Drop words without evidence at both ends of a run.
 
-        An unknown word is kept before a known surname ("Vikram Singh"), after a name word
-        ("Anna Xylander"), and anywhere after a naming phrase ("my name is ...").
+        An unknown word is kept before a known surname inside a sentence ("if Vikram Singh"),
+        after a name word ("Anna Xylander"), and anywhere after a naming phrase ("my name is").
+        A function word before a first name is dropped ("Can Lucas borrow it?").
         """
+        gaz = self._gaz
         lo, hi = 0, len(run)
+        if (
+            hi > 1
+            and run[0].key in gaz.stop
+            and run[0].key not in gaz.last
+            and kinds[1] == "first"
+            and not naming
+        ):
+            lo = 1
         while lo < hi and kinds[lo] in ("none", "common"):
             if kinds[lo] == "none" and (
-                naming or (lo + 2 == hi and run[lo + 1].key in self._gaz.last)
+                naming
+                or (
+                    lo + 2 == hi
+                    and run[lo + 1].key in gaz.last
+                    and run[lo + 1].start - run[lo].end <= 3  # no particle between
+                    and not (initial and lo == 0)
+                )
             ):
                 break
             lo += 1
@@ -836,6 +888,9 @@ def _word(m: regex.Match[str]) -> _Word:
     if dotted:
         e -= 1
         token = token[:-1]
+    if token[-2:] in ("'s", "’s") and len(token) > 3:
+        e -= 2  # English possessive: "Megan Fisher's" names Megan Fisher
+        token = token[:-2]
     rest = token[1:]
     if rest.islower() or not rest:
         upper = camel = False  # the common case, "Anna"
@@ -845,11 +900,22 @@ def _word(m: regex.Match[str]) -> _Word:
     return _Word(s, e, token.casefold().replace("’", "'"), dotted, upper, camel)
 
 
-def _words_before(text: str, start: int) -> list[str]:
+def _words_before(text: str, start: int) -> tuple[list[str], int]:
+    """The last words before ``start`` on its line (case-folded), and where the last begins."""
     lo = max(0, start - 60)
     nl = text.rfind("\n", lo, start)
     lo = nl + 1 if nl >= 0 else lo
-    return [w.casefold().replace("’", "'") for w in _BEFORE_RE.findall(text, lo, start)[-4:]]
+    found = list(_BEFORE_RE.finditer(text, lo, start))[-4:]
+    last = found[-1].start() if found else -1
+    return [m.group().casefold().replace("’", "'") for m in found], last
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Nothing but opening punctuation between ``start`` and a sentence end or line start."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“«„¿¡(*-—":
+        i -= 1
+    return i < 0 or text[i] in ".!?:;\n"
 
 
 def _intro(before: list[str]) -> str | None:
