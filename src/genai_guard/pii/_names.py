@@ -865,9 +865,12 @@ class NameRecognizer:
             return "common"
         if w.upper or (w.camel and key not in self._gaz.first and key not in self._gaz.last):
             return "common"  # an acronym or a product name ("IVA", "ChatGPT")
-        parts = (key, *key.split("-")) if "-" in key else (key,)
-        is_first = any(p in gaz.first for p in parts)
-        is_last = any(p in gaz.last for p in parts)
+        is_first = key in gaz.first
+        is_last = key in gaz.last
+        if "-" in key and not (is_first or is_last):
+            parts = key.split("-")  # "Jean-Luc", "Min-jun", "Smith-Jones"
+            is_first = any(p in gaz.first for p in parts)
+            is_last = any(p in gaz.last for p in parts)
         if not is_last and key.endswith(("ska", "cka", "dzka")) and key[:-1] + "i" in gaz.last:
             is_last = True  # the feminine form of a Polish surname
         if not is_last and key.startswith(("al-", "el-")) and len(key) > 4:
@@ -905,8 +908,8 @@ def _words_before(text: str, start: int) -> tuple[list[str], int]:
     lo = max(0, start - 60)
     nl = text.rfind("\n", lo, start)
     lo = nl + 1 if nl >= 0 else lo
-    found = list(_BEFORE_RE.finditer(text, lo, start))[-4:]
-    last = found[-1].start() if found else -1
+    found = list(_BEFORE_RE.finditer(text[lo:start]))[-4:]
+    last = lo + found[-1].start() if found else -1
     return [m.group().casefold().replace("’", "'") for m in found], last
 
 
@@ -930,4 +933,9 @@ def _intro(before: list[str]) -> str | None:
 
 
 def _ends_with(before: list[str], options: frozenset[str]) -> bool:
-    return any(" ".join(before[-k:]) in options for k in (1, 2, 3) if len(before) >= k)
+    n = len(before)
+    return bool(n) and (
+        before[-1] in options
+        or (n > 1 and f"{before[-2]} {before[-1]}" in options)
+        or (n > 2 and f"{before[-3]} {before[-2]} {before[-1]}" in options)
+    )
