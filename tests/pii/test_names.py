@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._streams import streamed_findings
 
-from genai_guard import Context
-from genai_guard.pii import NameRecognizer, PIIMasker, build_analyzer, restore
+from genai_guard import Context, Direction
+from genai_guard.pii import NameRecognizer, PIIDetector, PIIMasker, build_analyzer, restore
 from genai_guard.pii._names import load_gazetteer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,3 +197,30 @@ def test_spans_lie_in_the_text_and_do_not_overlap(text: str) -> None:
         assert 0.0 < e.score <= 1.0
     people = [e for e in ents if e.entity_type == "PERSON"]
     assert all(a.end <= b.start for a, b in itertools.pairwise(people))
+
+
+_STREAM_PARTS = [
+    "Dear Mrs. Patterson,",
+    "I'm John Smith",
+    "from 12 Baker Street London.",
+    "Thanks Anna",
+    "Will",
+    "May",
+    "Jordan",
+    ". ",
+    "\n",
+    " ",
+    "Best regards,\nKarolina Nowak",
+]
+_DETECTOR = PIIDetector(entities=("PERSON", "ADDRESS", "LOCATION"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(_STREAM_PARTS), max_size=14),
+    size=st.integers(min_value=1, max_value=17),
+)
+def test_streamed_answers_give_the_whole_text_name_findings(parts: list[str], size: int) -> None:
+    text = " ".join(parts)
+    ctx = Context(direction=Direction.OUTPUT)
+    assert streamed_findings(_DETECTOR, text, size, ctx) == _DETECTOR.check(text, ctx).findings
