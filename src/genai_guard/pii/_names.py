@@ -721,6 +721,10 @@ class NameRecognizer:
                 w_end = run[-1] if key in gaz.cities else run[0]
                 return [Entity(run[0].start, w_end.end, "LOCATION", _LOCATION)]
         titled = title_start is not None
+        for i in range(1, len(run)):
+            if run[i].key in _ORG_WORDS and _has_letters(text, run[i - 1].end, run[i].start):
+                run = run[:i]  # "Uwe Friedrich von der Bank": the particle starts a new phrase
+                break
         if not titled and (
             any(w.key in _ORG_WORDS for w in run)  # "Golden Gate Bridge", "Deutsche Bank"
             or run[0].key in _SAINTS
@@ -911,6 +915,10 @@ def _words_before(text: str, start: int) -> tuple[list[str], int]:
     found = list(_BEFORE_RE.finditer(text[lo:start]))[-4:]
     last = lo + found[-1].start() if found else -1
     return [m.group().casefold().replace("’", "'") for m in found], last
+
+
+def _has_letters(text: str, start: int, end: int) -> bool:
+    return any(ch.isalpha() for ch in text[start:end])
 
 
 def _sentence_start(text: str, start: int) -> bool:
