@@ -9,10 +9,10 @@ Names are found in three steps, linear in the text:
    *clean* name, an *ambiguous* one (also a common word, a month, a product or a place: ``Will``,
    ``May``, ``Grace``, ``Jordan``) or unknown.
 3. A run is scored by its evidence: a title before it (``Mr``, ``Frau``, ``Mme``, ``Sr``, ``pan``),
-   a context phrase (``my name is``, ``I'm``, ``Dear``, ``je m'appelle``, ``ich heiße``), a line
-   after a sign-off (``Best regards,``), a clean first name followed by a surname. Ambiguous words
-   need one of these; unknown words are accepted after a title, a naming phrase or a known first
-   name.
+   a naming phrase, sign-off or relative (``my name is``, ``je m'appelle``, ``Best regards,``,
+   ``my son``), a greeting (``Dear``, ``Hi``), a clean first name followed by a surname.
+   Ambiguous words need one of these; unknown words are accepted after a title, a naming phrase
+   or a known first name. Every rule looks at the run's own line only.
 
 Street addresses are patterns anchored on a house number and a street word in ten languages
 (``12 Baker Street``, ``Hauptstraße 5``, ``12 rue de Rivoli``, ``Via Roma 10``, ``ul. Długa 5``),
@@ -132,11 +132,10 @@ _LOWER_TITLES: Final = frozenset(
         "prof mme mlle monsieur madame mevrouw meneer dhr mevr shri smt"
     )
 )
-_PARTICLES: Final = frozenset(
-    _words_of(
-        "van von der den de del della dei di da das dos du la le ter ten zu bin ibn bint binti "
-        "al el abu ben bat st"
-    )
+# Small words inside a name ("Ludwig van Beethoven", "Fatima bint Khalid").
+_PARTICLES: Final = (
+    "van von der den de del della dei di da das dos du la le ter ten zu bin ibn bint binti al "
+    "el abu ben"
 )
 # Phrases that name a person: any capitalized word after them is a name ("my name is ...").
 _NAMING: Final = frozenset(
@@ -455,9 +454,9 @@ _CAP: Final = (
 _WORD_RE: Final = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}\d_'’@#/.-]){_CAP}(?![\p{{L}}\p{{M}}\d_@]|\.[\p{{L}}\d])"
 )
+# What may stand between two words of one name: spaces and up to three particles.
 _GAP_RE: Final = regex.compile(
-    r"[ \t]{1,3}(?:(?:van|von|der|den|de|del|della|dei|di|da|das|dos|du|la|le|ter|ten|zu|bin"
-    r"|ibn|bint|binti|al|el|abu|ben)[ \t]{1,3}){0,3}"
+    rf"[ \t]{{1,3}}(?:(?:{'|'.join(_words_of(_PARTICLES))})[ \t]{{1,3}}){{0,3}}"
 )
 _BEFORE_RE: Final = regex.compile(r"[\p{L}\p{M}'’-]+")
 
