@@ -121,7 +121,9 @@ _TITLES: Final = frozenset(
         "pan pani panna panie "
         "bay bayan sayın "
         "shri sri smt shrimati kumari "
-        "sheikh sheikha hajji haji ustadh sayyid"
+        "sheikh sheikha hajji haji ustadh sayyid "
+        "mayor governor gov president senator sen minister chancellor judge officer sergeant "
+        "sgt detective inspector principal coach captain lieutenant"
     )
 )
 # Titles that also stand before a name in small letters ("pan Kowalski", "dottor Rinaldi").
@@ -727,6 +729,7 @@ class NameRecognizer:
         if not titled and (
             any(w.key in _ORG_WORDS for w in run)  # "Golden Gate Bridge", "Deutsche Bank"
             or run[0].key in _SAINTS
+            or " ".join(w.key for w in run) in gaz.places  # "Hong Kong", "Sri Lanka"
         ):
             return []
         kinds = [self._kind(w) for w in run]
