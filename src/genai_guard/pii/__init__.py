@@ -6,6 +6,8 @@ Importing this package imports neither presidio, spaCy nor cryptography; they lo
 from genai_guard.pii._detector import PIIDetector, build_analyzer
 from genai_guard.pii._history import HistoryStore, Turn
 from genai_guard.pii._masker import OPERATORS, PIIMasker
+from genai_guard.pii._names import NameRecognizer
+from genai_guard.pii._presidio import build_name_recognizer
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity
 from genai_guard.pii._restorer import PIIRestorer, PlaceholderRewriter, restore
 from genai_guard.pii._vault import Vault
@@ -17,6 +19,7 @@ __all__ = [
     "SECRET_KINDS",
     "Entity",
     "HistoryStore",
+    "NameRecognizer",
     "PIIDetector",
     "PIIMasker",
     "PIIRestorer",
@@ -25,5 +28,6 @@ __all__ = [
     "Turn",
     "Vault",
     "build_analyzer",
+    "build_name_recognizer",
     "restore",
 ]

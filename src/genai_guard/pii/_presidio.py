@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from genai_guard.errors import ResourceUnavailable
+from genai_guard.pii._names import NAME_ENTITIES, NameRecognizer, load_gazetteer
 from genai_guard.pii._recognizers import (
     _DAY,
     _MONTHS,
@@ -26,9 +27,15 @@ from genai_guard.pii._recognizers import (
     resolve_overlaps,
 )
 
-__all__ = ["PresidioAnalyzer", "build_analyzer_engine", "tokenizing_nlp_engine"]
+__all__ = [
+    "PresidioAnalyzer",
+    "build_analyzer_engine",
+    "build_name_recognizer",
+    "tokenizing_nlp_engine",
+]
 
 log = logging.getLogger(__name__)
+_NAME_RECOGNIZER = "GazetteerNameRecognizer"
 
 
 def tokenizing_nlp_engine(languages: Sequence[str] = ("en",)) -> Any:
@@ -90,6 +97,56 @@ def tokenizing_nlp_engine(languages: Sequence[str] = ("en",)) -> Any:
     engine = TokenizingNlpEngine(languages)
     engine.load()
     return engine
+
+
+def build_name_recognizer(
+    *,
+    entities: Sequence[str] = ("PERSON", "ADDRESS", "LOCATION"),
+    language: str = "en",
+) -> Any:
+    """genai-guard's offline PERSON / ADDRESS / LOCATION finder as a presidio recognizer.
+
+    An ``EntityRecognizer`` for ``RecognizerRegistry.add_recognizer``: it needs no spaCy model
+    (it reads the shipped name gazetteer) and ignores the NLP artifacts. Thread-safe.
+
+    Args:
+        entities: Which of ``PERSON``, ``ADDRESS``, ``LOCATION`` it reports.
+        language: The presidio language it is registered for (names are found in any of the
+            supported languages whatever this says).
+    """
+    from presidio_analyzer import EntityRecognizer, RecognizerResult  # noqa: PLC0415
+
+    finder = NameRecognizer(entities=frozenset(entities))
+
+    class GazetteerNameRecognizer(EntityRecognizer):
+        """Names, street addresses and locations from a gazetteer with context rules."""
+
+        def load(self) -> None:
+            load_gazetteer()
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            wanted = set(entities) if entities else set(finder.entities)
+            identifier: str = getattr(self, "id", _NAME_RECOGNIZER)
+            return [
+                RecognizerResult(
+                    entity_type=e.entity_type,
+                    start=e.start,
+                    end=e.end,
+                    score=e.score,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: _NAME_RECOGNIZER,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: identifier,
+                    },
+                )
+                for e in finder.analyze(text)
+                if e.entity_type in wanted
+            ]
+
+    return GazetteerNameRecognizer(
+        supported_entities=sorted(finder.entities),
+        name=_NAME_RECOGNIZER,
+        supported_language=language,
+    )
 
 
 def build_analyzer_engine(
@@ -188,6 +245,9 @@ def build_analyzer_engine(
         }
         for name in wanted & makers.keys():
             registry.add_recognizer(makers[name]())
+        names = wanted & NAME_ENTITIES
+        if names and spacy_model is None:  # a user's spaCy NER replaces ours
+            registry.add_recognizer(build_name_recognizer(entities=sorted(names), language=lang))
     return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=list(languages))
 
 

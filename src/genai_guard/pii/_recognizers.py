@@ -24,6 +24,8 @@ from typing import Final
 import regex
 
 from genai_guard._ruleset import Rule, RuleSet, lower_same_length
+from genai_guard.pii._entity import Entity
+from genai_guard.pii._names import NAME_ENTITIES, NameRecognizer
 
 __all__ = ["DEFAULT_ENTITIES", "RECOGNIZED_ENTITIES", "Entity", "FastRecognizers"]
 
@@ -42,8 +44,10 @@ DEFAULT_ENTITIES: Final = (
     "PHONE_NUMBER",
     "URL",
     "US_SSN",
+    "PERSON",
+    "ADDRESS",
 )
-RECOGNIZED_ENTITIES: Final = frozenset(DEFAULT_ENTITIES)
+RECOGNIZED_ENTITIES: Final = frozenset(DEFAULT_ENTITIES) | NAME_ENTITIES
 
 # Context words: presidio's lists, with a few additions where its lists miss common phrasing.
 CONTEXT: Final[dict[str, tuple[str, ...]]] = {
@@ -68,16 +72,6 @@ CONTEXT: Final[dict[str, tuple[str, ...]]] = {
     "URL": ("url", "website", "link"),
     "US_SSN": ("social", "security", "ssn", "ssns", "ssid"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One recognized entity: a half-open span, its type and a score in ``[0, 1]``."""
-
-    start: int
-    end: int
-    entity_type: str
-    score: float
 
 
 # -- validators ---------------------------------------------------------------------------------
@@ -286,6 +280,7 @@ class FastRecognizers:
     __slots__ = (
         "_context",
         "_email_tlds",
+        "_names",
         "_phone_regions",
         "_rules",
         "_table",
@@ -318,6 +313,8 @@ class FastRecognizers:
         if "PHONE_NUMBER" in self.entities:
             import phonenumbers  # noqa: PLC0415, F401 - fail at construction, not per call
         self._rules, self._table = self._compile()
+        names = self.entities & NAME_ENTITIES
+        self._names = NameRecognizer(entities=names) if names else None
 
     def _compile(self) -> tuple[RuleSet, tuple[_Rule | None, ...]]:
         f = regex.IGNORECASE | regex.V0
@@ -515,6 +512,8 @@ class FastRecognizers:
                 found.append(Entity(s, e, entity, score))
         if phones:
             found.extend(self._phones(text, lower, phones, found, threshold))
+        if self._names is not None:
+            found.extend(self._names.analyze(text, threshold=threshold))
         return resolve_overlaps(found)
 
     def _retry(  # noqa: PLR0917 - private helper of analyze
