@@ -194,7 +194,7 @@ def test_other_attributes_pass_through(llm: FakeLLM, pipeline: Pipeline) -> None
     assert client.unwrapped is raw
 
 
-@pytest.mark.parametrize("name", ["with_raw_response", "parse", "stream"])
+@pytest.mark.parametrize("name", ["stream"])
 def test_unguarded_helpers_fail_closed(llm: FakeLLM, pipeline: Pipeline, name: str) -> None:
     client = wrap_openai(_client(llm), pipeline)
     with pytest.raises(ConfigurationError):

@@ -4,10 +4,13 @@ Nothing is monkeypatched and no vendor SDK is imported: the proxies hold the cal
 forward every attribute they do not guard (``models``, ``files``, ``embeddings`` ...) through
 ``__getattr__``. Guarded: ``chat.completions.create`` (with ``stream=True``), ``responses.create``
 (with ``stream=True``), ``messages.create`` (with ``stream=True``) and ``messages.stream``.
-``with_options()`` / ``copy()`` return guarded proxies too. On the guarded resources, the methods
-that would send or return text without the checks (``with_raw_response``,
-``with_streaming_response``, OpenAI's ``parse`` and ``stream`` helpers, Anthropic's ``batches``)
-fail closed with ``ConfigurationError``; ``client.unwrapped`` is there for deliberate use.
+``with_options()`` / ``copy()`` return guarded proxies too. ``with_raw_response`` and
+``with_streaming_response`` (on the client and on the guarded resources) and OpenAI's ``parse``
+(structured outputs, chat and Responses) are guarded the same way, so the wrapped client can be
+handed to frameworks that use them (langchain-openai). ``beta.chat.completions`` is the guarded
+``chat.completions``. What is still not guarded (OpenAI's ``stream`` helpers, Anthropic's
+``batches``) fails closed with ``ConfigurationError``; ``client.unwrapped`` is there for deliberate
+use.
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from genai_guard.integrations._adapters import (
     put_answer,
 )
 from genai_guard.integrations._guard import Guard, OnBlock, Prepared
+from genai_guard.integrations._raw import RawResource, Reshape
 from genai_guard.integrations._streams import (
     AsyncGuardedEventStream,
     GuardedEventStream,
     RefusalStream,
 )
+from genai_guard.integrations._structured import reparse_chat, reparse_response
 
 if TYPE_CHECKING:
     from genai_guard.integrations._adapters import Adapter
@@ -40,10 +45,9 @@ __all__ = ["GuardedClient", "wrap_anthropic", "wrap_openai"]
 
 C = TypeVar("C")
 
-_UNGUARDED = frozenset({"with_raw_response", "with_streaming_response"})
 # Methods of guarded resources that are not guarded (yet): refused rather than passed through.
-_OPENAI_UNGUARDED = _UNGUARDED | {"parse", "stream"}
-_ANTHROPIC_UNGUARDED = _UNGUARDED | {"batches"}
+_OPENAI_UNGUARDED = frozenset({"stream"})
+_ANTHROPIC_UNGUARDED = frozenset({"batches"})
 
 
 def _is_async(fn: Any) -> bool:
@@ -55,11 +59,16 @@ class _Resource:
     """A guarded SDK resource: ``create`` (and ``stream``) guarded, the rest passed through."""
 
     def __init__(
-        self, target: Any, guard: Guard, refused: frozenset[str] = _OPENAI_UNGUARDED
+        self,
+        target: Any,
+        guard: Guard,
+        refused: frozenset[str] = _OPENAI_UNGUARDED,
+        reshape: Reshape | None = None,
     ) -> None:
         self._target = target
         self._guard = guard
         self._refused = refused
+        self._reshape = reshape
 
     def create(self, *args: Any, **kwargs: Any) -> Any:
         """The SDK's ``create`` with the request checked and the answer checked and restored."""
@@ -67,6 +76,42 @@ class _Resource:
         if _is_async(fn):
             return self._guard.acall(fn, args, kwargs)
         return self._guard.call(fn, args, kwargs)
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's ``parse`` (structured outputs), checked like ``create``.
+
+        The parsed value is derived again from the checked text (``None`` after a refusal).
+        """
+        reshape = self._reshape
+        if reshape is None:
+            return self.__getattr__("parse")
+        fn = self._target.parse
+        if _is_async(fn):
+            return self._aparse(fn, reshape, args, kwargs)
+        return reshape(self._guard.call(fn, args, kwargs), kwargs)
+
+    async def _aparse(self, fn: Any, reshape: Reshape, args: Any, kwargs: Any) -> Any:
+        return reshape(await self._guard.acall(fn, args, kwargs), kwargs)
+
+    def _raw(self, name: str) -> RawResource:
+        return RawResource(
+            getattr(self._target, name),
+            self._guard,
+            streaming=name == "with_streaming_response",
+            is_async=_is_async(self._target.create),
+            refused=self._refused,
+            reshape=self._reshape,
+        )
+
+    @property
+    def with_raw_response(self) -> RawResource:
+        """The SDK's ``with_raw_response`` with ``create``/``parse`` guarded."""
+        return self._raw("with_raw_response")
+
+    @property
+    def with_streaming_response(self) -> RawResource:
+        """The SDK's ``with_streaming_response`` with ``create``/``parse`` guarded."""
+        return self._raw("with_streaming_response")
 
     def __getattr__(self, name: str) -> Any:
         if name in self._refused:
@@ -78,15 +123,40 @@ class _Resource:
 
 
 class _Namespace:
-    """``client.chat`` with ``completions`` guarded."""
+    """``client.chat`` with ``completions`` guarded (or ``client.beta`` with ``chat``)."""
 
-    def __init__(self, target: Any, children: dict[str, _Resource]) -> None:
+    def __init__(self, target: Any, children: dict[str, Any]) -> None:
         self._target = target
         self._children = children
+
+    def raw(self, name: str) -> _Namespace:
+        """The namespace's ``with_raw_response`` / ``with_streaming_response`` view."""
+        return _Namespace(
+            getattr(self._target, name), {k: _view(v, name) for k, v in self._children.items()}
+        )
 
     def __getattr__(self, name: str) -> Any:
         child = self._children.get(name)
         return child if child is not None else getattr(self._target, name)
+
+
+def _view(child: Any, name: str) -> Any:
+    return child.raw(name) if isinstance(child, _Namespace) else getattr(child, name)
+
+
+class _RawClient:
+    """``client.with_raw_response`` / ``client.with_streaming_response`` with the guarded parts."""
+
+    def __init__(self, target: Any, guarded: dict[str, Any], name: str) -> None:
+        self._target = target
+        self._guarded = guarded
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        child = self._guarded.get(name)
+        if child is not None:
+            return _view(child, self._name)
+        return getattr(self._target, name)
 
 
 class _Messages(_Resource):
@@ -301,11 +371,24 @@ class GuardedClient:
         if vendor == "openai":
             chat = getattr(client, "chat", None)
             if chat is not None:
-                completions = _Resource(chat.completions, guard(OpenAIChatAdapter()))
+                completions = _Resource(
+                    chat.completions, guard(OpenAIChatAdapter()), reshape=reparse_chat
+                )
                 self._guarded["chat"] = _Namespace(chat, {"completions": completions})
+                beta = getattr(client, "beta", None)
+                beta_chat = getattr(beta, "chat", None) if beta is not None else None
+                if beta_chat is not None:
+                    beta_completions = _Resource(
+                        beta_chat.completions, guard(OpenAIChatAdapter()), reshape=reparse_chat
+                    )
+                    self._guarded["beta"] = _Namespace(
+                        beta, {"chat": _Namespace(beta_chat, {"completions": beta_completions})}
+                    )
             responses = getattr(client, "responses", None)
             if responses is not None:
-                self._guarded["responses"] = _Resource(responses, guard(OpenAIResponsesAdapter()))
+                self._guarded["responses"] = _Resource(
+                    responses, guard(OpenAIResponsesAdapter()), reshape=reparse_response
+                )
         else:
             messages = client.messages
             self._guarded["messages"] = _Messages(
@@ -347,9 +430,19 @@ class GuardedClient:
         guarded = self.__dict__.get("_guarded", {}).get(name)
         if guarded is not None:
             return guarded
-        if name in _UNGUARDED:
-            raise ConfigurationError(f"{name} is not guarded; use .unwrapped explicitly")
         return getattr(self.unwrapped, name)
+
+    @property
+    def with_raw_response(self) -> Any:
+        """The client's ``with_raw_response`` with the guarded resources guarded."""
+        return _RawClient(self.unwrapped.with_raw_response, self._guarded, "with_raw_response")
+
+    @property
+    def with_streaming_response(self) -> Any:
+        """The client's ``with_streaming_response`` with the guarded resources guarded."""
+        return _RawClient(
+            self.unwrapped.with_streaming_response, self._guarded, "with_streaming_response"
+        )
 
     def __repr__(self) -> str:
         return f"GuardedClient({type(self.unwrapped).__name__}, pipeline={self._pipeline!r})"
