@@ -233,6 +233,21 @@ def _responses_events(text: str, model: str, llm: FakeLLM) -> Any:
     started = _response("", model, "in_progress")
     started["output"] = []
     yield {"type": "response.created", "sequence_number": next(seq), "response": started}
+    item = {"id": "msg_test", "type": "message", "role": "assistant", "status": "in_progress"}
+    yield {
+        "type": "response.output_item.added",
+        "sequence_number": next(seq),
+        "output_index": 0,
+        "item": {**item, "content": []},
+    }
+    yield {
+        "type": "response.content_part.added",
+        "sequence_number": next(seq),
+        "item_id": "msg_test",
+        "output_index": 0,
+        "content_index": 0,
+        "part": {"type": "output_text", "text": "", "annotations": []},
+    }
     full = ""
     for piece in llm.pieces(text):
         full += piece

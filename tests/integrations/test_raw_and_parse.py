@@ -70,9 +70,7 @@ def test_langchain_invoke_masks_and_restores(llm: FakeLLM, pipeline: Pipeline) -
     assert out.content == f"You said: Mail {EMAIL}"
 
 
-def test_langchain_invoke_attack_never_reaches_the_server(
-    llm: FakeLLM, pipeline: Pipeline
-) -> None:
+def test_langchain_invoke_attack_never_reaches_the_server(llm: FakeLLM, pipeline: Pipeline) -> None:
     chat = _chat_model(wrap_openai(_client(llm), pipeline))
     with pytest.raises(GuardBlocked):
         chat.invoke(ATTACK)

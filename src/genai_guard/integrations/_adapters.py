@@ -143,8 +143,8 @@ class SDKObject:
         for key, value in payload.items():
             setattr(self, key, _wrap(value))
 
-    def model_dump(self) -> dict[str, Any]:
-        """The JSON payload."""
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        """The JSON payload (pydantic's ``model_dump`` options are accepted and ignored)."""
         return dict(self._payload)
 
     def __repr__(self) -> str:
@@ -163,11 +163,19 @@ def build_sdk_object(module: str, cls: str, payload: Mapping[str, Any]) -> Any:
     """``module.cls`` built from ``payload`` when the caller already imported it, else SDKObject."""
     mod = sys.modules.get(module)
     model = getattr(mod, cls, None) if mod is not None else None
-    construct = getattr(model, "model_validate", None)
-    if callable(construct):
+    validate = getattr(model, "model_validate", None)
+    if callable(validate):
         try:
-            return construct(dict(payload))
-        except Exception:  # noqa: BLE001 - a newer SDK shape; the duck-typed object still works
+            return validate(dict(payload))
+        except Exception:  # noqa: BLE001 - a newer SDK shape: build it as the SDK builds replies
+            # The SDKs build server replies with their lenient recursive ``construct``, so a
+            # field a newer SDK requires does not fail the whole object.
+            construct = getattr(model, "construct", None)
+            if callable(construct):
+                try:
+                    return construct(**payload)
+                except Exception:  # noqa: BLE001 - the duck-typed object still works
+                    return SDKObject(payload)
             return SDKObject(payload)
     return SDKObject(payload)
 
@@ -366,6 +374,22 @@ class OpenAIChatAdapter:
             "openai.types.chat", "ChatCompletion", self._payload(message, kwargs)
         )
 
+    def stream_refusal(
+        self,
+        template: Any,
+        text: str,
+        message: str,
+        kwargs: Mapping[str, Any],
+        head: Sequence[Any] = (),
+    ) -> tuple[Any, ...]:
+        """After a block mid-stream: the refusal chunk and a ``content_filter`` final chunk.
+
+        The final chunk carries the ``finish_reason`` the SDK's accumulators wait for.
+        """
+        piece = replaced(template, ("choices", 0, "delta", "content"), message)
+        end = replaced(template, ("choices", 0, "delta", "content"), None)
+        return (piece, replaced(end, ("choices", 0, "finish_reason"), "content_filter"))
+
     def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
         """One ``ChatCompletionChunk``-shaped chunk with the refusal."""
         payload = self._payload(message, kwargs)
@@ -551,26 +575,152 @@ class OpenAIResponsesAdapter:
             obj.output_text = message  # type: ignore[attr-defined]  # mirrors the SDK property
         return obj
 
-    def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
-        """A delta event with the refusal and a ``response.completed`` event."""
-        delta = {
-            "type": "response.output_text.delta",
-            "delta": message,
-            "item_id": "msg_guard_refusal",
-            "output_index": 0,
-            "content_index": 1,
-            "sequence_number": 0,
-            "logprobs": [],
+    def _events(
+        self,
+        text: str,
+        kwargs: Mapping[str, Any],
+        ids: Mapping[str, Any],
+        seq: int,
+        started: Any = None,
+    ) -> tuple[Any, ...]:
+        """The closing events of a message item whose whole text is ``text``.
+
+        ``started`` is the response of the stream's ``response.created`` event, if any: the
+        completed response keeps its identity (the SDK's helper checks it).
+        """
+        mod = "openai.types.responses"
+        part = {"type": "output_text", "text": text, "annotations": []}
+        item = {
+            "id": ids["item_id"],
+            "type": "message",
+            "role": "assistant",
+            "status": "completed",
+            "content": [part],
         }
-        done = {
-            "type": "response.completed",
-            "sequence_number": 1,
-            "response": self._payload(message, kwargs),
-        }
+        dump = getattr(started, "model_dump", None)
+        # exclude_unset: what the server sent, not defaults the SDK filled in as None.
+        response = dict(dump(exclude_unset=True)) if callable(dump) else self._payload(text, kwargs)
+        # The upstream's usage was never received (the stream was cut): none is reported.
+        response["status"], response["output"], response["usage"] = "completed", [item], None
         return (
-            build_sdk_object("openai.types.responses", "ResponseTextDeltaEvent", delta),
-            build_sdk_object("openai.types.responses", "ResponseCompletedEvent", done),
+            build_sdk_object(
+                mod,
+                "ResponseTextDoneEvent",
+                {
+                    "type": "response.output_text.done",
+                    "sequence_number": seq,
+                    "text": text,
+                    "logprobs": [],
+                    **ids,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseContentPartDoneEvent",
+                {
+                    "type": "response.content_part.done",
+                    "sequence_number": seq + 1,
+                    "part": part,
+                    **ids,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseOutputItemDoneEvent",
+                {
+                    "type": "response.output_item.done",
+                    "sequence_number": seq + 2,
+                    "output_index": ids["output_index"],
+                    "item": item,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseCompletedEvent",
+                {"type": "response.completed", "sequence_number": seq + 3, "response": response},
+            ),
         )
+
+    def stream_refusal(
+        self,
+        template: Any,
+        text: str,
+        message: str,
+        kwargs: Mapping[str, Any],
+        head: Sequence[Any] = (),
+    ) -> tuple[Any, ...]:
+        """After a block mid-stream: a refusal delta, the done events, ``response.completed``.
+
+        The done events and the completed response carry the whole text the consumer received.
+        """
+        seq = get(template, "sequence_number")
+        seq = seq + 1 if isinstance(seq, int) else 0
+        ids = {
+            "item_id": get(template, "item_id") or "msg_guard_refusal",
+            "output_index": get(template, "output_index") or 0,
+            "content_index": get(template, "content_index") or 0,
+        }
+        started = next(
+            (get(e, "response") for e in head if get(e, "type") == "response.created"), None
+        )
+        delta = replaced(replaced(template, ("delta",), message), ("sequence_number",), seq)
+        return (delta, *self._events(text, kwargs, ids, seq + 1, started))
+
+    def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The event sequence of a one-message refusal.
+
+        From ``response.created`` to ``response.completed``, as the SDK's helpers expect.
+        """
+        mod = "openai.types.responses"
+        ids = {"item_id": "msg_guard_refusal", "output_index": 0, "content_index": 0}
+        started = self._payload("", kwargs)
+        started["status"], started["output"] = "in_progress", []
+        item = {
+            "id": ids["item_id"],
+            "type": "message",
+            "role": "assistant",
+            "status": "in_progress",
+            "content": [],
+        }
+        head = (
+            build_sdk_object(
+                mod,
+                "ResponseCreatedEvent",
+                {"type": "response.created", "sequence_number": 0, "response": started},
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseOutputItemAddedEvent",
+                {
+                    "type": "response.output_item.added",
+                    "sequence_number": 1,
+                    "output_index": 0,
+                    "item": item,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseContentPartAddedEvent",
+                {
+                    "type": "response.content_part.added",
+                    "sequence_number": 2,
+                    "part": {"type": "output_text", "text": "", "annotations": []},
+                    **ids,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseTextDeltaEvent",
+                {
+                    "type": "response.output_text.delta",
+                    "sequence_number": 3,
+                    "delta": message,
+                    "logprobs": [],
+                    **ids,
+                },
+            ),
+        )
+        return (*head, *self._events(message, kwargs, ids, 4))
 
 
 # -- Anthropic messages -------------------------------------------------------------------------
@@ -686,6 +836,42 @@ class AnthropicMessagesAdapter:
         """A ``Message``-shaped refusal (``stop_reason="refusal"``)."""
         return build_sdk_object("anthropic.types", "Message", self._message(message, kwargs))
 
+    def _closing(self, index: int, text: str) -> tuple[Any, ...]:
+        mod = "anthropic.types"
+        return (
+            build_sdk_object(
+                mod, "RawContentBlockStopEvent", {"type": "content_block_stop", "index": index}
+            ),
+            build_sdk_object(
+                mod,
+                "RawMessageDeltaEvent",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "refusal", "stop_sequence": None},
+                    "usage": {"output_tokens": 0},
+                },
+            ),
+            build_sdk_object(mod, "RawMessageStopEvent", {"type": "message_stop"}),
+        )
+
+    def stream_refusal(
+        self,
+        template: Any,
+        text: str,
+        message: str,
+        kwargs: Mapping[str, Any],
+        head: Sequence[Any] = (),
+    ) -> tuple[Any, ...]:
+        """After a block mid-stream: a refusal delta and the closing events.
+
+        ``content_block_stop``, ``message_delta`` (``stop_reason="refusal"``), ``message_stop``.
+        """
+        index = get(template, "index")
+        return (
+            *self.with_event_text(template, message, text),
+            *self._closing(index if isinstance(index, int) else 0, text),
+        )
+
     def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
         """The raw event sequence of a one-block refusal."""
         start = self._message("", kwargs)
@@ -734,6 +920,16 @@ class AnthropicHelperStreamAdapter(AnthropicMessagesAdapter):
     """``messages.stream`` helper events: also re-makes the helper's ``text`` events."""
 
     name: str = "anthropic.messages.stream"
+
+    def _closing(self, index: int, text: str) -> tuple[Any, ...]:
+        stop, *rest = AnthropicMessagesAdapter._closing(self, index, text)
+        block = {"type": "text", "text": text}
+        return (
+            replaced(
+                stop, ("content_block",), build_sdk_object("anthropic.types", "TextBlock", block)
+            ),
+            *rest,
+        )
 
     def with_event_text(self, event: Any, text: str, snapshot: str) -> tuple[Any, ...]:
         """The delta event and a ``text`` event with the released text and snapshot."""

@@ -30,6 +30,7 @@ from genai_guard.integrations._adapters import (
     put_answer,
 )
 from genai_guard.integrations._guard import Guard, OnBlock, Prepared
+from genai_guard.integrations._paths import replaced
 from genai_guard.integrations._raw import RawResource, Reshape
 from genai_guard.integrations._streams import (
     AsyncGuardedEventStream,
@@ -193,8 +194,14 @@ class GuardedMessageStream(GuardedEventStream):
         return self.text
 
     def get_final_message(self) -> Any:
-        """The SDK's final message with the checked text written in (consumes the stream)."""
+        """The SDK's final message with the checked text written in (consumes the stream).
+
+        After a refusal mid-stream the upstream is closed: the message is built from what was
+        received, with the text the consumer saw and ``stop_reason="refusal"``.
+        """
         self.until_done()
+        if self.refused:
+            return _refused_message(self._upstream, self._guard, self._prepared, self.text)
         return put_answer(self._guard.adapter, self._upstream.get_final_message(), self.text)
 
     @property
@@ -230,8 +237,22 @@ class AsyncGuardedMessageStream(AsyncGuardedEventStream):
     async def get_final_message(self) -> Any:
         """The SDK's final message with the checked text written in (consumes the stream)."""
         await self.until_done()
+        if self.refused:
+            return _refused_message(self._upstream, self._guard, self._prepared, self.text)
         final = await self._upstream.get_final_message()
         return put_answer(self._guard.adapter, final, self.text)
+
+
+def _refused_message(upstream: Any, guard: Guard, prepared: Prepared, text: str) -> Any:
+    """The final message of a helper stream that a refusal ended (its upstream is closed)."""
+    adapter = guard.adapter
+    try:
+        snapshot = upstream.current_message_snapshot
+    except (AssertionError, AttributeError):  # nothing received yet
+        snapshot = None
+    if snapshot is None or not adapter.response_segments(snapshot):
+        return adapter.refusal(text, prepared.kwargs)
+    return replaced(put_answer(adapter, snapshot, text), ("stop_reason",), "refusal")
 
 
 class _RefusalMessageStream(RefusalStream):

@@ -32,7 +32,7 @@ __all__ = ["AsyncGuardedEventStream", "AsyncRefusalStream", "GuardedEventStream"
 class _State:
     """Bookkeeping of one stream (never shared)."""
 
-    __slots__ = ("deferred", "prefix", "released", "started", "template")
+    __slots__ = ("deferred", "head", "prefix", "refused", "released", "started", "template")
 
     def __init__(self) -> None:
         self.prefix: list[Any] = []
@@ -40,6 +40,8 @@ class _State:
         self.template: Any = None
         self.started = False
         self.released: list[str] = []
+        self.refused = False
+        self.head: list[Any] = []
 
     def route(self, adapter: Adapter, event: Any) -> str | None:
         """File a non-text event; return the text of a text event."""
@@ -54,6 +56,7 @@ class _State:
             self.deferred.append(event)
         elif kind == "pass":
             self.prefix.append(event)
+            self.head.append(event)
         return None
 
     def emit(self, adapter: Adapter, piece: str) -> list[Any]:
@@ -74,13 +77,28 @@ class _State:
         self.deferred = []
         return out
 
-    def refusal(self, adapter: Adapter, message: str) -> list[Any]:
-        """The refusal as one more text event (or the adapter's refusal events)."""
-        self.released = [message]
+    def refusal(self, adapter: Adapter, message: str, kwargs: Any) -> list[Any]:
+        """The events that end a stream blocked mid-way, in the shape the SDK expects.
+
+        Before any text: the adapter's whole refusal sequence. After some text: the events still
+        queued before it, the refusal as one more text event, and the adapter's closing events
+        (``stream_refusal``: finish reason, stop events, completed response), so the consumer's
+        accumulated text and the final fields agree: released text, then the refusal.
+        """
         self.deferred = []
+        self.refused = True
         if self.template is None:
-            return list(adapter.refusal_events(message, {}))
-        return list(adapter.with_event_text(self.template, message, message))
+            self.released = [message]
+            return list(adapter.refusal_events(message, kwargs))
+        out, self.prefix = self.prefix, []
+        self.released.append(message)
+        text = "".join(self.released)
+        closer = getattr(adapter, "stream_refusal", None)
+        if callable(closer):
+            out.extend(closer(self.template, text, message, kwargs, self.head))
+        else:
+            out.extend(adapter.with_event_text(self.template, message, text))
+        return out
 
 
 def _driver(pipeline: Any, name: str) -> Any:
@@ -135,7 +153,9 @@ class GuardedEventStream:
             deltas.close()
             if self._guard.on_block == "raise":
                 raise
-            yield from self._state.refusal(adapter, self._guard.refusal_message)
+            yield from self._state.refusal(
+                adapter, self._guard.refusal_message, self._prepared.kwargs
+            )
             return
         finally:
             deltas.close()
@@ -145,6 +165,11 @@ class GuardedEventStream:
     def text(self) -> str:
         """The checked text released so far."""
         return "".join(self._state.released)
+
+    @property
+    def refused(self) -> bool:
+        """Whether the stream was ended by a refusal (``on_block="refuse"``)."""
+        return self._state.refused
 
     def __iter__(self) -> Iterator[Any]:
         return self._events
@@ -211,7 +236,10 @@ class AsyncGuardedEventStream:
             await deltas.aclose()
             if self._guard.on_block == "raise":
                 raise
-            for event in self._state.refusal(adapter, self._guard.refusal_message):
+            events = self._state.refusal(
+                adapter, self._guard.refusal_message, self._prepared.kwargs
+            )
+            for event in events:
                 yield event
             return
         finally:
@@ -223,6 +251,11 @@ class AsyncGuardedEventStream:
     def text(self) -> str:
         """The checked text released so far."""
         return "".join(self._state.released)
+
+    @property
+    def refused(self) -> bool:
+        """Whether the stream was ended by a refusal (``on_block="refuse"``)."""
+        return self._state.refused
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self._events
