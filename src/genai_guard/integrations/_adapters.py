@@ -18,6 +18,7 @@ Provided adapters:
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from genai_guard.errors import InputError
 from genai_guard.integrations._paths import Path, get, lookup, replaced
+from genai_guard.validate.tool_calls import ToolCall
 
 __all__ = [
     "Adapter",
@@ -191,6 +193,16 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+def _json_text(value: Any) -> str:
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        value = dump()
+    try:
+        return json.dumps(value if value is not None else {}, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def put_answer(adapter: Adapter, response: Any, text: str) -> Any:
     """A copy of ``response`` whose answer is ``text``.
 
@@ -350,6 +362,51 @@ class OpenAIChatAdapter:
         if usage is not None:
             template = replaced(template, ("usage",), None)
         return template, replaced(event, ("choices", 0, "delta", "content"), "")
+
+    # -- tool calls (read by the guard through getattr; not part of the Adapter protocol) ----
+
+    def tool_calls(self, response: Any) -> tuple[tuple[Path, ToolCall], ...]:
+        """``choices[i].message.tool_calls[k]`` of every choice (function calls)."""
+        out: list[tuple[Path, ToolCall]] = []
+        for i, choice in enumerate(get(response, "choices") or ()):
+            for k, call in enumerate(lookup(choice, ("message", "tool_calls")) or ()):
+                fn = get(call, "function")
+                if fn is None:
+                    continue
+                args = get(fn, "arguments")
+                name = str(get(fn, "name") or "")
+                text = args if isinstance(args, str) else ""
+                out.append(
+                    (
+                        ("choices", i, "message", "tool_calls", k),
+                        ToolCall(name, text, get(call, "id")),
+                    )
+                )
+        return tuple(out)
+
+    def with_tool_arguments(self, response: Any, path: Path, arguments: str) -> Any:
+        """The response with one call's arguments replaced."""
+        return replaced(response, (*path, "function", "arguments"), arguments)
+
+    def without_tool_calls(self, response: Any, paths: Sequence[Path], message: str) -> Any:
+        """The response without the calls at ``paths``.
+
+        A choice left with neither calls nor text gets ``message`` and ``finish_reason="stop"``.
+        """
+        for i, choice in enumerate(get(response, "choices") or ()):
+            drop = {p[4] for p in paths if p[1] == i}
+            if not drop:
+                continue
+            calls = lookup(choice, ("message", "tool_calls")) or ()
+            kept = [c for k, c in enumerate(calls) if k not in drop]
+            base: Path = ("choices", i)
+            response = replaced(response, (*base, "message", "tool_calls"), kept or None)
+            if not kept:
+                if get(choice, "finish_reason") == "tool_calls":
+                    response = replaced(response, (*base, "finish_reason"), "stop")
+                if not lookup(choice, ("message", "content")):
+                    response = replaced(response, (*base, "message", "content"), message)
+        return response
 
     def _payload(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -574,6 +631,33 @@ class OpenAIResponsesAdapter:
         if isinstance(obj, SDKObject):
             obj.output_text = message  # type: ignore[attr-defined]  # mirrors the SDK property
         return obj
+
+    # -- tool calls (read by the guard through getattr; not part of the Adapter protocol) ----
+
+    def tool_calls(self, response: Any) -> tuple[tuple[Path, ToolCall], ...]:
+        """The ``function_call`` items of ``output``."""
+        out: list[tuple[Path, ToolCall]] = []
+        for i, item in enumerate(get(response, "output") or ()):
+            if get(item, "type") != "function_call":
+                continue
+            args = get(item, "arguments")
+            call = ToolCall(
+                str(get(item, "name") or ""),
+                args if isinstance(args, str) else "",
+                get(item, "call_id"),
+            )
+            out.append((("output", i), call))
+        return tuple(out)
+
+    def with_tool_arguments(self, response: Any, path: Path, arguments: str) -> Any:
+        """The response with one call's arguments replaced."""
+        return replaced(response, (*path, "arguments"), arguments)
+
+    def without_tool_calls(self, response: Any, paths: Sequence[Path], message: str) -> Any:
+        """The response without the ``function_call`` items at ``paths``."""
+        drop = {p[1] for p in paths}
+        items = get(response, "output") or ()
+        return replaced(response, ("output",), [it for i, it in enumerate(items) if i not in drop])
 
     def _events(
         self,
@@ -819,6 +903,46 @@ class AnthropicMessagesAdapter:
     def split_text_event(self, event: Any) -> tuple[Any, Any]:
         """Text events carry nothing that must come after the text."""
         return event, None
+
+    # -- tool calls (read by the guard through getattr; not part of the Adapter protocol) ----
+
+    def tool_calls(self, response: Any) -> tuple[tuple[Path, ToolCall], ...]:
+        """The ``tool_use`` blocks of ``content`` (``input`` serialized as JSON)."""
+        out: list[tuple[Path, ToolCall]] = []
+        for j, block in enumerate(get(response, "content") or ()):
+            if get(block, "type") != "tool_use":
+                continue
+            arguments = _json_text(get(block, "input"))
+            out.append(
+                (
+                    ("content", j),
+                    ToolCall(str(get(block, "name") or ""), arguments, get(block, "id")),
+                )
+            )
+        return tuple(out)
+
+    def with_tool_arguments(self, response: Any, path: Path, arguments: str) -> Any:
+        """The response with one block's ``input`` replaced (``arguments`` must be JSON)."""
+        return replaced(response, (*path, "input"), json.loads(arguments))
+
+    def without_tool_calls(self, response: Any, paths: Sequence[Path], message: str) -> Any:
+        """The response without the ``tool_use`` blocks at ``paths``.
+
+        ``stop_reason`` becomes ``end_turn`` when no call is left; an emptied answer gets
+        ``message``.
+        """
+        drop = {p[1] for p in paths}
+        blocks = get(response, "content") or ()
+        kept = [b for j, b in enumerate(blocks) if j not in drop]
+        if not any(get(b, "type") == "tool_use" for b in kept):
+            if get(response, "stop_reason") == "tool_use":
+                response = replaced(response, ("stop_reason",), "end_turn")
+            if not any(get(b, "type") == "text" and get(b, "text") for b in kept):
+                text = build_sdk_object(
+                    "anthropic.types", "TextBlock", {"type": "text", "text": message}
+                )
+                kept.append(text)
+        return replaced(response, ("content",), kept)
 
     def _message(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {

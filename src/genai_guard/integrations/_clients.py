@@ -38,6 +38,7 @@ from genai_guard.integrations._streams import (
     RefusalStream,
 )
 from genai_guard.integrations._structured import reparse_chat, reparse_response
+from genai_guard.validate.tool_calls import ToolPolicy
 
 if TYPE_CHECKING:
     from genai_guard.integrations._adapters import Adapter
@@ -374,9 +375,10 @@ class GuardedClient:
         on_block: OnBlock | None,
         context: Context | None,
         untrusted_roles: frozenset[str] | None,
+        tools: ToolPolicy | None = None,
     ) -> None:
         self.unwrapped = client
-        self._options = (vendor, on_block, context, untrusted_roles)
+        self._options = (vendor, on_block, context, untrusted_roles, tools)
         self._pipeline = pipeline
 
         def guard(adapter: Adapter) -> Guard:
@@ -386,6 +388,7 @@ class GuardedClient:
                 on_block=on_block,
                 context=context,
                 untrusted_roles=untrusted_roles,
+                tools=tools,
             )
 
         self._guarded: dict[str, Any] = {}
@@ -417,7 +420,7 @@ class GuardedClient:
             )
 
     def _rewrap(self, client: Any) -> GuardedClient:
-        vendor, on_block, context, roles = self._options
+        vendor, on_block, context, roles, tools = self._options
         return GuardedClient(
             client,
             self._pipeline,
@@ -425,6 +428,7 @@ class GuardedClient:
             on_block=on_block,
             context=context,
             untrusted_roles=roles,
+            tools=tools,
         )
 
     def with_options(self, **options: Any) -> GuardedClient:
@@ -476,6 +480,7 @@ def wrap_openai(
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
+    tools: ToolPolicy | None = None,
 ) -> C:
     """Guard an ``openai.OpenAI`` / ``openai.AsyncOpenAI`` (or compatible) client.
 
@@ -490,6 +495,8 @@ def wrap_openai(
             shaped refusal); default from ``pipeline.settings.on_block``.
         context: Base context for every call (user id, canaries, metadata).
         untrusted_roles: Override ``pipeline.settings.untrusted_roles``.
+        tools: The tool policy for tool calls in answers; default ``pipeline.settings.tools``
+            or ``ToolPolicy()`` (SSRF and unsafe-code checks on every call's arguments).
 
     Returns:
         A ``GuardedClient``, typed as the client's own type so code written against the SDK
@@ -503,6 +510,7 @@ def wrap_openai(
         on_block=on_block,
         context=context,
         untrusted_roles=untrusted_roles,
+        tools=tools,
     )
 
 
@@ -513,6 +521,7 @@ def wrap_anthropic(
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
+    tools: ToolPolicy | None = None,
 ) -> C:
     """Guard an ``anthropic.Anthropic`` / ``anthropic.AsyncAnthropic`` client.
 
@@ -527,4 +536,5 @@ def wrap_anthropic(
         on_block=on_block,
         context=context,
         untrusted_roles=untrusted_roles,
+        tools=tools,
     )
