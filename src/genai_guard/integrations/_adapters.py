@@ -408,6 +408,41 @@ class OpenAIChatAdapter:
                     response = replaced(response, (*base, "message", "content"), message)
         return response
 
+    def tool_key(self, event: Any, held: Mapping[Any, Any]) -> Any:
+        """The index of the tool call a stream chunk carries a piece of, or ``None``."""
+        calls = lookup(event, ("choices", 0, "delta", "tool_calls"))
+        if not calls:
+            return None
+        index = get(calls[0], "index")
+        return index if isinstance(index, int) else 0
+
+    def stream_tool_call(self, events: Sequence[Any]) -> ToolCall:
+        """One streamed call assembled from its chunks."""
+        name, call_id, parts = "", None, []
+        for event in events:
+            call = lookup(event, ("choices", 0, "delta", "tool_calls", 0))
+            fn = get(call, "function")
+            name = name or str(get(fn, "name") or "")
+            call_id = call_id or get(call, "id")
+            piece = get(fn, "arguments")
+            if isinstance(piece, str):
+                parts.append(piece)
+        return ToolCall(name, "".join(parts), call_id)
+
+    def reindexed(self, event: Any, removed: Sequence[Any]) -> Any:
+        """A tool-call chunk with its call index moved down past the removed calls."""
+        index = self.tool_key(event, {})
+        if index is None:
+            return event
+        shift = sum(1 for r in removed if isinstance(r, int) and r < index)
+        path = ("choices", 0, "delta", "tool_calls", 0, "index")
+        return replaced(event, path, index - shift) if shift else event
+
+    def rebuild_tool_events(self, events: Sequence[Any], arguments: str) -> tuple[Any, ...]:
+        """The call as one chunk carrying all its (checked) arguments."""
+        path = ("choices", 0, "delta", "tool_calls", 0, "function", "arguments")
+        return (replaced(events[0], path, arguments),)
+
     def _payload(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "id": "chatcmpl-guard-refusal",
@@ -659,6 +694,71 @@ class OpenAIResponsesAdapter:
         items = get(response, "output") or ()
         return replaced(response, ("output",), [it for i, it in enumerate(items) if i not in drop])
 
+    _TOOL_EVENTS = frozenset(
+        {"response.function_call_arguments.delta", "response.function_call_arguments.done"}
+    )
+
+    def tool_key(self, event: Any, held: Mapping[Any, Any]) -> Any:
+        """The ``output_index`` of the function call an event belongs to, or ``None``."""
+        kind = get(event, "type")
+        if kind in ("response.output_item.added", "response.output_item.done"):
+            item_type = get(get(event, "item"), "type")
+            return get(event, "output_index") if item_type == "function_call" else None
+        return get(event, "output_index") if kind in self._TOOL_EVENTS else None
+
+    def stream_tool_call(self, events: Sequence[Any]) -> ToolCall:
+        """One streamed function call assembled from its events."""
+        name, call_id, parts, whole = "", None, [], None
+        for event in events:
+            kind = get(event, "type")
+            item = get(event, "item")
+            name = name or str(get(item, "name") or get(event, "name") or "")
+            call_id = call_id or get(item, "call_id")
+            if kind == "response.function_call_arguments.delta":
+                parts.append(str(get(event, "delta") or ""))
+            elif kind == "response.function_call_arguments.done":
+                whole = get(event, "arguments")
+            elif kind == "response.output_item.done" and whole is None:
+                whole = get(item, "arguments")
+        text = whole if isinstance(whole, str) else "".join(parts)
+        return ToolCall(name, text, call_id)
+
+    def rebuild_tool_events(self, events: Sequence[Any], arguments: str) -> tuple[Any, ...]:
+        """The call's events with its (checked) arguments: one delta, the done events."""
+        out: list[Any] = []
+        delta_sent = False
+        for event in events:
+            kind = get(event, "type")
+            if kind == "response.function_call_arguments.delta":
+                if not delta_sent:
+                    out.append(replaced(event, ("delta",), arguments))
+                    delta_sent = True
+            elif kind == "response.function_call_arguments.done":
+                out.append(replaced(event, ("arguments",), arguments))
+            elif kind == "response.output_item.done":
+                out.append(replaced(event, ("item", "arguments"), arguments))
+            else:
+                out.append(event)
+        return tuple(out)
+
+    def reindexed(self, event: Any, removed: Sequence[Any]) -> Any:
+        """The event with its ``output_index`` moved down past the removed calls."""
+        index = get(event, "output_index")
+        if not isinstance(index, int):
+            return event
+        shift = sum(1 for r in removed if isinstance(r, int) and r < index)
+        return replaced(event, ("output_index",), index - shift) if shift else event
+
+    def tool_path(self, key: Any) -> Path:
+        """Where a streamed call (by ``output_index``) sits in the final response."""
+        return ("output", key)
+
+    def final_tool_target(self, event: Any) -> Path | None:
+        """The whole response inside a final event, whose calls get the verdicts too."""
+        if get(event, "type") in ("response.completed", "response.incomplete", "response.failed"):
+            return ("response",)
+        return None
+
     def _events(
         self,
         text: str,
@@ -871,7 +971,9 @@ class AnthropicMessagesAdapter:
         kind = get(event, "type")
         if kind == "content_block_delta":
             return "text" if get(get(event, "delta"), "type") == "text_delta" else "pass"
-        if kind == "text":
+        if kind in ("text", "input_json"):
+            # Re-made from the released text / dropped: the helper's ``input_json`` events carry
+            # partial tool input before it is checked (the checked block comes whole at its end).
             return "drop"
         if kind == "content_block_stop" and get(event, "content_block") is not None:
             return "final"
@@ -943,6 +1045,63 @@ class AnthropicMessagesAdapter:
                 )
                 kept.append(text)
         return replaced(response, ("content",), kept)
+
+    def tool_key(self, event: Any, held: Mapping[Any, Any]) -> Any:
+        """The index of the ``tool_use`` block an event belongs to, or ``None``."""
+        kind = get(event, "type")
+        index = get(event, "index")
+        if kind == "content_block_start":
+            return index if get(get(event, "content_block"), "type") == "tool_use" else None
+        if kind == "content_block_delta":
+            return index if get(get(event, "delta"), "type") == "input_json_delta" else None
+        if kind == "content_block_stop" and index in held:
+            return index
+        return None
+
+    def stream_tool_call(self, events: Sequence[Any]) -> ToolCall:
+        """One streamed ``tool_use`` block assembled from its events."""
+        block = get(events[0], "content_block")
+        parts = [
+            str(lookup(e, ("delta", "partial_json")) or "")
+            for e in events
+            if get(e, "type") == "content_block_delta"
+        ]
+        text = "".join(parts) or _json_text(get(block, "input"))
+        return ToolCall(str(get(block, "name") or ""), text, get(block, "id"))
+
+    def rebuild_tool_events(self, events: Sequence[Any], arguments: str) -> tuple[Any, ...]:
+        """The block's events with its (checked) input: one delta; snapshots rewritten."""
+        out: list[Any] = []
+        delta_sent = False
+        for event in events:
+            kind = get(event, "type")
+            if kind == "content_block_delta":
+                if not delta_sent:
+                    out.append(replaced(event, ("delta", "partial_json"), arguments))
+                    delta_sent = True
+            elif kind == "content_block_stop" and get(event, "content_block") is not None:
+                out.append(replaced(event, ("content_block", "input"), json.loads(arguments)))
+            else:
+                out.append(event)
+        return tuple(out)
+
+    def tool_path(self, key: Any) -> Path:
+        """Where a streamed block (by index) sits in the final message."""
+        return ("content", key)
+
+    def final_tool_target(self, event: Any) -> Path | None:
+        """The helper's ``message_stop`` snapshot, whose calls get the verdicts too."""
+        if get(event, "type") == "message_stop" and get(event, "message") is not None:
+            return ("message",)
+        return None
+
+    def reindexed(self, event: Any, removed: Sequence[Any]) -> Any:
+        """The event with its block index moved down past the removed blocks."""
+        index = get(event, "index")
+        if not isinstance(index, int):
+            return event
+        shift = sum(1 for r in removed if isinstance(r, int) and r < index)
+        return replaced(event, ("index",), index - shift) if shift else event
 
     def _message(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {

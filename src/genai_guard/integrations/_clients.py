@@ -203,7 +203,8 @@ class GuardedMessageStream(GuardedEventStream):
         self.until_done()
         if self.refused:
             return _refused_message(self._upstream, self._guard, self._prepared, self.text)
-        return put_answer(self._guard.adapter, self._upstream.get_final_message(), self.text)
+        final = put_answer(self._guard.adapter, self._upstream.get_final_message(), self.text)
+        return self.with_tool_verdicts(final)
 
     @property
     def current_message_snapshot(self) -> Any:
@@ -241,7 +242,7 @@ class AsyncGuardedMessageStream(AsyncGuardedEventStream):
         if self.refused:
             return _refused_message(self._upstream, self._guard, self._prepared, self.text)
         final = await self._upstream.get_final_message()
-        return put_answer(self._guard.adapter, final, self.text)
+        return self.with_tool_verdicts(put_answer(self._guard.adapter, final, self.text))
 
 
 def _refused_message(upstream: Any, guard: Guard, prepared: Prepared, text: str) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -274,7 +275,7 @@ class Guard:
         reader = getattr(self.adapter, "tool_calls", None)
         return tuple(reader(response)) if callable(reader) else ()
 
-    def tool_verdict(
+    def judge_tool(
         self, call: ToolCall, checked: Decision, prepared: Prepared
     ) -> tuple[Decision | None, str]:
         """Judge one tool call whose arguments the output steps gave ``checked``.
@@ -287,6 +288,16 @@ class Guard:
         arguments = checked.text
         ctx = checked.context if checked.context is not None else prepared.prompt.context
         findings = self.tools.check(ToolCall(call.name, arguments, call.id), ctx)
+        broke = arguments != call.arguments and _is_json(call.arguments) and not _is_json(arguments)
+        if not findings and broke:  # a restored value broke the JSON: never send that
+            findings = (
+                finding(
+                    "tool.invalid_arguments",
+                    Category.OUTPUT_POLICY,
+                    1.0,
+                    message=f"arguments of tool {call.name!r} are not JSON after restoring",
+                ),
+            )
         if findings:
             return self._tool_block(findings, ctx), call.arguments
         return None, arguments
@@ -305,18 +316,9 @@ class Guard:
         blocked: list[Any] = []
         first: Decision | None = None
         for (path, call), out in zip(calls, checked, strict=True):
-            decision, arguments = self.tool_verdict(call, out, prepared)
+            decision, arguments = self.judge_tool(call, out, prepared)
             if decision is None and arguments != call.arguments:
-                try:
-                    response = self.adapter.with_tool_arguments(response, path, arguments)  # type: ignore[attr-defined]
-                except ValueError:  # restored arguments that are no longer JSON
-                    bad = finding(
-                        "tool.invalid_arguments",
-                        Category.OUTPUT_POLICY,
-                        1.0,
-                        message=f"arguments of tool {call.name!r} are not JSON after restoring",
-                    )
-                    decision = self._tool_block((bad,), out.context)
+                response = self.adapter.with_tool_arguments(response, path, arguments)  # type: ignore[attr-defined]
             if decision is not None:
                 logger.info(
                     "guard blocked tool call %r (%s): rules=%s",
@@ -365,6 +367,14 @@ class Guard:
             refusal = self.blocked(prepared.prompt, kwargs, stream=prepared.stream, is_async=True)
             return refusal
         return await self._await_then_finish(fn(*prepared.args, **prepared.kwargs), prepared)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 _NUMBERED = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)_(\d+)>")
