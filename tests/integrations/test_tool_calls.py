@@ -300,3 +300,18 @@ def _call_param() -> dict[str, Any]:
         "type": "function",
         "function": {"name": "search", "arguments": '{"q": "x"}'},
     }
+
+
+def test_removing_every_call_ends_the_stream_without_tool_finish(
+    llm: FakeLLM, pipeline: Pipeline
+) -> None:
+    llm.tool_calls = [SHELL_CALL]
+    chat = _openai(llm, pipeline, tools=ToolPolicy(on_violation="remove"))
+    chunks = list(_chat(chat, stream=True))
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    assert not any(c.choices[0].delta.tool_calls for c in chunks if c.choices)
+    client = _anthropic(llm, pipeline, tools=ToolPolicy(on_violation="remove"))
+    events = list(_messages(client, stream=True))
+    stops = [e.delta.stop_reason for e in events if e.type == "message_delta"]
+    assert stops == ["end_turn"]
+    assert not any(e.type == "content_block_start" and e.index > 0 for e in events)

@@ -438,6 +438,12 @@ class OpenAIChatAdapter:
         path = ("choices", 0, "delta", "tool_calls", 0, "index")
         return replaced(event, path, index - shift) if shift else event
 
+    def without_tool_finish(self, event: Any) -> Any:
+        """A ``tool_calls`` finish chunk turned into ``stop`` (every call was removed)."""
+        if lookup(event, ("choices", 0, "finish_reason")) == "tool_calls":
+            return replaced(event, ("choices", 0, "finish_reason"), "stop")
+        return event
+
     def rebuild_tool_events(self, events: Sequence[Any], arguments: str) -> tuple[Any, ...]:
         """The call as one chunk carrying all its (checked) arguments."""
         path = ("choices", 0, "delta", "tool_calls", 0, "function", "arguments")
@@ -1084,6 +1090,14 @@ class AnthropicMessagesAdapter:
             else:
                 out.append(event)
         return tuple(out)
+
+    def without_tool_finish(self, event: Any) -> Any:
+        """A ``tool_use`` stop reason turned into ``end_turn`` (every call was removed)."""
+        if get(event, "type") == "message_delta" and lookup(event, ("delta", "stop_reason")) == (
+            "tool_use"
+        ):
+            return replaced(event, ("delta", "stop_reason"), "end_turn")
+        return event
 
     def tool_path(self, key: Any) -> Path:
         """Where a streamed block (by index) sits in the final message."""

@@ -173,6 +173,10 @@ class _State:
                 out.extend(_reindexed(adapter, e, removed) for e in events)
                 continue
             done = event
+            if removed and len(removed) == len(self.tools):
+                # No call is left: the finish reason must not announce tool calls.
+                ended = getattr(adapter, "without_tool_finish", None)
+                done = ended(done) if callable(ended) else done
             if adapter.event_kind(event) == "final":
                 done = adapter.with_final_text(event, text)
                 done = _final_tools(adapter, done, self.verdicts, message)
