@@ -239,3 +239,27 @@ def test_beta_chat_completions_are_guarded(llm: FakeLLM, pipeline: Pipeline) -> 
     with pytest.raises(GuardBlocked):
         client.beta.chat.completions.create(model=MODEL, messages=_user(ATTACK))
     assert llm.requests == []
+
+
+def test_langchain_ainvoke_with_the_wrapped_async_client(llm: FakeLLM, pipeline: Pipeline) -> None:
+    from langchain_openai import ChatOpenAI
+
+    async def run() -> tuple[str, bool]:
+        async with _aclient(llm) as raw:
+            aclient = wrap_openai(raw, pipeline)
+            chat = ChatOpenAI(
+                model=MODEL,
+                api_key="test",
+                client=wrap_openai(_client(llm), pipeline).chat.completions,
+                async_client=aclient.chat.completions,
+                root_async_client=aclient,
+            )
+            out = await chat.ainvoke(f"Mail {EMAIL}")
+            try:
+                await chat.ainvoke(ATTACK)
+            except GuardBlocked:
+                return str(out.content), True
+            return str(out.content), False
+
+    assert asyncio.run(run()) == (f"You said: Mail {EMAIL}", True)
+    assert len(llm.requests) == 1
