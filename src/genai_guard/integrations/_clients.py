@@ -379,6 +379,11 @@ class GuardedClient:
         tools: ToolPolicy | None = None,
     ) -> None:
         self.unwrapped = client
+        if tools is None:
+            # Resolved once for every guarded resource (and kept by with_options / copy): building
+            # the default checks compiles their patterns.
+            configured = getattr(getattr(pipeline, "settings", None), "tools", None)
+            tools = configured if isinstance(configured, ToolPolicy) else ToolPolicy()
         self._options = (vendor, on_block, context, untrusted_roles, tools)
         self._pipeline = pipeline
 
