@@ -263,3 +263,67 @@ def test_langchain_ainvoke_with_the_wrapped_async_client(llm: FakeLLM, pipeline:
 
     assert asyncio.run(run()) == (f"You said: Mail {EMAIL}", True)
     assert len(llm.requests) == 1
+
+
+# -- the SDK's stream helpers over the guarded create ---------------------------------------------
+
+
+def test_chat_stream_helper_parses_the_checked_text(llm: FakeLLM, pipeline: Pipeline) -> None:
+    llm.reply = '{"name": "<EMAIL_ADDRESS_1>"}'
+    client = wrap_openai(_client(llm), pipeline)
+    with client.chat.completions.stream(
+        model=MODEL, messages=_user(f"Who is {EMAIL}?"), response_format=Contact
+    ) as stream:
+        kinds = {event.type for event in stream}
+        final = stream.get_final_completion()
+    assert "content.delta" in kinds
+    assert final.choices[0].message.parsed == Contact(name=EMAIL)
+    assert llm.requests[-1][1]["messages"][0]["content"] == "Who is <EMAIL_ADDRESS_1>?"
+
+
+def test_stream_helpers_block_and_refuse_before_the_call(llm: FakeLLM, pipeline: Pipeline) -> None:
+    client = wrap_openai(_client(llm), pipeline)
+    with (
+        pytest.raises(GuardBlocked),
+        client.chat.completions.stream(model=MODEL, messages=_user(ATTACK)),
+    ):
+        pass
+    refusing = wrap_openai(_client(llm), pipeline, on_block="refuse")
+    with refusing.responses.stream(model=MODEL, input=ATTACK) as stream:
+        text = "".join(e.delta for e in stream if e.type == "response.output_text.delta")
+        final = stream.get_final_response()
+    assert text == final.output_text == REFUSAL
+    assert llm.requests == []
+
+
+def test_responses_stream_helper_and_resuming_is_refused(llm: FakeLLM, pipeline: Pipeline) -> None:
+    llm.reply = '{"name": "<EMAIL_ADDRESS_1>"}'
+    client = wrap_openai(_client(llm), pipeline)
+    with client.responses.stream(model=MODEL, input=f"Who is {EMAIL}?", text_format=Contact) as s:
+        final = s.get_final_response()
+    assert final.output_parsed == Contact(name=EMAIL)
+    with pytest.raises(ConfigurationError):
+        client.responses.stream(response_id="resp_1")
+
+
+def test_async_chat_stream_helper(llm: FakeLLM, pipeline: Pipeline) -> None:
+    llm.reply = '{"name": "<EMAIL_ADDRESS_1>"}'
+
+    async def run() -> Any:
+        async with _aclient(llm) as raw:
+            client = wrap_openai(raw, pipeline)
+            async with client.chat.completions.stream(
+                model=MODEL, messages=_user(f"Who is {EMAIL}?"), response_format=Contact
+            ) as stream:
+                return await stream.get_final_completion()
+
+    assert asyncio.run(run()).choices[0].message.parsed == Contact(name=EMAIL)
+
+
+# The same serializer warning comes from langchain-openai and the SDK without the wrapper.
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings:UserWarning")
+def test_langchain_structured_output_stream(llm: FakeLLM, pipeline: Pipeline) -> None:
+    llm.reply = '{"name": "<EMAIL_ADDRESS_1>"}'
+    chat = _chat_model(wrap_openai(_client(llm), pipeline))
+    out = list(chat.with_structured_output(Contact, method="json_schema").stream(f"Who {EMAIL}"))
+    assert out[-1] == Contact(name=EMAIL)

@@ -5,12 +5,12 @@ forward every attribute they do not guard (``models``, ``files``, ``embeddings``
 ``__getattr__``. Guarded: ``chat.completions.create`` (with ``stream=True``), ``responses.create``
 (with ``stream=True``), ``messages.create`` (with ``stream=True``) and ``messages.stream``.
 ``with_options()`` / ``copy()`` return guarded proxies too. ``with_raw_response`` and
-``with_streaming_response`` (on the client and on the guarded resources) and OpenAI's ``parse``
-(structured outputs, chat and Responses) are guarded the same way, so the wrapped client can be
-handed to frameworks that use them (langchain-openai). ``beta.chat.completions`` is the guarded
-``chat.completions``. What is still not guarded (OpenAI's ``stream`` helpers, Anthropic's
-``batches``) fails closed with ``ConfigurationError``; ``client.unwrapped`` is there for deliberate
-use.
+``with_streaming_response`` (on the client and on the guarded resources), OpenAI's ``parse``
+(structured outputs, chat and Responses) and OpenAI's ``stream`` helpers are guarded the same way,
+so the wrapped client can be handed to frameworks that use them (langchain-openai).
+``beta.chat.completions`` is the guarded ``chat.completions``. What is still not guarded
+(Anthropic's ``batches``) fails closed with ``ConfigurationError``; ``client.unwrapped`` is there
+for deliberate use.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ __all__ = ["GuardedClient", "wrap_anthropic", "wrap_openai"]
 C = TypeVar("C")
 
 # Methods of guarded resources that are not guarded (yet): refused rather than passed through.
-_OPENAI_UNGUARDED = frozenset({"stream"})
+_OPENAI_UNGUARDED: frozenset[str] = frozenset()
 _ANTHROPIC_UNGUARDED = frozenset({"batches"})
 
 
@@ -91,6 +91,26 @@ class _Resource:
         if _is_async(fn):
             return self._aparse(fn, reshape, args, kwargs)
         return reshape(self._guard.call(fn, args, kwargs), kwargs)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's ``stream`` helper (OpenAI chat and Responses) over the guarded ``create``.
+
+        The SDK's own helper runs unchanged (events, accumulation, ``get_final_completion()`` /
+        ``get_final_response()``, parsing); the stream it reads is the checked one. Resuming a
+        stored response (``response_id=``, ``starting_after=``) would read it unchecked and is
+        refused.
+        """
+        helper = getattr(type(self._target), "stream", None)
+        if helper is None or "stream" in self._refused:
+            return self.__getattr__("stream")
+        if "response_id" in kwargs or "starting_after" in kwargs:
+            raise ConfigurationError(
+                "stream(response_id=...) resumes a stored response without the checks; "
+                "use GuardedClient.unwrapped explicitly if you really need it"
+            )
+        # The SDK helper only calls ``resource.create``: handing it this guarded resource makes
+        # every request and chunk go through the guard.
+        return helper(self, *args, **kwargs)
 
     async def _aparse(self, fn: Any, reshape: Reshape, args: Any, kwargs: Any) -> Any:
         return reshape(await self._guard.acall(fn, args, kwargs), kwargs)

@@ -444,12 +444,25 @@ class AsyncGuardedEventStream:
         return getattr(self._upstream, name)
 
 
+class _NoResponse:
+    """The HTTP response of a refusal stream: there is none (the SDK helpers close it)."""
+
+    headers: dict[str, str] = {}  # noqa: RUF012 - empty and never written
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
+
+
 class RefusalStream:
     """A stream (sync and async) of the refusal events an adapter made; no model was called."""
 
     def __init__(self, events: tuple[Any, ...]) -> None:
         self._events = events
         self._iter = iter(events)
+        self.response: Any = _NoResponse()
 
     def __iter__(self) -> Iterator[Any]:
         return self._iter
@@ -488,6 +501,7 @@ class AsyncRefusalStream:
     def __init__(self, events: tuple[Any, ...]) -> None:
         self._events = events
         self._iter = iter(events)
+        self.response: Any = _NoResponse()
 
     def __aiter__(self) -> AsyncRefusalStream:
         return self
