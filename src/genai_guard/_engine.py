@@ -15,7 +15,7 @@ import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from genai_guard._results import (
     Action,
@@ -31,6 +31,9 @@ from genai_guard._results import (
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError, StageContractError, StageError, StageTimeout
 from genai_guard.taxonomy import finding
+
+if TYPE_CHECKING:
+    from genai_guard.validate.tool_calls import ToolPolicy
 
 __all__ = [
     "LIMITS",
@@ -87,6 +90,8 @@ class PipelineSettings:
         untrusted_roles: Message roles whose content client wrappers check as untrusted input.
         on_block: What client wrappers do on a block: ``raise`` ``GuardBlocked`` or ``refuse``.
         refusal_message: The text of a refusal.
+        tools: The tool policy client wrappers apply to tool calls in answers
+            (``genai_guard.validate.ToolPolicy``); ``None``: the wrappers' default.
 
     Thread-safe: immutable.
     """
@@ -106,6 +111,7 @@ class PipelineSettings:
     untrusted_roles: tuple[str, ...] = ("user", "tool", "document")
     on_block: OnBlock = "raise"
     refusal_message: str = "Sorry, I can't help with that request."
+    tools: ToolPolicy | None = None
 
     def __post_init__(self) -> None:
         for label, size in (

@@ -19,8 +19,9 @@ Validation collects every problem, with a dotted path, into one ``PolicyError``.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -34,6 +35,7 @@ from genai_guard.context import Direction
 from genai_guard.errors import PolicyError
 from genai_guard.pipeline import Pipeline, PipelineSettings, Step
 from genai_guard.registry import Registry
+from genai_guard.validate.tool_calls import ToolPolicy, ToolRule
 
 __all__ = [
     "POLICY_ENTRY_POINT_GROUP",
@@ -180,6 +182,42 @@ class StepSpec(BaseModel):
         return dict(self.model_extra or {})
 
 
+class ToolSpec(BaseModel):
+    """What one tool accepts."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    arguments_schema: dict[str, Any] | None = Field(
+        None,
+        alias="schema",
+        description="JSON Schema of the arguments object (the json_schema subset).",
+    )
+    validators: list[StepSpec] = Field(
+        default_factory=list,
+        description="More output validators run on this tool's arguments; any finding blocks.",
+    )
+
+
+class ToolPolicySpec(BaseModel):
+    """The tool policy: which tool calls in answers may run and how arguments are checked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allowed: list[str] | None = Field(
+        None, description="Tool names the model may call; null or absent: any."
+    )
+    on_violation: Literal["refuse", "remove"] = Field(
+        "refuse", description="A blocked call refuses the whole answer, or is removed from it."
+    )
+    checks: list[StepSpec] | None = Field(
+        None,
+        description="Validators run on every call's arguments (any finding blocks); null: "
+        "ssrf and unsafe_code.",
+    )
+    tools: dict[str, ToolSpec] = Field(default_factory=dict, description="Per-tool rules.")
+    max_argument_chars: int = Field(100_000, ge=1, description="Longest arguments examined.")
+
+
 class Policy(BaseModel):
     """A validated policy. Build a pipeline from it with ``build_pipeline``."""
 
@@ -196,6 +234,9 @@ class Policy(BaseModel):
     settings: PolicySettings = Field(default_factory=PolicySettings)
     input: list[StepSpec] = Field(default_factory=list)
     output: list[StepSpec] = Field(default_factory=list)
+    tools: ToolPolicySpec | None = Field(
+        None, description="The tool policy client wrappers apply to tool calls in answers."
+    )
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -465,6 +506,7 @@ class ValidatedPolicy:
     policy: Policy
     input_options: tuple[BaseModel, ...]
     output_options: tuple[BaseModel, ...]
+    tool_options: Mapping[str, tuple[BaseModel, ...]] = field(default_factory=dict)
 
 
 def _roots(allowed_roots: Sequence[str | Path]) -> tuple[Path, ...]:
@@ -526,9 +568,47 @@ def validate_policy(
             )
             if opts is not None:
                 options[s].append(opts)
+    tool_options = _check_tool_steps(raw.get("tools"), reg, problems)
     if problems or policy is None:
         raise PolicyError(problems, source=label)
-    return ValidatedPolicy(policy, tuple(options[0]), tuple(options[1]))
+    return ValidatedPolicy(policy, tuple(options[0]), tuple(options[1]), tool_options)
+
+
+def _tool_step_lists(tools: Any) -> list[tuple[str, str, Any]]:
+    """``(key, dotted path, steps)`` of the tool policy's step lists."""
+    if not isinstance(tools, Mapping):
+        return []
+    out: list[tuple[str, str, Any]] = []
+    if isinstance(tools.get("checks"), list):
+        out.append(("checks", "tools.checks", tools["checks"]))
+    per_tool = tools.get("tools")
+    if isinstance(per_tool, Mapping):
+        for name, spec in per_tool.items():
+            if isinstance(spec, Mapping) and isinstance(spec.get("validators"), list):
+                out.append((f"tool:{name}", f"tools.tools.{name}.validators", spec["validators"]))
+    return out
+
+
+def _check_tool_steps(
+    tools: Any, reg: Registry, problems: list[tuple[str, str]]
+) -> dict[str, tuple[BaseModel, ...]]:
+    """Validate the step lists of the tool policy like output steps; their options by key."""
+    found: dict[str, tuple[BaseModel, ...]] = {}
+    for key, where, items in _tool_step_lists(tools):
+        seen: set[str] = set()
+        opts: list[BaseModel] = []
+        for i, item in enumerate(items):
+            try:
+                spec = StepSpec.model_validate(item)
+            except ValidationError:
+                continue  # already reported by the policy model
+            got = _check_step(
+                spec, f"{where}[{i}]", side="output", seen=seen, reg=reg, problems=problems
+            )
+            if got is not None:
+                opts.append(got)
+        found[key] = tuple(opts)
+    return found
 
 
 def _check_step(
@@ -622,14 +702,70 @@ def build_pipeline(
                 )
             except (ValueError, TypeError) as exc:
                 problems.append((f"{side}[{i}]", str(exc)))
+    tools = _build_tools(policy.tools, validated.tool_options, reg, problems)
     if problems:
         raise PolicyError(problems, source=policy.name)
+    settings = policy.settings.pipeline_settings()
+    if tools is not None:
+        settings = dataclasses.replace(settings, tools=tools)
     return Pipeline(
         sides[0],
         sides[1],
         fail_fast=policy.settings.fail_fast,
         name=policy.name,
-        settings=policy.settings.pipeline_settings(),
+        settings=settings,
+    )
+
+
+def _build_stages(
+    specs: Sequence[StepSpec],
+    options: Sequence[BaseModel],
+    where: str,
+    reg: Registry,
+    problems: list[tuple[str, str]],
+) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for i, (spec, opts) in enumerate(zip(specs, options, strict=False)):
+        st = reg.get(spec.type)
+        if st is None or not spec.enabled:
+            continue
+        try:
+            out.append(st.factory(opts, spec.step_id))
+        except (ValueError, TypeError) as exc:
+            problems.append((f"{where}[{i}]", str(exc)))
+    return tuple(out)
+
+
+def _build_tools(
+    spec: ToolPolicySpec | None,
+    options: Mapping[str, tuple[BaseModel, ...]],
+    reg: Registry,
+    problems: list[tuple[str, str]],
+) -> ToolPolicy | None:
+    """The runtime ``ToolPolicy`` of a policy's ``tools`` section (None when it has none)."""
+    if spec is None:
+        return None
+    rules: dict[str, ToolRule] = {}
+    for name, tool in spec.tools.items():
+        where = f"tools.tools.{name}"
+        validators = _build_stages(
+            tool.validators, options.get(f"tool:{name}", ()), f"{where}.validators", reg, problems
+        )
+        try:
+            rules[name] = ToolRule(schema=tool.arguments_schema, validators=validators)
+        except (ValueError, TypeError) as exc:
+            problems.append((f"{where}.schema", str(exc)))
+    kwargs: dict[str, Any] = {}
+    if spec.checks is not None:
+        kwargs["checks"] = _build_stages(
+            spec.checks, options.get("checks", ()), "tools.checks", reg, problems
+        )
+    return ToolPolicy(
+        allowed=frozenset(spec.allowed) if spec.allowed is not None else None,
+        tools=rules,
+        on_violation=spec.on_violation,
+        max_argument_chars=spec.max_argument_chars,
+        **kwargs,
     )
 
 

@@ -153,6 +153,10 @@ RULE_THREATS: Mapping[str, Threat] = MappingProxyType(
             ("Elevation of privilege", "Tampering"), ("LLM05:2025",), ("AML.T0050",)
         ),
         "output.schema": Threat(("Tampering",), ("LLM05:2025",), ()),
+        "output.ssrf": Threat(
+            ("Elevation of privilege", "Information disclosure"), ("LLM05:2025", "LLM06:2025"), ()
+        ),
+        "tool": Threat(("Elevation of privilege",), ("LLM06:2025",), ()),
         "output.refusal": Threat(("Denial of service",), ("LLM09:2025",), ()),
         "limits": Threat(("Denial of service",), ("LLM10:2025",), ("AML.T0029", "AML.T0034")),
     }

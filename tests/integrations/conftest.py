@@ -25,6 +25,7 @@ def llm(_server: FakeLLM) -> FakeLLM:
     _server.tail_chunks = 0
     _server.delay = 0.0
     _server.finish_in_last = False
+    _server.tool_calls = []
     _server.aborted.clear()
     return _server
 

@@ -51,6 +51,8 @@ class FakeLLM:
         self.tail_chunks = 0
         self.delay = 0.0
         self.finish_in_last = False
+        # Tool calls the model makes after its text: (name, arguments JSON text) pairs.
+        self.tool_calls: list[tuple[str, str]] = []
         self.aborted = threading.Event()
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
@@ -67,9 +69,11 @@ class FakeLLM:
     def answer(self, body: dict[str, Any]) -> str:
         return self.reply if self.reply is not None else f"You said: {_last_user_text(body)}"
 
+    def split(self, text: str) -> list[str]:
+        return [text[i : i + self.chunk] for i in range(0, len(text), self.chunk)]
+
     def pieces(self, text: str) -> list[str]:
-        pieces = [text[i : i + self.chunk] for i in range(0, len(text), self.chunk)]
-        return pieces + [" ."] * self.tail_chunks
+        return self.split(text) + [" ."] * self.tail_chunks
 
     def start(self, port: int = 0) -> FakeLLM:
         state = self
@@ -110,21 +114,22 @@ class _Handler(BaseHTTPRequestHandler):
         text = self.llm.answer(body)
         stream = bool(body.get("stream"))
         model = body.get("model", "test-model")
+        calls = self.llm.tool_calls
         if path.endswith("/chat/completions"):
             if stream:
                 self._sse(_chat_events(text, model, self.llm))
             else:
-                self._json(_chat_completion(text, model))
+                self._json(_chat_completion(text, model, calls))
         elif path.endswith("/responses"):
             if stream:
                 self._sse(_responses_events(text, model, self.llm), named=True)
             else:
-                self._json(_response(text, model))
+                self._json(_response(text, model, calls=calls))
         elif path.endswith("/messages"):
             if stream:
                 self._sse(_anthropic_events(text, model, self.llm), named=True)
             else:
-                self._json(_message(text, model))
+                self._json(_message(text, model, calls))
         else:
             self.send_error(404)
 
@@ -158,7 +163,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.llm.aborted.set()
 
 
-def _chat_completion(text: str, model: str) -> dict[str, Any]:
+def _chat_tool_calls(calls: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {"id": f"call_{n}", "type": "function", "function": {"name": name, "arguments": args}}
+        for n, (name, args) in enumerate(calls)
+    ]
+
+
+def _chat_completion(
+    text: str, model: str, calls: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+    if calls:
+        message["tool_calls"] = _chat_tool_calls(calls)
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
@@ -168,9 +185,9 @@ def _chat_completion(text: str, model: str) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "finish_reason": "stop",
+                "finish_reason": "tool_calls" if calls else "stop",
                 "logprobs": None,
-                "message": {"role": "assistant", "content": text, "refusal": None},
+                "message": message,
             }
         ],
         "usage": USAGE_OPENAI,
@@ -194,12 +211,35 @@ def _chat_events(text: str, model: str, llm: FakeLLM) -> Any:
     if llm.finish_in_last:
         yield None
         return
-    yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+    for n, call in enumerate(_chat_tool_calls(llm.tool_calls)):
+        head = {**call, "index": n, "function": {**call["function"], "arguments": ""}}
+        yield {**base, "choices": [{"index": 0, "delta": {"tool_calls": [head]}}]}
+        for piece in llm.split(call["function"]["arguments"]):
+            part = {"index": n, "function": {"arguments": piece}}
+            yield {**base, "choices": [{"index": 0, "delta": {"tool_calls": [part]}}]}
+    finish = "tool_calls" if llm.tool_calls else "stop"
+    yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
     yield {**base, "choices": [], "usage": USAGE_OPENAI}
     yield None
 
 
-def _response(text: str, model: str, status: str = "completed") -> dict[str, Any]:
+def _function_items(calls: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"fc_{n}",
+            "type": "function_call",
+            "call_id": f"call_{n}",
+            "name": name,
+            "arguments": args,
+            "status": "completed",
+        }
+        for n, (name, args) in enumerate(calls)
+    ]
+
+
+def _response(
+    text: str, model: str, status: str = "completed", calls: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
     return {
         "id": "resp_test",
         "object": "response",
@@ -213,7 +253,8 @@ def _response(text: str, model: str, status: str = "completed") -> dict[str, Any
                 "role": "assistant",
                 "status": "completed",
                 "content": [{"type": "output_text", "text": text, "annotations": []}],
-            }
+            },
+            *_function_items(calls or []),
         ],
         "parallel_tool_calls": True,
         "tool_choice": "auto",
@@ -233,6 +274,21 @@ def _responses_events(text: str, model: str, llm: FakeLLM) -> Any:
     started = _response("", model, "in_progress")
     started["output"] = []
     yield {"type": "response.created", "sequence_number": next(seq), "response": started}
+    item = {"id": "msg_test", "type": "message", "role": "assistant", "status": "in_progress"}
+    yield {
+        "type": "response.output_item.added",
+        "sequence_number": next(seq),
+        "output_index": 0,
+        "item": {**item, "content": []},
+    }
+    yield {
+        "type": "response.content_part.added",
+        "sequence_number": next(seq),
+        "item_id": "msg_test",
+        "output_index": 0,
+        "content_index": 0,
+        "part": {"type": "output_text", "text": "", "annotations": []},
+    }
     full = ""
     for piece in llm.pieces(text):
         full += piece
@@ -254,7 +310,7 @@ def _responses_events(text: str, model: str, llm: FakeLLM) -> Any:
         "text": full,
         "logprobs": [],
     }
-    done = _response(full, model)
+    done = _response(full, model, calls=llm.tool_calls)
     yield {
         "type": "response.content_part.done",
         "sequence_number": next(seq),
@@ -269,17 +325,53 @@ def _responses_events(text: str, model: str, llm: FakeLLM) -> Any:
         "output_index": 0,
         "item": done["output"][0],
     }
+    for n, item in enumerate(_function_items(llm.tool_calls), 1):
+        yield {
+            "type": "response.output_item.added",
+            "sequence_number": next(seq),
+            "output_index": n,
+            "item": {**item, "arguments": "", "status": "in_progress"},
+        }
+        for piece in llm.split(item["arguments"]):
+            yield {
+                "type": "response.function_call_arguments.delta",
+                "sequence_number": next(seq),
+                "item_id": item["id"],
+                "output_index": n,
+                "delta": piece,
+            }
+        yield {
+            "type": "response.function_call_arguments.done",
+            "sequence_number": next(seq),
+            "item_id": item["id"],
+            "output_index": n,
+            "name": item["name"],
+            "arguments": item["arguments"],
+        }
+        yield {
+            "type": "response.output_item.done",
+            "sequence_number": next(seq),
+            "output_index": n,
+            "item": item,
+        }
     yield {"type": "response.completed", "sequence_number": next(seq), "response": done}
 
 
-def _message(text: str, model: str) -> dict[str, Any]:
+def _tool_blocks(calls: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {"type": "tool_use", "id": f"toolu_{n}", "name": name, "input": json.loads(args)}
+        for n, (name, args) in enumerate(calls)
+    ]
+
+
+def _message(text: str, model: str, calls: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     return {
         "id": "msg_test",
         "type": "message",
         "role": "assistant",
         "model": model,
-        "content": [{"type": "text", "text": text}],
-        "stop_reason": "end_turn",
+        "content": [{"type": "text", "text": text}, *_tool_blocks(calls or [])],
+        "stop_reason": "tool_use" if calls else "end_turn",
         "stop_sequence": None,
         "usage": USAGE_ANTHROPIC,
     }
@@ -294,9 +386,18 @@ def _anthropic_events(text: str, model: str, llm: FakeLLM) -> Any:
         delta = {"type": "text_delta", "text": piece}
         yield {"type": "content_block_delta", "index": 0, "delta": delta}
     yield {"type": "content_block_stop", "index": 0}
+    for n, block in enumerate(_tool_blocks(llm.tool_calls), 1):
+        yield {"type": "content_block_start", "index": n, "content_block": {**block, "input": {}}}
+        for piece in llm.split(json.dumps(block["input"])):
+            delta = {"type": "input_json_delta", "partial_json": piece}
+            yield {"type": "content_block_delta", "index": n, "delta": delta}
+        yield {"type": "content_block_stop", "index": n}
     yield {
         "type": "message_delta",
-        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "delta": {
+            "stop_reason": "tool_use" if llm.tool_calls else "end_turn",
+            "stop_sequence": None,
+        },
         "usage": {"output_tokens": 7},
     }
     yield {"type": "message_stop"}

@@ -194,11 +194,11 @@ def test_other_attributes_pass_through(llm: FakeLLM, pipeline: Pipeline) -> None
     assert client.unwrapped is raw
 
 
-@pytest.mark.parametrize("name", ["with_raw_response", "parse", "stream"])
-def test_unguarded_helpers_fail_closed(llm: FakeLLM, pipeline: Pipeline, name: str) -> None:
+def test_raw_body_of_a_guarded_call_fails_closed(llm: FakeLLM, pipeline: Pipeline) -> None:
     client = wrap_openai(_client(llm), pipeline)
+    raw = client.with_raw_response.chat.completions.create(model=MODEL, messages=_messages("hi"))
     with pytest.raises(ConfigurationError):
-        getattr(client.chat.completions, name)
+        raw.json()
 
 
 def test_guarded_client_is_a_context_manager(llm: FakeLLM, pipeline: Pipeline) -> None:

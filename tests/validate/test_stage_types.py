@@ -16,6 +16,7 @@ def test_every_type_is_an_output_validator() -> None:
         "exfiltration",
         "json_schema",
         "refusal",
+        "ssrf",
         "unsafe_code",
     }
     assert all(t.kind == "validator" and t.directions == {Direction.OUTPUT} for t in STAGE_TYPES)

@@ -6,6 +6,8 @@ never imports a vendor SDK: the wrappers work on the caller's client objects by 
 * ``guard_callable(fn, pipeline, adapter=...)`` guards any sync or async callable.
 * ``wrap_openai(client, pipeline)`` / ``wrap_anthropic(client, pipeline)`` return thin proxies.
 * Adapters say where the untrusted text is in a request and where the answer is in a response.
+* ``ToolPolicy`` (re-exported from ``genai_guard.validate``) says which tool calls in an answer
+  may run and how their arguments are checked.
 """
 
 from genai_guard.integrations._adapters import (
@@ -28,6 +30,7 @@ from genai_guard.integrations._streams import (
     GuardedEventStream,
     RefusalStream,
 )
+from genai_guard.validate.tool_calls import ToolCall, ToolPolicy, ToolRule
 
 __all__ = [
     "DEFAULT_UNTRUSTED_ROLES",
@@ -47,6 +50,9 @@ __all__ = [
     "SDKObject",
     "Segment",
     "TextAdapter",
+    "ToolCall",
+    "ToolPolicy",
+    "ToolRule",
     "guard_callable",
     "wrap_anthropic",
     "wrap_openai",

@@ -18,6 +18,7 @@ Provided adapters:
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from genai_guard.errors import InputError
 from genai_guard.integrations._paths import Path, get, lookup, replaced
+from genai_guard.validate.tool_calls import ToolCall
 
 __all__ = [
     "Adapter",
@@ -143,8 +145,8 @@ class SDKObject:
         for key, value in payload.items():
             setattr(self, key, _wrap(value))
 
-    def model_dump(self) -> dict[str, Any]:
-        """The JSON payload."""
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        """The JSON payload (pydantic's ``model_dump`` options are accepted and ignored)."""
         return dict(self._payload)
 
     def __repr__(self) -> str:
@@ -163,11 +165,19 @@ def build_sdk_object(module: str, cls: str, payload: Mapping[str, Any]) -> Any:
     """``module.cls`` built from ``payload`` when the caller already imported it, else SDKObject."""
     mod = sys.modules.get(module)
     model = getattr(mod, cls, None) if mod is not None else None
-    construct = getattr(model, "model_validate", None)
-    if callable(construct):
+    validate = getattr(model, "model_validate", None)
+    if callable(validate):
         try:
-            return construct(dict(payload))
-        except Exception:  # noqa: BLE001 - a newer SDK shape; the duck-typed object still works
+            return validate(dict(payload))
+        except Exception:  # noqa: BLE001 - a newer SDK shape: build it as the SDK builds replies
+            # The SDKs build server replies with their lenient recursive ``construct``, so a
+            # field a newer SDK requires does not fail the whole object.
+            construct = getattr(model, "construct", None)
+            if callable(construct):
+                try:
+                    return construct(**payload)
+                except Exception:  # noqa: BLE001 - the duck-typed object still works
+                    return SDKObject(payload)
             return SDKObject(payload)
     return SDKObject(payload)
 
@@ -181,6 +191,16 @@ def _text_of(content: Any) -> str:
             t for part in content if isinstance(t := get(part, "text"), str) and t is not None
         )
     return ""
+
+
+def _json_text(value: Any) -> str:
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        value = dump()
+    try:
+        return json.dumps(value if value is not None else {}, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def put_answer(adapter: Adapter, response: Any, text: str) -> Any:
@@ -343,6 +363,92 @@ class OpenAIChatAdapter:
             template = replaced(template, ("usage",), None)
         return template, replaced(event, ("choices", 0, "delta", "content"), "")
 
+    # -- tool calls (read by the guard through getattr; not part of the Adapter protocol) ----
+
+    def tool_calls(self, response: Any) -> tuple[tuple[Path, ToolCall], ...]:
+        """``choices[i].message.tool_calls[k]`` of every choice (function calls)."""
+        out: list[tuple[Path, ToolCall]] = []
+        for i, choice in enumerate(get(response, "choices") or ()):
+            for k, call in enumerate(lookup(choice, ("message", "tool_calls")) or ()):
+                fn = get(call, "function")
+                if fn is None:
+                    continue
+                args = get(fn, "arguments")
+                name = str(get(fn, "name") or "")
+                text = args if isinstance(args, str) else ""
+                out.append(
+                    (
+                        ("choices", i, "message", "tool_calls", k),
+                        ToolCall(name, text, get(call, "id")),
+                    )
+                )
+        return tuple(out)
+
+    def with_tool_arguments(self, response: Any, path: Path, arguments: str) -> Any:
+        """The response with one call's arguments replaced."""
+        return replaced(response, (*path, "function", "arguments"), arguments)
+
+    def without_tool_calls(self, response: Any, paths: Sequence[Path], message: str) -> Any:
+        """The response without the calls at ``paths``.
+
+        A choice left with neither calls nor text gets ``message`` and ``finish_reason="stop"``.
+        """
+        for i, choice in enumerate(get(response, "choices") or ()):
+            drop = {p[4] for p in paths if p[1] == i}
+            if not drop:
+                continue
+            calls = lookup(choice, ("message", "tool_calls")) or ()
+            kept = [c for k, c in enumerate(calls) if k not in drop]
+            base: Path = ("choices", i)
+            response = replaced(response, (*base, "message", "tool_calls"), kept or None)
+            if not kept:
+                if get(choice, "finish_reason") == "tool_calls":
+                    response = replaced(response, (*base, "finish_reason"), "stop")
+                if not lookup(choice, ("message", "content")):
+                    response = replaced(response, (*base, "message", "content"), message)
+        return response
+
+    def tool_key(self, event: Any, held: Mapping[Any, Any]) -> Any:
+        """The index of the tool call a stream chunk carries a piece of, or ``None``."""
+        calls = lookup(event, ("choices", 0, "delta", "tool_calls"))
+        if not calls:
+            return None
+        index = get(calls[0], "index")
+        return index if isinstance(index, int) else 0
+
+    def stream_tool_call(self, events: Sequence[Any]) -> ToolCall:
+        """One streamed call assembled from its chunks."""
+        name, call_id, parts = "", None, []
+        for event in events:
+            call = lookup(event, ("choices", 0, "delta", "tool_calls", 0))
+            fn = get(call, "function")
+            name = name or str(get(fn, "name") or "")
+            call_id = call_id or get(call, "id")
+            piece = get(fn, "arguments")
+            if isinstance(piece, str):
+                parts.append(piece)
+        return ToolCall(name, "".join(parts), call_id)
+
+    def reindexed(self, event: Any, removed: Sequence[Any]) -> Any:
+        """A tool-call chunk with its call index moved down past the removed calls."""
+        index = self.tool_key(event, {})
+        if index is None:
+            return event
+        shift = sum(1 for r in removed if isinstance(r, int) and r < index)
+        path = ("choices", 0, "delta", "tool_calls", 0, "index")
+        return replaced(event, path, index - shift) if shift else event
+
+    def without_tool_finish(self, event: Any) -> Any:
+        """A ``tool_calls`` finish chunk turned into ``stop`` (every call was removed)."""
+        if lookup(event, ("choices", 0, "finish_reason")) == "tool_calls":
+            return replaced(event, ("choices", 0, "finish_reason"), "stop")
+        return event
+
+    def rebuild_tool_events(self, events: Sequence[Any], arguments: str) -> tuple[Any, ...]:
+        """The call as one chunk carrying all its (checked) arguments."""
+        path = ("choices", 0, "delta", "tool_calls", 0, "function", "arguments")
+        return (replaced(events[0], path, arguments),)
+
     def _payload(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "id": "chatcmpl-guard-refusal",
@@ -365,6 +471,22 @@ class OpenAIChatAdapter:
         return build_sdk_object(
             "openai.types.chat", "ChatCompletion", self._payload(message, kwargs)
         )
+
+    def stream_refusal(
+        self,
+        template: Any,
+        text: str,
+        message: str,
+        kwargs: Mapping[str, Any],
+        head: Sequence[Any] = (),
+    ) -> tuple[Any, ...]:
+        """After a block mid-stream: the refusal chunk and a ``content_filter`` final chunk.
+
+        The final chunk carries the ``finish_reason`` the SDK's accumulators wait for.
+        """
+        piece = replaced(template, ("choices", 0, "delta", "content"), message)
+        end = replaced(template, ("choices", 0, "delta", "content"), None)
+        return (piece, replaced(end, ("choices", 0, "finish_reason"), "content_filter"))
 
     def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
         """One ``ChatCompletionChunk``-shaped chunk with the refusal."""
@@ -551,26 +673,244 @@ class OpenAIResponsesAdapter:
             obj.output_text = message  # type: ignore[attr-defined]  # mirrors the SDK property
         return obj
 
-    def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
-        """A delta event with the refusal and a ``response.completed`` event."""
-        delta = {
-            "type": "response.output_text.delta",
-            "delta": message,
-            "item_id": "msg_guard_refusal",
-            "output_index": 0,
-            "content_index": 1,
-            "sequence_number": 0,
-            "logprobs": [],
+    # -- tool calls (read by the guard through getattr; not part of the Adapter protocol) ----
+
+    def tool_calls(self, response: Any) -> tuple[tuple[Path, ToolCall], ...]:
+        """The ``function_call`` items of ``output``."""
+        out: list[tuple[Path, ToolCall]] = []
+        for i, item in enumerate(get(response, "output") or ()):
+            if get(item, "type") != "function_call":
+                continue
+            args = get(item, "arguments")
+            call = ToolCall(
+                str(get(item, "name") or ""),
+                args if isinstance(args, str) else "",
+                get(item, "call_id"),
+            )
+            out.append((("output", i), call))
+        return tuple(out)
+
+    def with_tool_arguments(self, response: Any, path: Path, arguments: str) -> Any:
+        """The response with one call's arguments replaced."""
+        return replaced(response, (*path, "arguments"), arguments)
+
+    def without_tool_calls(self, response: Any, paths: Sequence[Path], message: str) -> Any:
+        """The response without the ``function_call`` items at ``paths``."""
+        drop = {p[1] for p in paths}
+        items = get(response, "output") or ()
+        return replaced(response, ("output",), [it for i, it in enumerate(items) if i not in drop])
+
+    _TOOL_EVENTS = frozenset(
+        {"response.function_call_arguments.delta", "response.function_call_arguments.done"}
+    )
+
+    def tool_key(self, event: Any, held: Mapping[Any, Any]) -> Any:
+        """The ``output_index`` of the function call an event belongs to, or ``None``."""
+        kind = get(event, "type")
+        if kind in ("response.output_item.added", "response.output_item.done"):
+            item_type = get(get(event, "item"), "type")
+            return get(event, "output_index") if item_type == "function_call" else None
+        return get(event, "output_index") if kind in self._TOOL_EVENTS else None
+
+    def stream_tool_call(self, events: Sequence[Any]) -> ToolCall:
+        """One streamed function call assembled from its events."""
+        name, call_id, parts, whole = "", None, [], None
+        for event in events:
+            kind = get(event, "type")
+            item = get(event, "item")
+            name = name or str(get(item, "name") or get(event, "name") or "")
+            call_id = call_id or get(item, "call_id")
+            if kind == "response.function_call_arguments.delta":
+                parts.append(str(get(event, "delta") or ""))
+            elif kind == "response.function_call_arguments.done":
+                whole = get(event, "arguments")
+            elif kind == "response.output_item.done" and whole is None:
+                whole = get(item, "arguments")
+        text = whole if isinstance(whole, str) else "".join(parts)
+        return ToolCall(name, text, call_id)
+
+    def rebuild_tool_events(self, events: Sequence[Any], arguments: str) -> tuple[Any, ...]:
+        """The call's events with its (checked) arguments: one delta, the done events."""
+        out: list[Any] = []
+        delta_sent = False
+        for event in events:
+            kind = get(event, "type")
+            if kind == "response.function_call_arguments.delta":
+                if not delta_sent:
+                    out.append(replaced(event, ("delta",), arguments))
+                    delta_sent = True
+            elif kind == "response.function_call_arguments.done":
+                out.append(replaced(event, ("arguments",), arguments))
+            elif kind == "response.output_item.done":
+                out.append(replaced(event, ("item", "arguments"), arguments))
+            else:
+                out.append(event)
+        return tuple(out)
+
+    def reindexed(self, event: Any, removed: Sequence[Any]) -> Any:
+        """The event with its ``output_index`` moved down past the removed calls."""
+        index = get(event, "output_index")
+        if not isinstance(index, int):
+            return event
+        shift = sum(1 for r in removed if isinstance(r, int) and r < index)
+        return replaced(event, ("output_index",), index - shift) if shift else event
+
+    def tool_path(self, key: Any) -> Path:
+        """Where a streamed call (by ``output_index``) sits in the final response."""
+        return ("output", key)
+
+    def final_tool_target(self, event: Any) -> Path | None:
+        """The whole response inside a final event, whose calls get the verdicts too."""
+        if get(event, "type") in ("response.completed", "response.incomplete", "response.failed"):
+            return ("response",)
+        return None
+
+    def _events(
+        self,
+        text: str,
+        kwargs: Mapping[str, Any],
+        ids: Mapping[str, Any],
+        seq: int,
+        started: Any = None,
+    ) -> tuple[Any, ...]:
+        """The closing events of a message item whose whole text is ``text``.
+
+        ``started`` is the response of the stream's ``response.created`` event, if any: the
+        completed response keeps its identity (the SDK's helper checks it).
+        """
+        mod = "openai.types.responses"
+        part = {"type": "output_text", "text": text, "annotations": []}
+        item = {
+            "id": ids["item_id"],
+            "type": "message",
+            "role": "assistant",
+            "status": "completed",
+            "content": [part],
         }
-        done = {
-            "type": "response.completed",
-            "sequence_number": 1,
-            "response": self._payload(message, kwargs),
-        }
+        dump = getattr(started, "model_dump", None)
+        # exclude_unset: what the server sent, not defaults the SDK filled in as None.
+        response = dict(dump(exclude_unset=True)) if callable(dump) else self._payload(text, kwargs)
+        # The upstream's usage was never received (the stream was cut): none is reported.
+        response["status"], response["output"], response["usage"] = "completed", [item], None
         return (
-            build_sdk_object("openai.types.responses", "ResponseTextDeltaEvent", delta),
-            build_sdk_object("openai.types.responses", "ResponseCompletedEvent", done),
+            build_sdk_object(
+                mod,
+                "ResponseTextDoneEvent",
+                {
+                    "type": "response.output_text.done",
+                    "sequence_number": seq,
+                    "text": text,
+                    "logprobs": [],
+                    **ids,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseContentPartDoneEvent",
+                {
+                    "type": "response.content_part.done",
+                    "sequence_number": seq + 1,
+                    "part": part,
+                    **ids,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseOutputItemDoneEvent",
+                {
+                    "type": "response.output_item.done",
+                    "sequence_number": seq + 2,
+                    "output_index": ids["output_index"],
+                    "item": item,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseCompletedEvent",
+                {"type": "response.completed", "sequence_number": seq + 3, "response": response},
+            ),
         )
+
+    def stream_refusal(
+        self,
+        template: Any,
+        text: str,
+        message: str,
+        kwargs: Mapping[str, Any],
+        head: Sequence[Any] = (),
+    ) -> tuple[Any, ...]:
+        """After a block mid-stream: a refusal delta, the done events, ``response.completed``.
+
+        The done events and the completed response carry the whole text the consumer received.
+        """
+        seq = get(template, "sequence_number")
+        seq = seq + 1 if isinstance(seq, int) else 0
+        ids = {
+            "item_id": get(template, "item_id") or "msg_guard_refusal",
+            "output_index": get(template, "output_index") or 0,
+            "content_index": get(template, "content_index") or 0,
+        }
+        started = next(
+            (get(e, "response") for e in head if get(e, "type") == "response.created"), None
+        )
+        delta = replaced(replaced(template, ("delta",), message), ("sequence_number",), seq)
+        return (delta, *self._events(text, kwargs, ids, seq + 1, started))
+
+    def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The event sequence of a one-message refusal.
+
+        From ``response.created`` to ``response.completed``, as the SDK's helpers expect.
+        """
+        mod = "openai.types.responses"
+        ids = {"item_id": "msg_guard_refusal", "output_index": 0, "content_index": 0}
+        started = self._payload("", kwargs)
+        started["status"], started["output"] = "in_progress", []
+        item = {
+            "id": ids["item_id"],
+            "type": "message",
+            "role": "assistant",
+            "status": "in_progress",
+            "content": [],
+        }
+        head = (
+            build_sdk_object(
+                mod,
+                "ResponseCreatedEvent",
+                {"type": "response.created", "sequence_number": 0, "response": started},
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseOutputItemAddedEvent",
+                {
+                    "type": "response.output_item.added",
+                    "sequence_number": 1,
+                    "output_index": 0,
+                    "item": item,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseContentPartAddedEvent",
+                {
+                    "type": "response.content_part.added",
+                    "sequence_number": 2,
+                    "part": {"type": "output_text", "text": "", "annotations": []},
+                    **ids,
+                },
+            ),
+            build_sdk_object(
+                mod,
+                "ResponseTextDeltaEvent",
+                {
+                    "type": "response.output_text.delta",
+                    "sequence_number": 3,
+                    "delta": message,
+                    "logprobs": [],
+                    **ids,
+                },
+            ),
+        )
+        return (*head, *self._events(message, kwargs, ids, 4))
 
 
 # -- Anthropic messages -------------------------------------------------------------------------
@@ -637,7 +977,9 @@ class AnthropicMessagesAdapter:
         kind = get(event, "type")
         if kind == "content_block_delta":
             return "text" if get(get(event, "delta"), "type") == "text_delta" else "pass"
-        if kind == "text":
+        if kind in ("text", "input_json"):
+            # Re-made from the released text / dropped: the helper's ``input_json`` events carry
+            # partial tool input before it is checked (the checked block comes whole at its end).
             return "drop"
         if kind == "content_block_stop" and get(event, "content_block") is not None:
             return "final"
@@ -670,6 +1012,111 @@ class AnthropicMessagesAdapter:
         """Text events carry nothing that must come after the text."""
         return event, None
 
+    # -- tool calls (read by the guard through getattr; not part of the Adapter protocol) ----
+
+    def tool_calls(self, response: Any) -> tuple[tuple[Path, ToolCall], ...]:
+        """The ``tool_use`` blocks of ``content`` (``input`` serialized as JSON)."""
+        out: list[tuple[Path, ToolCall]] = []
+        for j, block in enumerate(get(response, "content") or ()):
+            if get(block, "type") != "tool_use":
+                continue
+            arguments = _json_text(get(block, "input"))
+            out.append(
+                (
+                    ("content", j),
+                    ToolCall(str(get(block, "name") or ""), arguments, get(block, "id")),
+                )
+            )
+        return tuple(out)
+
+    def with_tool_arguments(self, response: Any, path: Path, arguments: str) -> Any:
+        """The response with one block's ``input`` replaced (``arguments`` must be JSON)."""
+        return replaced(response, (*path, "input"), json.loads(arguments))
+
+    def without_tool_calls(self, response: Any, paths: Sequence[Path], message: str) -> Any:
+        """The response without the ``tool_use`` blocks at ``paths``.
+
+        ``stop_reason`` becomes ``end_turn`` when no call is left; an emptied answer gets
+        ``message``.
+        """
+        drop = {p[1] for p in paths}
+        blocks = get(response, "content") or ()
+        kept = [b for j, b in enumerate(blocks) if j not in drop]
+        if not any(get(b, "type") == "tool_use" for b in kept):
+            if get(response, "stop_reason") == "tool_use":
+                response = replaced(response, ("stop_reason",), "end_turn")
+            if not any(get(b, "type") == "text" and get(b, "text") for b in kept):
+                text = build_sdk_object(
+                    "anthropic.types", "TextBlock", {"type": "text", "text": message}
+                )
+                kept.append(text)
+        return replaced(response, ("content",), kept)
+
+    def tool_key(self, event: Any, held: Mapping[Any, Any]) -> Any:
+        """The index of the ``tool_use`` block an event belongs to, or ``None``."""
+        kind = get(event, "type")
+        index = get(event, "index")
+        if kind == "content_block_start":
+            return index if get(get(event, "content_block"), "type") == "tool_use" else None
+        if kind == "content_block_delta":
+            return index if get(get(event, "delta"), "type") == "input_json_delta" else None
+        if kind == "content_block_stop" and index in held:
+            return index
+        return None
+
+    def stream_tool_call(self, events: Sequence[Any]) -> ToolCall:
+        """One streamed ``tool_use`` block assembled from its events."""
+        block = get(events[0], "content_block")
+        parts = [
+            str(lookup(e, ("delta", "partial_json")) or "")
+            for e in events
+            if get(e, "type") == "content_block_delta"
+        ]
+        text = "".join(parts) or _json_text(get(block, "input"))
+        return ToolCall(str(get(block, "name") or ""), text, get(block, "id"))
+
+    def rebuild_tool_events(self, events: Sequence[Any], arguments: str) -> tuple[Any, ...]:
+        """The block's events with its (checked) input: one delta; snapshots rewritten."""
+        out: list[Any] = []
+        delta_sent = False
+        for event in events:
+            kind = get(event, "type")
+            if kind == "content_block_delta":
+                if not delta_sent:
+                    out.append(replaced(event, ("delta", "partial_json"), arguments))
+                    delta_sent = True
+            elif kind == "content_block_stop" and get(event, "content_block") is not None:
+                out.append(replaced(event, ("content_block", "input"), json.loads(arguments)))
+            else:
+                out.append(event)
+        return tuple(out)
+
+    def without_tool_finish(self, event: Any) -> Any:
+        """A ``tool_use`` stop reason turned into ``end_turn`` (every call was removed)."""
+        if get(event, "type") == "message_delta" and lookup(event, ("delta", "stop_reason")) == (
+            "tool_use"
+        ):
+            return replaced(event, ("delta", "stop_reason"), "end_turn")
+        return event
+
+    def tool_path(self, key: Any) -> Path:
+        """Where a streamed block (by index) sits in the final message."""
+        return ("content", key)
+
+    def final_tool_target(self, event: Any) -> Path | None:
+        """The helper's ``message_stop`` snapshot, whose calls get the verdicts too."""
+        if get(event, "type") == "message_stop" and get(event, "message") is not None:
+            return ("message",)
+        return None
+
+    def reindexed(self, event: Any, removed: Sequence[Any]) -> Any:
+        """The event with its block index moved down past the removed blocks."""
+        index = get(event, "index")
+        if not isinstance(index, int):
+            return event
+        shift = sum(1 for r in removed if isinstance(r, int) and r < index)
+        return replaced(event, ("index",), index - shift) if shift else event
+
     def _message(self, message: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "id": "msg_guard_refusal",
@@ -685,6 +1132,42 @@ class AnthropicMessagesAdapter:
     def refusal(self, message: str, kwargs: Mapping[str, Any]) -> Any:
         """A ``Message``-shaped refusal (``stop_reason="refusal"``)."""
         return build_sdk_object("anthropic.types", "Message", self._message(message, kwargs))
+
+    def _closing(self, index: int, text: str) -> tuple[Any, ...]:
+        mod = "anthropic.types"
+        return (
+            build_sdk_object(
+                mod, "RawContentBlockStopEvent", {"type": "content_block_stop", "index": index}
+            ),
+            build_sdk_object(
+                mod,
+                "RawMessageDeltaEvent",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "refusal", "stop_sequence": None},
+                    "usage": {"output_tokens": 0},
+                },
+            ),
+            build_sdk_object(mod, "RawMessageStopEvent", {"type": "message_stop"}),
+        )
+
+    def stream_refusal(
+        self,
+        template: Any,
+        text: str,
+        message: str,
+        kwargs: Mapping[str, Any],
+        head: Sequence[Any] = (),
+    ) -> tuple[Any, ...]:
+        """After a block mid-stream: a refusal delta and the closing events.
+
+        ``content_block_stop``, ``message_delta`` (``stop_reason="refusal"``), ``message_stop``.
+        """
+        index = get(template, "index")
+        return (
+            *self.with_event_text(template, message, text),
+            *self._closing(index if isinstance(index, int) else 0, text),
+        )
 
     def refusal_events(self, message: str, kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
         """The raw event sequence of a one-block refusal."""
@@ -734,6 +1217,16 @@ class AnthropicHelperStreamAdapter(AnthropicMessagesAdapter):
     """``messages.stream`` helper events: also re-makes the helper's ``text`` events."""
 
     name: str = "anthropic.messages.stream"
+
+    def _closing(self, index: int, text: str) -> tuple[Any, ...]:
+        stop, *rest = AnthropicMessagesAdapter._closing(self, index, text)
+        block = {"type": "text", "text": text}
+        return (
+            replaced(
+                stop, ("content_block",), build_sdk_object("anthropic.types", "TextBlock", block)
+            ),
+            *rest,
+        )
 
     def with_event_text(self, event: Any, text: str, snapshot: str) -> tuple[Any, ...]:
         """The delta event and a ``text`` event with the released text and snapshot."""

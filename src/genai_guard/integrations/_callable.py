@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar, overload
 from genai_guard.context import Context
 from genai_guard.integrations._adapters import Adapter, TextAdapter
 from genai_guard.integrations._guard import Guard, OnBlock
+from genai_guard.validate.tool_calls import ToolPolicy
 
 __all__ = ["guard_callable"]
 
@@ -26,6 +27,7 @@ def guard_callable(
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
+    tools: ToolPolicy | None = None,
 ) -> Callable[P, Coroutine[Any, Any, R]]: ...
 
 
@@ -38,6 +40,7 @@ def guard_callable(
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
+    tools: ToolPolicy | None = None,
 ) -> Callable[P, R]: ...
 
 
@@ -49,6 +52,7 @@ def guard_callable(
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
+    tools: ToolPolicy | None = None,
 ) -> Callable[P, Any]:
     """Wrap ``fn`` so its request is checked before it runs and its answer after.
 
@@ -66,6 +70,8 @@ def guard_callable(
         on_block: ``raise`` or ``refuse``; default ``pipeline.settings.on_block`` or ``raise``.
         context: Base context of every call (user id, canaries, metadata).
         untrusted_roles: Override ``pipeline.settings.untrusted_roles``.
+        tools: The tool policy for tool calls in answers; default ``pipeline.settings.tools``
+            or ``ToolPolicy()`` (SSRF and unsafe-code checks on every call's arguments).
 
     Returns:
         The guarded callable. Thread-safe when ``fn`` is.
@@ -76,6 +82,7 @@ def guard_callable(
         on_block=on_block,
         context=context,
         untrusted_roles=untrusted_roles,
+        tools=tools,
     )
     if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(inspect.unwrap(fn)):
 

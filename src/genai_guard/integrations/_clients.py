@@ -4,10 +4,13 @@ Nothing is monkeypatched and no vendor SDK is imported: the proxies hold the cal
 forward every attribute they do not guard (``models``, ``files``, ``embeddings`` ...) through
 ``__getattr__``. Guarded: ``chat.completions.create`` (with ``stream=True``), ``responses.create``
 (with ``stream=True``), ``messages.create`` (with ``stream=True``) and ``messages.stream``.
-``with_options()`` / ``copy()`` return guarded proxies too. On the guarded resources, the methods
-that would send or return text without the checks (``with_raw_response``,
-``with_streaming_response``, OpenAI's ``parse`` and ``stream`` helpers, Anthropic's ``batches``)
-fail closed with ``ConfigurationError``; ``client.unwrapped`` is there for deliberate use.
+``with_options()`` / ``copy()`` return guarded proxies too. ``with_raw_response`` and
+``with_streaming_response`` (on the client and on the guarded resources), OpenAI's ``parse``
+(structured outputs, chat and Responses) and OpenAI's ``stream`` helpers are guarded the same way,
+so the wrapped client can be handed to frameworks that use them (langchain-openai).
+``beta.chat.completions`` is the guarded ``chat.completions``. What is still not guarded
+(Anthropic's ``batches``) fails closed with ``ConfigurationError``; ``client.unwrapped`` is there
+for deliberate use.
 """
 
 from __future__ import annotations
@@ -27,11 +30,15 @@ from genai_guard.integrations._adapters import (
     put_answer,
 )
 from genai_guard.integrations._guard import Guard, OnBlock, Prepared
+from genai_guard.integrations._paths import replaced
+from genai_guard.integrations._raw import RawResource, Reshape
 from genai_guard.integrations._streams import (
     AsyncGuardedEventStream,
     GuardedEventStream,
     RefusalStream,
 )
+from genai_guard.integrations._structured import reparse_chat, reparse_response
+from genai_guard.validate.tool_calls import ToolPolicy
 
 if TYPE_CHECKING:
     from genai_guard.integrations._adapters import Adapter
@@ -40,10 +47,9 @@ __all__ = ["GuardedClient", "wrap_anthropic", "wrap_openai"]
 
 C = TypeVar("C")
 
-_UNGUARDED = frozenset({"with_raw_response", "with_streaming_response"})
 # Methods of guarded resources that are not guarded (yet): refused rather than passed through.
-_OPENAI_UNGUARDED = _UNGUARDED | {"parse", "stream"}
-_ANTHROPIC_UNGUARDED = _UNGUARDED | {"batches"}
+_OPENAI_UNGUARDED: frozenset[str] = frozenset()
+_ANTHROPIC_UNGUARDED = frozenset({"batches"})
 
 
 def _is_async(fn: Any) -> bool:
@@ -55,11 +61,16 @@ class _Resource:
     """A guarded SDK resource: ``create`` (and ``stream``) guarded, the rest passed through."""
 
     def __init__(
-        self, target: Any, guard: Guard, refused: frozenset[str] = _OPENAI_UNGUARDED
+        self,
+        target: Any,
+        guard: Guard,
+        refused: frozenset[str] = _OPENAI_UNGUARDED,
+        reshape: Reshape | None = None,
     ) -> None:
         self._target = target
         self._guard = guard
         self._refused = refused
+        self._reshape = reshape
 
     def create(self, *args: Any, **kwargs: Any) -> Any:
         """The SDK's ``create`` with the request checked and the answer checked and restored."""
@@ -67,6 +78,62 @@ class _Resource:
         if _is_async(fn):
             return self._guard.acall(fn, args, kwargs)
         return self._guard.call(fn, args, kwargs)
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's ``parse`` (structured outputs), checked like ``create``.
+
+        The parsed value is derived again from the checked text (``None`` after a refusal).
+        """
+        reshape = self._reshape
+        if reshape is None:
+            return self.__getattr__("parse")
+        fn = self._target.parse
+        if _is_async(fn):
+            return self._aparse(fn, reshape, args, kwargs)
+        return reshape(self._guard.call(fn, args, kwargs), kwargs)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """The SDK's ``stream`` helper (OpenAI chat and Responses) over the guarded ``create``.
+
+        The SDK's own helper runs unchanged (events, accumulation, ``get_final_completion()`` /
+        ``get_final_response()``, parsing); the stream it reads is the checked one. Resuming a
+        stored response (``response_id=``, ``starting_after=``) would read it unchecked and is
+        refused.
+        """
+        helper = getattr(type(self._target), "stream", None)
+        if helper is None or "stream" in self._refused:
+            return self.__getattr__("stream")
+        if "response_id" in kwargs or "starting_after" in kwargs:
+            raise ConfigurationError(
+                "stream(response_id=...) resumes a stored response without the checks; "
+                "use GuardedClient.unwrapped explicitly if you really need it"
+            )
+        # The SDK helper only calls ``resource.create``: handing it this guarded resource makes
+        # every request and chunk go through the guard.
+        return helper(self, *args, **kwargs)
+
+    async def _aparse(self, fn: Any, reshape: Reshape, args: Any, kwargs: Any) -> Any:
+        return reshape(await self._guard.acall(fn, args, kwargs), kwargs)
+
+    def _raw(self, name: str) -> RawResource:
+        return RawResource(
+            getattr(self._target, name),
+            self._guard,
+            streaming=name == "with_streaming_response",
+            is_async=_is_async(self._target.create),
+            refused=self._refused,
+            reshape=self._reshape,
+        )
+
+    @property
+    def with_raw_response(self) -> RawResource:
+        """The SDK's ``with_raw_response`` with ``create``/``parse`` guarded."""
+        return self._raw("with_raw_response")
+
+    @property
+    def with_streaming_response(self) -> RawResource:
+        """The SDK's ``with_streaming_response`` with ``create``/``parse`` guarded."""
+        return self._raw("with_streaming_response")
 
     def __getattr__(self, name: str) -> Any:
         if name in self._refused:
@@ -78,15 +145,40 @@ class _Resource:
 
 
 class _Namespace:
-    """``client.chat`` with ``completions`` guarded."""
+    """``client.chat`` with ``completions`` guarded (or ``client.beta`` with ``chat``)."""
 
-    def __init__(self, target: Any, children: dict[str, _Resource]) -> None:
+    def __init__(self, target: Any, children: dict[str, Any]) -> None:
         self._target = target
         self._children = children
+
+    def raw(self, name: str) -> _Namespace:
+        """The namespace's ``with_raw_response`` / ``with_streaming_response`` view."""
+        return _Namespace(
+            getattr(self._target, name), {k: _view(v, name) for k, v in self._children.items()}
+        )
 
     def __getattr__(self, name: str) -> Any:
         child = self._children.get(name)
         return child if child is not None else getattr(self._target, name)
+
+
+def _view(child: Any, name: str) -> Any:
+    return child.raw(name) if isinstance(child, _Namespace) else getattr(child, name)
+
+
+class _RawClient:
+    """``client.with_raw_response`` / ``client.with_streaming_response`` with the guarded parts."""
+
+    def __init__(self, target: Any, guarded: dict[str, Any], name: str) -> None:
+        self._target = target
+        self._guarded = guarded
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        child = self._guarded.get(name)
+        if child is not None:
+            return _view(child, self._name)
+        return getattr(self._target, name)
 
 
 class _Messages(_Resource):
@@ -123,9 +215,16 @@ class GuardedMessageStream(GuardedEventStream):
         return self.text
 
     def get_final_message(self) -> Any:
-        """The SDK's final message with the checked text written in (consumes the stream)."""
+        """The SDK's final message with the checked text written in (consumes the stream).
+
+        After a refusal mid-stream the upstream is closed: the message is built from what was
+        received, with the text the consumer saw and ``stop_reason="refusal"``.
+        """
         self.until_done()
-        return put_answer(self._guard.adapter, self._upstream.get_final_message(), self.text)
+        if self.refused:
+            return _refused_message(self._upstream, self._guard, self._prepared, self.text)
+        final = put_answer(self._guard.adapter, self._upstream.get_final_message(), self.text)
+        return self.with_tool_verdicts(final)
 
     @property
     def current_message_snapshot(self) -> Any:
@@ -160,8 +259,22 @@ class AsyncGuardedMessageStream(AsyncGuardedEventStream):
     async def get_final_message(self) -> Any:
         """The SDK's final message with the checked text written in (consumes the stream)."""
         await self.until_done()
+        if self.refused:
+            return _refused_message(self._upstream, self._guard, self._prepared, self.text)
         final = await self._upstream.get_final_message()
-        return put_answer(self._guard.adapter, final, self.text)
+        return self.with_tool_verdicts(put_answer(self._guard.adapter, final, self.text))
+
+
+def _refused_message(upstream: Any, guard: Guard, prepared: Prepared, text: str) -> Any:
+    """The final message of a helper stream that a refusal ended (its upstream is closed)."""
+    adapter = guard.adapter
+    try:
+        snapshot = upstream.current_message_snapshot
+    except (AssertionError, AttributeError):  # nothing received yet
+        snapshot = None
+    if snapshot is None or not adapter.response_segments(snapshot):
+        return adapter.refusal(text, prepared.kwargs)
+    return replaced(put_answer(adapter, snapshot, text), ("stop_reason",), "refusal")
 
 
 class _RefusalMessageStream(RefusalStream):
@@ -283,9 +396,15 @@ class GuardedClient:
         on_block: OnBlock | None,
         context: Context | None,
         untrusted_roles: frozenset[str] | None,
+        tools: ToolPolicy | None = None,
     ) -> None:
         self.unwrapped = client
-        self._options = (vendor, on_block, context, untrusted_roles)
+        if tools is None:
+            # Resolved once for every guarded resource (and kept by with_options / copy): building
+            # the default checks compiles their patterns.
+            configured = getattr(getattr(pipeline, "settings", None), "tools", None)
+            tools = configured if isinstance(configured, ToolPolicy) else ToolPolicy()
+        self._options = (vendor, on_block, context, untrusted_roles, tools)
         self._pipeline = pipeline
 
         def guard(adapter: Adapter) -> Guard:
@@ -295,17 +414,31 @@ class GuardedClient:
                 on_block=on_block,
                 context=context,
                 untrusted_roles=untrusted_roles,
+                tools=tools,
             )
 
         self._guarded: dict[str, Any] = {}
         if vendor == "openai":
             chat = getattr(client, "chat", None)
             if chat is not None:
-                completions = _Resource(chat.completions, guard(OpenAIChatAdapter()))
+                completions = _Resource(
+                    chat.completions, guard(OpenAIChatAdapter()), reshape=reparse_chat
+                )
                 self._guarded["chat"] = _Namespace(chat, {"completions": completions})
+                beta = getattr(client, "beta", None)
+                beta_chat = getattr(beta, "chat", None) if beta is not None else None
+                if beta_chat is not None:
+                    beta_completions = _Resource(
+                        beta_chat.completions, guard(OpenAIChatAdapter()), reshape=reparse_chat
+                    )
+                    self._guarded["beta"] = _Namespace(
+                        beta, {"chat": _Namespace(beta_chat, {"completions": beta_completions})}
+                    )
             responses = getattr(client, "responses", None)
             if responses is not None:
-                self._guarded["responses"] = _Resource(responses, guard(OpenAIResponsesAdapter()))
+                self._guarded["responses"] = _Resource(
+                    responses, guard(OpenAIResponsesAdapter()), reshape=reparse_response
+                )
         else:
             messages = client.messages
             self._guarded["messages"] = _Messages(
@@ -313,7 +446,7 @@ class GuardedClient:
             )
 
     def _rewrap(self, client: Any) -> GuardedClient:
-        vendor, on_block, context, roles = self._options
+        vendor, on_block, context, roles, tools = self._options
         return GuardedClient(
             client,
             self._pipeline,
@@ -321,6 +454,7 @@ class GuardedClient:
             on_block=on_block,
             context=context,
             untrusted_roles=roles,
+            tools=tools,
         )
 
     def with_options(self, **options: Any) -> GuardedClient:
@@ -347,9 +481,19 @@ class GuardedClient:
         guarded = self.__dict__.get("_guarded", {}).get(name)
         if guarded is not None:
             return guarded
-        if name in _UNGUARDED:
-            raise ConfigurationError(f"{name} is not guarded; use .unwrapped explicitly")
         return getattr(self.unwrapped, name)
+
+    @property
+    def with_raw_response(self) -> Any:
+        """The client's ``with_raw_response`` with the guarded resources guarded."""
+        return _RawClient(self.unwrapped.with_raw_response, self._guarded, "with_raw_response")
+
+    @property
+    def with_streaming_response(self) -> Any:
+        """The client's ``with_streaming_response`` with the guarded resources guarded."""
+        return _RawClient(
+            self.unwrapped.with_streaming_response, self._guarded, "with_streaming_response"
+        )
 
     def __repr__(self) -> str:
         return f"GuardedClient({type(self.unwrapped).__name__}, pipeline={self._pipeline!r})"
@@ -362,6 +506,7 @@ def wrap_openai(
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
+    tools: ToolPolicy | None = None,
 ) -> C:
     """Guard an ``openai.OpenAI`` / ``openai.AsyncOpenAI`` (or compatible) client.
 
@@ -376,6 +521,8 @@ def wrap_openai(
             shaped refusal); default from ``pipeline.settings.on_block``.
         context: Base context for every call (user id, canaries, metadata).
         untrusted_roles: Override ``pipeline.settings.untrusted_roles``.
+        tools: The tool policy for tool calls in answers; default ``pipeline.settings.tools``
+            or ``ToolPolicy()`` (SSRF and unsafe-code checks on every call's arguments).
 
     Returns:
         A ``GuardedClient``, typed as the client's own type so code written against the SDK
@@ -389,6 +536,7 @@ def wrap_openai(
         on_block=on_block,
         context=context,
         untrusted_roles=untrusted_roles,
+        tools=tools,
     )
 
 
@@ -399,6 +547,7 @@ def wrap_anthropic(
     on_block: OnBlock | None = None,
     context: Context | None = None,
     untrusted_roles: frozenset[str] | None = None,
+    tools: ToolPolicy | None = None,
 ) -> C:
     """Guard an ``anthropic.Anthropic`` / ``anthropic.AsyncAnthropic`` client.
 
@@ -413,4 +562,5 @@ def wrap_anthropic(
         on_block=on_block,
         context=context,
         untrusted_roles=untrusted_roles,
+        tools=tools,
     )

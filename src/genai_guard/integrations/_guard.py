@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from genai_guard._results import Action, Decision, StageResult
+from genai_guard._results import Action, Category, Decision, Finding, Outcome, StageResult
 from genai_guard.context import Context, Direction, Part
 from genai_guard.errors import GuardBlocked, InputError
 from genai_guard.integrations._adapters import Adapter, RequestView, Segment
@@ -27,6 +28,8 @@ from genai_guard.integrations._streams import (
     GuardedEventStream,
     RefusalStream,
 )
+from genai_guard.taxonomy import finding
+from genai_guard.validate.tool_calls import ToolCall, ToolPolicy
 
 __all__ = ["DEFAULT_REFUSAL", "DEFAULT_UNTRUSTED_ROLES", "Guard", "OnBlock"]
 
@@ -62,6 +65,9 @@ class Guard:
             the untrusted parts of each request are filled in per call.
         untrusted_roles: Roles whose content is checked; ``None`` takes
             ``pipeline.settings.untrusted_roles`` (default user, tool, document).
+        tools: The tool policy for the tool calls in answers; ``None`` takes
+            ``pipeline.settings.tools`` or ``ToolPolicy()`` (any tool; SSRF and unsafe-code
+            checks on every call's arguments; a blocked call refuses the answer).
     """
 
     pipeline: Any
@@ -70,6 +76,7 @@ class Guard:
     refusal_message: str = DEFAULT_REFUSAL
     context: Context = field(default_factory=Context)
     roles: frozenset[str] = DEFAULT_UNTRUSTED_ROLES
+    tools: ToolPolicy = field(default_factory=ToolPolicy)
 
     @classmethod
     def build(
@@ -80,6 +87,7 @@ class Guard:
         on_block: OnBlock | None = None,
         context: Context | None = None,
         untrusted_roles: frozenset[str] | None = None,
+        tools: ToolPolicy | None = None,
     ) -> Guard:
         """Resolve options against ``pipeline.settings`` (``PolicySettings`` or ``None``)."""
         settings = getattr(pipeline, "settings", None)
@@ -91,6 +99,7 @@ class Guard:
             configured = getattr(settings, "untrusted_roles", None)
             roles = DEFAULT_UNTRUSTED_ROLES if configured is None else frozenset(configured)
         message = getattr(settings, "refusal_message", None) or DEFAULT_REFUSAL
+        policy = tools if tools is not None else getattr(settings, "tools", None)
         return cls(
             pipeline,
             adapter,
@@ -98,6 +107,7 @@ class Guard:
             str(message),
             context if context is not None else Context(),
             frozenset(roles),
+            policy if isinstance(policy, ToolPolicy) else ToolPolicy(),
         )
 
     # -- request ------------------------------------------------------------------------------
@@ -234,16 +244,97 @@ class Guard:
         return response
 
     def finish(self, response: Any, prepared: Prepared) -> Any:
-        """Check every answer text of ``response``; return it with checked texts written in."""
+        """Check every answer text and tool call of ``response``; return it checked."""
         segments = self.adapter.response_segments(response)
         outs = [self.pipeline.check_output(s.text, prompt=prepared.prompt) for s in segments]
-        return self._apply(response, segments, outs, prepared.kwargs)
+        response = self._apply(response, segments, outs, prepared.kwargs)
+        calls = self._tool_calls(response)
+        if not calls:
+            return response
+        checked = [
+            self.pipeline.check_output(c.arguments, prompt=prepared.prompt) for _, c in calls
+        ]
+        return self._apply_tools(response, calls, checked, prepared)
 
     async def afinish(self, response: Any, prepared: Prepared) -> Any:
         """Async twin of ``finish``."""
         segments = self.adapter.response_segments(response)
         outs = [await self.pipeline.acheck_output(s.text, prompt=prepared.prompt) for s in segments]
-        return self._apply(response, segments, outs, prepared.kwargs)
+        response = self._apply(response, segments, outs, prepared.kwargs)
+        calls = self._tool_calls(response)
+        if not calls:
+            return response
+        checked = [
+            await self.pipeline.acheck_output(c.arguments, prompt=prepared.prompt) for _, c in calls
+        ]
+        return self._apply_tools(response, calls, checked, prepared)
+
+    # -- tool calls -----------------------------------------------------------------------------
+
+    def _tool_calls(self, response: Any) -> tuple[tuple[Any, ToolCall], ...]:
+        reader = getattr(self.adapter, "tool_calls", None)
+        return tuple(reader(response)) if callable(reader) else ()
+
+    def judge_tool(
+        self, call: ToolCall, checked: Decision, prepared: Prepared
+    ) -> tuple[Decision | None, str]:
+        """Judge one tool call whose arguments the output steps gave ``checked``.
+
+        Returns the blocking decision (or ``None``) and the arguments to send on (placeholders
+        restored by the output steps).
+        """
+        if checked.blocked:
+            return checked, call.arguments
+        arguments = checked.text
+        ctx = checked.context if checked.context is not None else prepared.prompt.context
+        findings = self.tools.check(ToolCall(call.name, arguments, call.id), ctx)
+        broke = arguments != call.arguments and _is_json(call.arguments) and not _is_json(arguments)
+        if not findings and broke:  # a restored value broke the JSON: never send that
+            findings = (
+                finding(
+                    "tool.invalid_arguments",
+                    Category.OUTPUT_POLICY,
+                    1.0,
+                    message=f"arguments of tool {call.name!r} are not JSON after restoring",
+                ),
+            )
+        if findings:
+            return self._tool_block(findings, ctx), call.arguments
+        return None, arguments
+
+    def _tool_block(self, findings: tuple[Finding, ...], ctx: Context | None) -> Decision:
+        result = StageResult("tool_policy", Action.BLOCK, Outcome(findings=findings), 0)
+        return Decision(Action.BLOCK, "", (result,), Direction.OUTPUT, ctx)
+
+    def _apply_tools(
+        self,
+        response: Any,
+        calls: tuple[tuple[Any, ToolCall], ...],
+        checked: list[Decision],
+        prepared: Prepared,
+    ) -> Any:
+        blocked: list[Any] = []
+        first: Decision | None = None
+        for (path, call), out in zip(calls, checked, strict=True):
+            decision, arguments = self.judge_tool(call, out, prepared)
+            if decision is None and arguments != call.arguments:
+                response = self.adapter.with_tool_arguments(response, path, arguments)  # type: ignore[attr-defined]
+            if decision is not None:
+                logger.info(
+                    "guard blocked tool call %r (%s): rules=%s",
+                    call.name,
+                    self.adapter.name,
+                    list(decision.rule_ids),
+                )
+                blocked.append(path)
+                first = first or decision
+        if first is None:
+            return response
+        if self.tools.on_violation == "remove":
+            return self.adapter.without_tool_calls(response, blocked, self.refusal_message)  # type: ignore[attr-defined]
+        if self.on_block == "raise":
+            raise GuardBlocked(first)
+        return self.adapter.refusal(self.refusal_message, prepared.kwargs)
 
     # -- whole calls ----------------------------------------------------------------------------
 
@@ -276,6 +367,14 @@ class Guard:
             refusal = self.blocked(prepared.prompt, kwargs, stream=prepared.stream, is_async=True)
             return refusal
         return await self._await_then_finish(fn(*prepared.args, **prepared.kwargs), prepared)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 _NUMBERED = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)_(\d+)>")

@@ -13,6 +13,7 @@ from genai_guard.validate.exfiltration import ExfiltrationValidator
 from genai_guard.validate.leakage import CanaryValidator, SystemPromptLeakValidator
 from genai_guard.validate.refusal import RefusalValidator
 from genai_guard.validate.schema import SchemaValidator
+from genai_guard.validate.ssrf import SSRFValidator
 from genai_guard.validate.unsafe_code import UnsafeCodeValidator
 
 _OUTPUT = frozenset({Direction.OUTPUT})
@@ -61,5 +62,12 @@ STAGE_TYPES: tuple[StageType, ...] = (
         kind="validator",
         directions=_OUTPUT,
         description="Destructive shell, download-and-run, reverse shells, disabled security, SQL.",
+    ),
+    stage_type(
+        SSRFValidator,
+        "ssrf",
+        kind="validator",
+        directions=_OUTPUT,
+        description="URLs to internal targets: metadata service, loopback, private hosts, file:.",
     ),
 )

@@ -49,8 +49,20 @@ UNSAFE_CODE_RULES: dict[str, tuple[str, str]] = {
         r"(?:ba|z|k|da|fi)?sh\b|\b(?:curl|wget)\b[^\n|]{0,400}\|[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?"
         r"(?:python[23]?|perl|ruby|node)\b|\biex[^\S\n]{0,20}\([^\S\n]{0,20}(?:new-object[^\S\n]{1,20}"
         r"net\.webclient|iwr|invoke-webrequest)"
-        r"|\b(?:ba)?sh[^\S\n]{1,20}(?:-c[^\S\n]{1,20})?[\"']?\$\([^\S\n]{0,20}(?:curl|wget)\b",
+        r"|\b(?:ba)?sh[^\S\n]{1,20}(?:-c[^\S\n]{1,20})?[\"']?\$\([^\S\n]{0,20}(?:curl|wget)\b"
+        # An earlier pipe on the line (inside $(...)) must not hide the final "| sh".
+        r"|\b(?:curl|wget)\b[^\n]{0,400}?\|[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?"
+        r"(?:ba|z|k|da|fi)?sh\b(?![\w.-])",
         "downloads code and pipes it into an interpreter",
+    ),
+    "credential_exfil": (
+        r"\b(?:curl|wget|nc|ncat|scp|ftp|sftp|rsync|invoke-webrequest|iwr)\b[^\n]{0,400}?"
+        r"(?:\.aws/credentials|\.ssh/id_[a-z0-9]{1,10}|\.netrc|\.kube/config|/etc/shadow"
+        r"|\.docker/config\.json|\.git-credentials|\.npmrc|\.pypirc)"
+        r"|(?:\.aws/credentials|\.ssh/id_[a-z0-9]{1,10}|\.netrc|\.kube/config|/etc/shadow"
+        r"|\.docker/config\.json|\.git-credentials|\.npmrc|\.pypirc)[^\n]{0,400}?"
+        r"\b(?:curl|wget|nc|ncat|scp|ftp|sftp|rsync|invoke-webrequest|iwr)\b",
+        "sends a credentials file over the network",
     ),
     "download_exec": (
         r"\b(?:wget|curl)\b[^\n]{1,400}(?:&&|;)[^\S\n]{0,20}(?:sudo[^\S\n]{1,20})?chmod[^\S\n]{1,20}"
@@ -95,6 +107,11 @@ _WHERE: dict[str, tuple[tuple[str, ...], int]] = {
     "disk_wipe": (("mkfs", "/dev/"), 260),
     "fork_bomb": ((":(",), 200),
     "pipe_to_shell": (("curl", "wget", "fetch", "iwr", "invoke-webrequest", "iex"), 500),
+    "credential_exfil": (
+        (".aws/credentials", ".ssh/id_", ".netrc", ".kube/config", "/etc/shadow",
+         ".docker/config.json", ".git-credentials", ".npmrc", ".pypirc"),
+        460,
+    ),
     "download_exec": (("chmod",), 900),
     "reverse_shell": (("/dev/tcp", "/dev/udp", "nc", "netcat", "socat", "mkfifo", "socket"), 480),
     "disable_security": (
@@ -114,6 +131,7 @@ class UnsafeCodeValidator:
 
     Findings: ``output.unsafe_code.<rule>`` (``INFRASTRUCTURE_ATTACK``, score 0.9) for the rules
     of ``UNSAFE_CODE_RULES``: ``destructive_rm``, ``disk_wipe``, ``fork_bomb``, ``pipe_to_shell``,
+    ``credential_exfil`` (a credentials file and a network command on one line),
     ``download_exec``, ``reverse_shell``, ``disable_security``, ``destructive_sql``. The default
     action is ``flag`` (answers about administration legitimately contain some of these); make the
     step ``block`` where answers feed an executing agent. Streams line by line. Thread-safe.
