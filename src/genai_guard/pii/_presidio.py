@@ -233,8 +233,22 @@ def _national_id_makers(lang: str) -> dict[str, Any]:
         "SG_NRIC_FIN": SgFinRecognizer,
         "UK_NINO": UkNinoRecognizer,
     }
+    specs = {spec.entity: spec for spec in NATIONAL_IDS}
+
+    def checked(cls: Any, spec: NationalId) -> Any:
+        # Stock recognizers without a check of their own (SG_NRIC_FIN, IN_PAN, UK_NINO, ...)
+        # get ours, so both engines drop the same invalid numbers.
+        if cls.validate_result is not PatternRecognizer.validate_result:
+            return cls
+
+        def validate_result(_self: Any, pattern_text: str) -> bool | None:
+            return None if spec.check(pattern_text) else False
+
+        return type(cls.__name__, (cls,), {"validate_result": validate_result})
+
     makers: dict[str, Any] = {
-        name: (lambda cls=cls: cls(supported_language=lang)) for name, cls in stock.items()
+        name: (lambda cls=checked(cls, specs[name]): cls(supported_language=lang))
+        for name, cls in stock.items()
     }
 
     class ChecksumRecognizer(PatternRecognizer):  # type: ignore[misc]
