@@ -72,7 +72,7 @@ def test_ambiguous_number_needs_a_context_word(entity: str, text: str) -> None:
 
 
 def test_every_identifier_is_on_by_default() -> None:
-    from genai_guard.pii import DEFAULT_ENTITIES, OUTPUT_ENTITIES  # noqa: PLC0415
+    from genai_guard.pii import DEFAULT_ENTITIES, OUTPUT_ENTITIES
 
     assert set(NATIONAL_ID_ENTITIES) <= set(DEFAULT_ENTITIES)
     assert set(NATIONAL_ID_ENTITIES) <= set(OUTPUT_ENTITIES)

@@ -34,6 +34,7 @@ from genai_guard.pii._detector import (
     Engine,
     PIIDetector,
 )
+from genai_guard.pii._lists import AllowList, DenyList
 from genai_guard.pii._placeholders import escape_forged
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES
 from genai_guard.pii._vault import Vault
@@ -63,8 +64,8 @@ class PIIMasker:
         restore_scope: ``turn`` (default): the restorations hold the placeholders of this prompt
             only; ``conversation``: all of the conversation's placeholders (with a vault), so an
             answer may mention a value from an earlier turn.
-        score_threshold, engine, phone_regions, languages, analyzer, spacy_model, max_chars:
-            as for ``PIIDetector``.
+        score_threshold, engine, phone_regions, languages, analyzer, spacy_model, allow, deny,
+            max_chars: as for ``PIIDetector``.
 
     Thread-safe: immutable after construction (the vault has its own lock). The key, the vault's
     mapping and the restorations never appear in ``repr``, logs or error messages.
@@ -100,6 +101,8 @@ class PIIMasker:
         languages: Sequence[str] = ("en",),
         analyzer: Any = None,
         spacy_model: str | None = None,
+        allow: AllowList | None = None,
+        deny: Sequence[DenyList] = (),
         max_chars: Annotated[int, Gt(0)] = DEFAULT_MAX_CHARS,
     ) -> None:
         ops = dict(operators or {})
@@ -128,6 +131,8 @@ class PIIMasker:
             languages=languages,
             analyzer=analyzer,
             spacy_model=spacy_model,
+            allow=allow,
+            deny=deny,
             max_chars=max_chars,
         )
         self._hash_key = b""
