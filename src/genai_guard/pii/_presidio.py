@@ -246,9 +246,9 @@ def _national_id_makers(lang: str) -> dict[str, Any]:
 
         return type(cls.__name__, (cls,), {"validate_result": validate_result})
 
+    classes = {name: checked(cls, specs[name]) for name, cls in stock.items()}
     makers: dict[str, Any] = {
-        name: (lambda cls=checked(cls, specs[name]): cls(supported_language=lang))
-        for name, cls in stock.items()
+        name: (lambda cls=cls: cls(supported_language=lang)) for name, cls in classes.items()
     }
 
     class ChecksumRecognizer(PatternRecognizer):  # type: ignore[misc]
