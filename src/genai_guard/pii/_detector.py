@@ -191,8 +191,17 @@ class PIIDetector:
         return Outcome(findings=tuple(findings)) if findings else Outcome()
 
     def open_stream(self, ctx: Context) -> LineBlockScanner:
-        """A scanner that checks a stream line by line (entities never span a line break)."""
-        return LineBlockScanner(
-            lambda unit, offset: shift_spans(self.findings(self.analyze(unit)), offset),
-            max_chars=self.max_chars,
-        )
+        """A scanner that checks a stream line by line (entities never span a line break).
+
+        Fake values the masker issued for this conversation (``ctx.restorations``) are not
+        reported: they are the masker's own, and the restorer swaps them back.
+        """
+        issued = frozenset(ctx.restorations)
+
+        def scan(unit: str, offset: int) -> list[Finding]:
+            found = self.analyze(unit)
+            if issued:
+                found = [e for e in found if unit[e.start : e.end] not in issued]
+            return shift_spans(self.findings(found), offset)
+
+        return LineBlockScanner(scan, max_chars=self.max_chars)

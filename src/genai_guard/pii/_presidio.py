@@ -251,7 +251,7 @@ def _national_id_makers(lang: str) -> dict[str, Any]:
         name: (lambda cls=cls: cls(supported_language=lang)) for name, cls in classes.items()
     }
 
-    class ChecksumRecognizer(PatternRecognizer):  # type: ignore[misc]
+    class ChecksumRecognizer(PatternRecognizer):
         """A pattern recognizer whose matches must pass a checksum."""
 
         def __init__(self, spec: NationalId) -> None:
