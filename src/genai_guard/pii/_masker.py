@@ -80,8 +80,9 @@ class PIIMasker:
         restore_scope: ``turn`` (default): the restorations hold the placeholders of this prompt
             only; ``conversation``: all of the conversation's placeholders (with a vault), so an
             answer may mention a value from an earlier turn.
-        score_threshold, engine, phone_regions, languages, analyzer, spacy_model, allow, deny,
-            max_chars: as for ``PIIDetector``.
+        score_threshold, engine, phone_regions, languages, analyzer, spacy_model, max_chars:
+            as for ``PIIDetector``.
+        allow, deny: Allow and deny lists, applied after detection (see ``PIIDetector``).
 
     Thread-safe: immutable after construction (the vault has its own lock). The key, the vault's
     mapping and the restorations never appear in ``repr``, logs or error messages.
