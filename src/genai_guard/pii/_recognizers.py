@@ -316,6 +316,7 @@ class FastRecognizers:
     __slots__ = (
         "_context",
         "_email_tlds",
+        "_hidden",
         "_phone_regions",
         "_rules",
         "_table",
@@ -337,12 +338,19 @@ class FastRecognizers:
                 f"unknown entity types {unknown}; known: {sorted(RECOGNIZED_ENTITIES)}"
             )
         self.entities = frozenset(ents)
+        # URLs, dates and IP addresses are matched even when not reported, so that a phone
+        # candidate stops where one begins ("2024-01-15 10" is a date and an hour, not a phone).
+        self._hidden = (
+            frozenset({"URL", "DATE_TIME", "IP_ADDRESS"}) - self.entities
+            if "PHONE_NUMBER" in self.entities
+            else frozenset()
+        )
         self._phone_regions = tuple(r.upper() for r in phone_regions)
         ctx = {k: set(v) for k, v in CONTEXT.items()}
         for k, words in (context_words or {}).items():
             ctx.setdefault(k, set()).update(w.lower() for w in words)
         self._context = {k: frozenset(v) for k, v in ctx.items()}
-        needs_tlds = "URL" in self.entities or "EMAIL_ADDRESS" in self.entities
+        needs_tlds = bool({"URL", "EMAIL_ADDRESS"} & (self.entities | self._hidden))
         self._tlds = _load_tlds() if needs_tlds else frozenset()
         self._email_tlds = _load_email_tlds(self._tlds) if needs_tlds else frozenset()
         if "PHONE_NUMBER" in self.entities:
@@ -369,7 +377,7 @@ class FastRecognizers:
             reach: int,
             flags: int = f,
         ) -> None:
-            if entity in self.entities:
+            if entity in self.entities or entity in self._hidden:
                 rules.append(Rule(entity, pat, keywords, reach, flags))
                 table.append(_Rule(entity, score, check))
 
@@ -535,6 +543,7 @@ class FastRecognizers:
     def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
         """Entities in ``text`` at or above ``threshold``, non-overlapping, in text order."""
         found: list[Entity] = []
+        hidden: list[Entity] = []  # matched to bound phone candidates, not reported
         phones: list[regex.Match[str]] = []
         lower = lower_same_length(text)
         table = self._table
@@ -566,9 +575,9 @@ class FastRecognizers:
             if score < MAX_SCORE and self._has_context(lower, s, entity):
                 score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
             if score >= threshold:
-                found.append(Entity(s, e, entity, score))
+                (hidden if entity in self._hidden else found).append(Entity(s, e, entity, score))
         if phones:
-            found.extend(self._phones(text, lower, phones, found, threshold))
+            found.extend(self._phones(text, lower, phones, found + hidden, threshold))
         return resolve_overlaps(found)
 
     def _retry(  # noqa: PLR0917 - private helper of analyze
