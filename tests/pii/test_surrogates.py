@@ -10,8 +10,16 @@ from hypothesis import strategies as st
 
 from genai_guard import Context, Direction
 from genai_guard.errors import ConfigurationError
-from genai_guard.pii import PIIDetector, PIIMasker, PlaceholderRewriter, Vault, restore
+from genai_guard.pii import (
+    PIIDetector,
+    PIIMasker,
+    PIIRestorer,
+    PlaceholderRewriter,
+    Vault,
+    restore,
+)
 from genai_guard.pii._surrogates import SURROGATE_ENTITIES
+from genai_guard.pipeline import Pipeline
 
 pytest.importorskip("faker")
 
@@ -147,3 +155,23 @@ def test_streaming_restore_equals_whole_restore(words: list[str], cuts: list[int
         i += 1
     out.append(rewriter.finish())
     assert "".join(out) == whole
+
+
+@settings(max_examples=25, deadline=None)
+@given(cuts=st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=30))
+def test_pipeline_stream_restores_fakes_like_check_output(cuts: list[int]) -> None:
+    pipe = Pipeline([_masker()], [PIIDetector("pii_out", entities=ENTITIES), PIIRestorer()])
+    prompt = pipe.check_input("Ask bob@corp.com and alice@corp.com", Context(conversation_id="p"))
+    assert prompt.text is not None
+    fakes = prompt.text.split()[1::2]
+    answer = f"I asked {fakes[0]}, then {fakes[1]}; {fakes[0]}x stays."
+    whole = pipe.check_output(answer, prompt=prompt)
+    chunks, pos, i = [], 0, 0
+    while pos < len(answer):
+        chunks.append(answer[pos : pos + cuts[i % len(cuts)]])
+        pos += cuts[i % len(cuts)]
+        i += 1
+    streamed = "".join(pipe.stream_output(iter(chunks), prompt=prompt))
+    assert whole.text == streamed
+    assert streamed.startswith("I asked bob@corp.com, then alice@corp.com;")
+    assert not [r for r in whole.rule_ids if r == "pii.EMAIL_ADDRESS"]  # issued fakes not flagged
