@@ -29,13 +29,14 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from _timing import percentiles_us, report, shared_texts  # noqa: E402
 from pii_corpus import Sample, generate  # noqa: E402
 
-from genai_guard.pii._names import NAME_ENTITIES  # noqa: E402
-from genai_guard.pii._recognizers import DEFAULT_ENTITIES  # noqa: E402
+from genai_guard.pii._recognizers import GENERIC_ENTITIES  # noqa: E402
 
-ENTITIES = DEFAULT_ENTITIES
-# presidio's side runs its own stock recognizers: the pattern entities (it has no name finder
-# without a spaCy model, so ours, which also finds names, is compared against less work).
-PRESIDIO_ENTITIES = tuple(e for e in DEFAULT_ENTITIES if e not in NAME_ENTITIES)
+# The pattern types the generator labels (URL and DATE_TIME included, although the default
+# policy no longer masks them): the same set for both engines, so figures stay comparable. The
+# default entity set (with the offline name finder, which presidio lacks without a spaCy model)
+# is timed on our side only.
+ENTITIES = GENERIC_ENTITIES
+PRESIDIO_ENTITIES = ENTITIES
 THRESHOLD = 0.4
 
 
@@ -87,7 +88,7 @@ def startup(kind: str) -> dict[str, float]:
         "import time,resource,sys;t=time.perf_counter();"
         + (
             "from genai_guard import Context;from genai_guard.pii import PIIMasker;"
-            "m=PIIMasker();m.check('x a@b.com',Context());"
+            f"m=PIIMasker(entities={list(ENTITIES)!r});m.check('x a@b.com',Context());"
             if kind == "ours"
             else "from genai_guard.pii._presidio import build_analyzer_engine;"
             "from presidio_anonymizer import AnonymizerEngine;"
@@ -133,7 +134,8 @@ def main() -> None:
         f"({len(negatives)} PII-free = {len(negatives) / len(samples):.0%})"
     )
 
-    masker = PIIMasker(score_threshold=THRESHOLD)
+    masker = PIIMasker(entities=ENTITIES, score_threshold=THRESHOLD)
+    default_masker = PIIMasker(score_threshold=THRESHOLD)  # the default entity set
     secrets = SecretsDetector()
     ctx = Context()
 
@@ -149,6 +151,10 @@ def main() -> None:
     }
     rows["PII-free prompts changed"] = (
         f"{changed}/{len(negatives)} = {changed / max(1, len(negatives)):.2%}"
+    )
+    changed_default = sum(default_masker.check(s.text, ctx).text is not None for s in negatives)
+    rows["PII-free prompts changed (default entities)"] = (
+        f"{changed_default}/{len(negatives)} = {changed_default / max(1, len(negatives)):.2%}"
     )
     rows[f"secrets recall (n={sec_n})"] = sec_recall
     report(f"accuracy, ours (fast engine), {args.split} part", rows)
@@ -168,6 +174,8 @@ def main() -> None:
     speed["ours 2000-word doc p50/p99 ms"] = (
         f"{d_ours['p50'] / 1000:.2f} / {d_ours['p99'] / 1000:.2f}"
     )
+    t_default = time_all(lambda t: (default_masker.check(t, ctx), secrets.find(t)), texts)
+    speed["ours, default entities, short p50/p99 us"] = f"{t_default['p50']} / {t_default['p99']}"
     so = startup("ours")
     speed["ours start-up s / peak RSS MB"] = f"{so['startup_s']} / {so['peak_rss_mb']}"
 
@@ -212,6 +220,9 @@ def main() -> None:
         sp = startup("presidio")
         speed["presidio start-up s / peak RSS MB"] = f"{sp['startup_s']} / {sp['peak_rss_mb']}"
         speed["speed-up short p50 (presidio/ours)"] = round(t_p["p50"] / t_ours["p50"], 1)
+        speed["speed-up short p50 (presidio/ours, default entities)"] = round(
+            t_p["p50"] / t_default["p50"], 1
+        )
         speed["speed-up doc p50 (presidio/ours)"] = round(d_p["p50"] / d_ours["p50"], 1)
         _ = stock
     real = shared_texts()

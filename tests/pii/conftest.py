@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from genai_guard.pii import PIIDetector, PIIMasker
+from genai_guard.pii import GENERIC_ENTITIES, PIIDetector, PIIMasker
 
 
 @pytest.fixture(scope="session")
 def masker() -> PIIMasker:
-    return PIIMasker()
+    return PIIMasker(entities=GENERIC_ENTITIES)
 
 
 @pytest.fixture(scope="session")
 def detector() -> PIIDetector:
-    return PIIDetector()
+    return PIIDetector(entities=GENERIC_ENTITIES)

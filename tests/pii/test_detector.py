@@ -5,9 +5,9 @@ from hypothesis import strategies as st
 from tests._streams import streamed_findings
 
 from genai_guard import Category, Context, Direction, View
-from genai_guard.pii import PIIDetector
+from genai_guard.pii import GENERIC_ENTITIES, PIIDetector
 
-DETECTOR = PIIDetector()
+DETECTOR = PIIDetector(entities=GENERIC_ENTITIES)
 
 
 def test_findings_carry_rule_id_span_and_no_value(detector: PIIDetector) -> None:

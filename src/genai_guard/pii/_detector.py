@@ -11,6 +11,7 @@ from genai_guard._lines import LineBlockScanner, run_whole, shift_spans
 from genai_guard._results import Action, Category, Finding, Outcome, Span
 from genai_guard.context import Context, Direction
 from genai_guard.errors import ConfigurationError, InputError
+from genai_guard.pii._lists import AllowList, DenyList, EntityLists
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity, FastRecognizers
 from genai_guard.taxonomy import Threat, finding, threat_for
 
@@ -111,6 +112,9 @@ class PIIDetector:
         languages: Languages (``presidio`` engine).
         analyzer: Your own presidio ``AnalyzerEngine``.
         spacy_model: An installed spaCy pipeline for NER entities.
+        allow: Values never reported (exact, case-insensitive, linear-safe regex), checked
+            against each detected entity's whole text after detection.
+        deny: Values always reported, each list as its own entity type (``PROJECT``).
         max_chars: Longer texts (prompts, views and answers alike, whole or streamed) raise
             ``InputError``, a stage error handled by the step's ``on_error`` (fail closed).
 
@@ -118,7 +122,7 @@ class PIIDetector:
     """
 
     default_on_fail: ClassVar[Action] = Action.BLOCK
-    __slots__ = ("_analyzer", "_threats", "max_chars", "name", "score_threshold")
+    __slots__ = ("_analyzer", "_lists", "_threats", "max_chars", "name", "score_threshold")
 
     def __init__(
         self,
@@ -131,6 +135,8 @@ class PIIDetector:
         languages: Sequence[str] = ("en",),
         analyzer: Any = None,
         spacy_model: str | None = None,
+        allow: AllowList | None = None,
+        deny: Sequence[DenyList] = (),
         max_chars: Annotated[int, Gt(0)] = DEFAULT_MAX_CHARS,
     ) -> None:
         if not 0.0 <= score_threshold <= 1.0:
@@ -138,8 +144,14 @@ class PIIDetector:
         self.name = name
         self.score_threshold = score_threshold
         self.max_chars = max_chars
+        try:
+            self._lists = EntityLists(allow=allow, deny=deny)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from exc
         # Taxonomy ids looked up once per entity type, not per finding.
-        self._threats = {e: threat_for(f"pii.{e}", Category.PII) for e in entities}
+        self._threats = {
+            e: threat_for(f"pii.{e}", Category.PII) for e in (*entities, *self._lists.entities)
+        }
         self._analyzer = build_analyzer(
             engine=engine,
             entities=entities,
@@ -156,7 +168,8 @@ class PIIDetector:
         """The entities in ``text`` at or above the score threshold."""
         if len(text) > self.max_chars:
             raise InputError(f"text of {len(text)} chars exceeds max_chars={self.max_chars}")
-        return self._analyzer.analyze(text, threshold=self.score_threshold)
+        found = self._analyzer.analyze(text, threshold=self.score_threshold)
+        return found if self._lists.empty else self._lists.apply(text, found)
 
     def findings(
         self, entities: Sequence[Entity], *, view: str | None = None, action: str = "found"
@@ -178,8 +191,17 @@ class PIIDetector:
         return Outcome(findings=tuple(findings)) if findings else Outcome()
 
     def open_stream(self, ctx: Context) -> LineBlockScanner:
-        """A scanner that checks a stream line by line (entities never span a line break)."""
-        return LineBlockScanner(
-            lambda unit, offset: shift_spans(self.findings(self.analyze(unit)), offset),
-            max_chars=self.max_chars,
-        )
+        """A scanner that checks a stream line by line (entities never span a line break).
+
+        Fake values the masker issued for this conversation (``ctx.restorations``) are not
+        reported: they are the masker's own, and the restorer swaps them back.
+        """
+        issued = frozenset(ctx.restorations)
+
+        def scan(unit: str, offset: int) -> list[Finding]:
+            found = self.analyze(unit)
+            if issued:
+                found = [e for e in found if unit[e.start : e.end] not in issued]
+            return shift_spans(self.findings(found), offset)
+
+        return LineBlockScanner(scan, max_chars=self.max_chars)

@@ -11,6 +11,10 @@ Operators per entity type:
   unsalted, so values cannot be confirmed by hashing guesses without the key.
 - ``encrypt``: ``[ENC:<base64url>]``, AES-GCM with the entity type as associated data; reversible
   with ``PIIMasker.decrypt`` and the key.
+- ``surrogate``: a realistic fake value (``Maria Lopez``, ``egarrett@example.net``) from Faker,
+  the same for the same value across a conversation's turns (through the ``Vault``), never equal
+  to a value in the prompt, an original or another fake; restored in the answer like a
+  placeholder. Entity types without a generator get placeholders.
 """
 
 from __future__ import annotations
@@ -34,16 +38,26 @@ from genai_guard.pii._detector import (
     Engine,
     PIIDetector,
 )
+from genai_guard.pii._lists import AllowList, DenyList
 from genai_guard.pii._placeholders import escape_forged
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES
+from genai_guard.pii._surrogates import Surrogates, material
 from genai_guard.pii._vault import Vault
 from genai_guard.secrets import SecretsDetector
 from genai_guard.taxonomy import finding
 
 __all__ = ["OPERATORS", "Operator", "PIIMasker"]
 
-Operator = Literal["placeholder", "redact", "partial", "hash", "encrypt"]
-OPERATORS: tuple[Operator, ...] = ("placeholder", "redact", "partial", "hash", "encrypt")
+Operator = Literal["placeholder", "redact", "partial", "hash", "encrypt", "surrogate"]
+OPERATORS: tuple[Operator, ...] = (
+    "placeholder",
+    "redact",
+    "partial",
+    "hash",
+    "encrypt",
+    "surrogate",
+)
+_SURROGATE_LABEL = b"genai-guard/pii/surrogate"
 _NONCE = 12
 
 
@@ -60,11 +74,15 @@ class PIIMasker:
             conversation id, each call numbers its own placeholders.
         keep_secrets: Leave entities that overlap a credential (a Slack webhook URL, a connection
             string) unmasked, so the ``secrets`` step that follows still sees and blocks them.
+        surrogate_locale: Faker locale of the ``surrogate`` operator's names, addresses, phone
+            numbers and e-mail addresses. Fakes are drawn deterministically from the key (or a
+            fixed label without one), the conversation id and the value's number in it.
         restore_scope: ``turn`` (default): the restorations hold the placeholders of this prompt
             only; ``conversation``: all of the conversation's placeholders (with a vault), so an
             answer may mention a value from an earlier turn.
         score_threshold, engine, phone_regions, languages, analyzer, spacy_model, max_chars:
             as for ``PIIDetector``.
+        allow, deny: Allow and deny lists, applied after detection (see ``PIIDetector``).
 
     Thread-safe: immutable after construction (the vault has its own lock). The key, the vault's
     mapping and the restorations never appear in ``repr``, logs or error messages.
@@ -77,6 +95,8 @@ class PIIMasker:
         "_hash_key",
         "_ops",
         "_secrets",
+        "_seed",
+        "_surrogates",
         "default_operator",
         "name",
         "restore_scope",
@@ -94,12 +114,15 @@ class PIIMasker:
         vault: Vault | None = None,
         restore_scope: Literal["turn", "conversation"] = "turn",
         keep_secrets: bool = True,
+        surrogate_locale: str = "en_US",
         score_threshold: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.4,
         engine: Engine = "fast",
         phone_regions: Sequence[str] = DEFAULT_PHONE_REGIONS,
         languages: Sequence[str] = ("en",),
         analyzer: Any = None,
         spacy_model: str | None = None,
+        allow: AllowList | None = None,
+        deny: Sequence[DenyList] = (),
         max_chars: Annotated[int, Gt(0)] = DEFAULT_MAX_CHARS,
     ) -> None:
         ops = dict(operators or {})
@@ -128,7 +151,19 @@ class PIIMasker:
             languages=languages,
             analyzer=analyzer,
             spacy_model=spacy_model,
+            allow=allow,
+            deny=deny,
             max_chars=max_chars,
+        )
+        self._surrogates: Surrogates | None = None
+        if "surrogate" in used:
+            if vault is not None and vault.persisted:
+                raise ConfigurationError(
+                    "the surrogate operator needs an in-memory vault (fakes are not persisted)"
+                )
+            self._surrogates = Surrogates(locale=surrogate_locale)
+        self._seed = (
+            hmac.new(key, _SURROGATE_LABEL, hashlib.sha256).digest() if key else _SURROGATE_LABEL
         )
         self._hash_key = b""
         self._aead: Any = None
@@ -163,9 +198,24 @@ class PIIMasker:
         restorations: dict[str, str] = {}
         parts: list[str] = []
         pos = 0
+        folded = escaped.casefold()
+        call_vault: Vault | None = None
         for e in entities:
             value = escaped[e.start : e.end]
             op = self._ops.get(e.entity_type, self.default_operator)
+            if op == "surrogate":
+                if conv is not None and self.vault is not None:
+                    fake = self._fake(self.vault, conv, e.entity_type, value, folded)
+                else:
+                    call_vault = call_vault or Vault()
+                    fake = self._fake(call_vault, "", e.entity_type, value, folded)
+                if fake is not None:
+                    restorations[fake] = value
+                    parts.append(escaped[pos : e.start])
+                    parts.append(fake)
+                    pos = e.end
+                    continue
+                op = "placeholder"  # no generator for this type, or every draw collided
             if op == "placeholder":
                 if conv is not None and self.vault is not None:
                     rep = self.vault.placeholder(conv, e.entity_type, value)
@@ -201,6 +251,20 @@ class PIIMasker:
             text="".join(parts),
             restorations=MappingProxyType(restorations),
         )
+
+    def _fake(self, vault: Vault, conv: str, entity: str, value: str, folded: str) -> str | None:
+        gen = self._surrogates
+        if gen is None or not gen.supports(entity):
+            return None
+
+        def propose(number: int, attempt: int) -> str | None:
+            return gen.propose(entity, material(self._seed, conv, entity, number, attempt)) or None
+
+        def rejects(fake: str) -> bool:
+            # Never a value of the prompt, never something the restorer or escaper reads.
+            return fake.casefold() in folded or "<" in fake or ">" in fake
+
+        return vault.surrogate(conv, entity, value, propose, rejects)
 
     def _apply(self, op: Operator, entity: str, value: str) -> str:
         if op == "redact":

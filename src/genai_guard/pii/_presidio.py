@@ -15,8 +15,9 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from genai_guard.errors import ResourceUnavailable
+from genai_guard.errors import ConfigurationError, ResourceUnavailable
 from genai_guard.pii._names import NAME_ENTITIES, NameRecognizer, load_gazetteer
+from genai_guard.pii._national_ids import NATIONAL_IDS, NationalId
 from genai_guard.pii._recognizers import (
     _DAY,
     _MONTHS,
@@ -243,12 +244,97 @@ def build_analyzer_engine(
             "URL": lambda lang=lang: UrlRecognizer(supported_language=lang),
             "US_SSN": lambda lang=lang: UsSsnRecognizer(supported_language=lang),
         }
+        makers.update(_national_id_makers(lang))
+        missing = wanted - makers.keys() - NAME_ENTITIES
+        if missing:
+            raise ConfigurationError(
+                f"no recognizer for {sorted(missing)} in the presidio engine; pass analyzer= or "
+                "spacy_model= for NER entities"
+            )
         for name in wanted & makers.keys():
             registry.add_recognizer(makers[name]())
         names = wanted & NAME_ENTITIES
         if names and spacy_model is None:  # a user's spaCy NER replaces ours
             registry.add_recognizer(build_name_recognizer(entities=sorted(names), language=lang))
     return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=list(languages))
+
+
+def _national_id_makers(lang: str) -> dict[str, Any]:
+    """The predefined presidio recognizers of the national identifiers it has; ours for the rest.
+
+    ``FR_NIR``, ``NL_BSN`` and ``BR_CPF`` (no presidio recognizer) are ``PatternRecognizer``s
+    with the fast engine's patterns, context words and python-stdnum checksums.
+    """
+    from presidio_analyzer import Pattern, PatternRecognizer  # noqa: PLC0415
+    from presidio_analyzer.predefined_recognizers import (  # noqa: PLC0415
+        AuTfnRecognizer,
+        DeTaxIdRecognizer,
+        EsNieRecognizer,
+        EsNifRecognizer,
+        InAadhaarRecognizer,
+        InPanRecognizer,
+        ItFiscalCodeRecognizer,
+        NhsRecognizer,
+        PlPeselRecognizer,
+        SgFinRecognizer,
+        UkNinoRecognizer,
+    )
+
+    stock: dict[str, Any] = {
+        "AU_TFN": AuTfnRecognizer,
+        "DE_TAX_ID": DeTaxIdRecognizer,
+        "ES_NIE": EsNieRecognizer,
+        "ES_NIF": EsNifRecognizer,
+        "IN_AADHAAR": InAadhaarRecognizer,
+        "IN_PAN": InPanRecognizer,
+        "IT_FISCAL_CODE": ItFiscalCodeRecognizer,
+        "UK_NHS": NhsRecognizer,
+        "PL_PESEL": PlPeselRecognizer,
+        "SG_NRIC_FIN": SgFinRecognizer,
+        "UK_NINO": UkNinoRecognizer,
+    }
+    specs = {spec.entity: spec for spec in NATIONAL_IDS}
+
+    def checked(cls: Any, spec: NationalId) -> Any:
+        # Stock recognizers without a check of their own (SG_NRIC_FIN, IN_PAN, UK_NINO, ...)
+        # get ours, so both engines drop the same invalid numbers.
+        if cls.validate_result is not PatternRecognizer.validate_result:
+            return cls
+
+        def validate_result(_self: Any, pattern_text: str) -> bool | None:
+            return None if spec.check(pattern_text) else False
+
+        return type(cls.__name__, (cls,), {"validate_result": validate_result})
+
+    classes = {name: checked(cls, specs[name]) for name, cls in stock.items()}
+    makers: dict[str, Any] = {
+        name: (lambda cls=cls: cls(supported_language=lang)) for name, cls in classes.items()
+    }
+
+    class ChecksumRecognizer(PatternRecognizer):
+        """A pattern recognizer whose matches must pass a checksum."""
+
+        def __init__(self, spec: NationalId) -> None:
+            self._spec = spec
+            super().__init__(
+                supported_entity=spec.entity,
+                patterns=[
+                    Pattern(f"{spec.entity} {i}", pat, score)
+                    for i, (pat, score) in enumerate(spec.patterns)
+                ],
+                context=list(spec.context),
+                supported_language=lang,
+            )
+
+        def validate_result(self, pattern_text: str) -> bool | None:
+            # None keeps the pattern's score (True would raise it to 1.0, also for a bare run
+            # of digits that passes a one-in-eleven checksum by chance); False drops it.
+            return None if self._spec.check(pattern_text) else False
+
+    for spec in NATIONAL_IDS:
+        if spec.entity not in stock:
+            makers[spec.entity] = lambda spec=spec: ChecksumRecognizer(spec)
+    return makers
 
 
 def _nlp_engine(spacy_model: str | None, languages: Sequence[str]) -> Any:

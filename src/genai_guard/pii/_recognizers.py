@@ -26,15 +26,23 @@ import regex
 from genai_guard._ruleset import Rule, RuleSet, lower_same_length
 from genai_guard.pii._entity import Entity
 from genai_guard.pii._names import NAME_ENTITIES, NameRecognizer
+from genai_guard.pii._national_ids import NATIONAL_ID_ENTITIES, NATIONAL_IDS, NationalId
 
-__all__ = ["DEFAULT_ENTITIES", "RECOGNIZED_ENTITIES", "Entity", "FastRecognizers"]
+__all__ = [
+    "DEFAULT_ENTITIES",
+    "GENERIC_ENTITIES",
+    "OUTPUT_ENTITIES",
+    "RECOGNIZED_ENTITIES",
+    "Entity",
+    "FastRecognizers",
+]
 
 MAX_SCORE: Final = 1.0
 CONTEXT_BOOST: Final = 0.35  # presidio's LemmaContextAwareEnhancer defaults
 CONTEXT_MIN: Final = 0.4
 CONTEXT_WINDOW: Final = 5  # words before the match
 
-DEFAULT_ENTITIES: Final = (
+GENERIC_ENTITIES: Final = (
     "CREDIT_CARD",
     "CRYPTO",
     "DATE_TIME",
@@ -44,10 +52,34 @@ DEFAULT_ENTITIES: Final = (
     "PHONE_NUMBER",
     "URL",
     "US_SSN",
+)
+"""The pattern entity types that are not national identifiers (the PII benchmark scores these)."""
+
+# What identifies a person is masked by default; public URLs, dates and times are left alone
+# (the model needs them and they identify nobody). docs/pii.md has the table and the reasons.
+DEFAULT_ENTITIES: Final = (
+    "CREDIT_CARD",
+    "CRYPTO",
+    "EMAIL_ADDRESS",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "PHONE_NUMBER",
+    "US_SSN",
     "PERSON",
     "ADDRESS",
+    *NATIONAL_ID_ENTITIES,
 )
-RECOGNIZED_ENTITIES: Final = frozenset(DEFAULT_ENTITIES) | NAME_ENTITIES
+"""Entity types ``PIIMasker`` and ``PIIDetector`` use unless told otherwise."""
+
+# On output an IP address is usually a documentation or resolver address, not the user's, and
+# a name is mostly a public figure or a pseudonym the answer restores: the default policy flags
+# the rest only.
+OUTPUT_ENTITIES: Final = tuple(e for e in DEFAULT_ENTITIES if e not in {"IP_ADDRESS", "PERSON"})
+"""Entity types the default policy flags in answers."""
+
+RECOGNIZED_ENTITIES: Final = (
+    frozenset((*GENERIC_ENTITIES, *NATIONAL_ID_ENTITIES)) | NAME_ENTITIES
+)
 
 # Context words: presidio's lists, with a few additions where its lists miss common phrasing.
 CONTEXT: Final[dict[str, tuple[str, ...]]] = {
@@ -71,6 +103,7 @@ CONTEXT: Final[dict[str, tuple[str, ...]]] = {
     "PHONE_NUMBER": ("phone", "number", "telephone", "cell", "cellphone", "mobile", "call", "tel"),
     "URL": ("url", "website", "link"),
     "US_SSN": ("social", "security", "ssn", "ssns", "ssid"),
+    **{n.entity: n.context for n in NATIONAL_IDS},
 }
 
 
@@ -280,6 +313,7 @@ class FastRecognizers:
     __slots__ = (
         "_context",
         "_email_tlds",
+        "_hidden",
         "_names",
         "_phone_regions",
         "_rules",
@@ -302,16 +336,29 @@ class FastRecognizers:
                 f"unknown entity types {unknown}; known: {sorted(RECOGNIZED_ENTITIES)}"
             )
         self.entities = frozenset(ents)
+        # URLs, dates and IP addresses are matched even when not reported, so that a phone
+        # candidate stops where one begins ("2024-01-15 10" is a date and an hour, not a phone).
+        self._hidden = (
+            frozenset({"URL", "DATE_TIME", "IP_ADDRESS"}) - self.entities
+            if "PHONE_NUMBER" in self.entities
+            else frozenset()
+        )
         self._phone_regions = tuple(r.upper() for r in phone_regions)
         ctx = {k: set(v) for k, v in CONTEXT.items()}
         for k, words in (context_words or {}).items():
             ctx.setdefault(k, set()).update(w.lower() for w in words)
         self._context = {k: frozenset(v) for k, v in ctx.items()}
-        needs_tlds = "URL" in self.entities or "EMAIL_ADDRESS" in self.entities
+        needs_tlds = bool({"URL", "EMAIL_ADDRESS"} & (self.entities | self._hidden))
         self._tlds = _load_tlds() if needs_tlds else frozenset()
         self._email_tlds = _load_email_tlds(self._tlds) if needs_tlds else frozenset()
         if "PHONE_NUMBER" in self.entities:
             import phonenumbers  # noqa: PLC0415, F401 - fail at construction, not per call
+        if self.entities & frozenset(NATIONAL_ID_ENTITIES):
+            import importlib.util  # noqa: PLC0415
+
+            # Checksums load on the first candidate; a missing library fails here, not per call.
+            if importlib.util.find_spec("stdnum") is None:
+                raise ValueError("national identifiers need python-stdnum (pip install it)")
         self._rules, self._table = self._compile()
         names = self.entities & NAME_ENTITIES
         self._names = NameRecognizer(entities=names) if names else None
@@ -330,7 +377,7 @@ class FastRecognizers:
             reach: int,
             flags: int = f,
         ) -> None:
-            if entity in self.entities:
+            if entity in self.entities or entity in self._hidden:
                 rules.append(Rule(entity, pat, keywords, reach, flags))
                 table.append(_Rule(entity, score, check))
 
@@ -339,7 +386,9 @@ class FastRecognizers:
 
         # Bounded repetitions throughout, so a match lies within ``reach`` of its keyword. The
         # rules keyed on digits share one reach, so the RuleSet finds their regions once.
-        url_end = r"[^\s<>\"'()\[\]{}`]{0,2047}[^\s<>\"'()\[\]{}`.,;:!?]"
+        # Parentheses are URL characters (``/wiki/Python_(language)``); ``_balanced`` cuts a
+        # match at its first unbalanced ``)``, so "(see https://x.org/a)" keeps its bracket.
+        url_end = r"[^\s<>\"'\[\]{}`]{0,2047}[^\s<>\"'\[\]{}`.,;:!?(]"
         label = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
         local = r"[\w!#$%&'*+/=?^`{|}~-]"
         add(
@@ -451,6 +500,17 @@ class FastRecognizers:
             (rf"\b{_MONTHS}\.?,?[^\S\n]{{1,9}}{_YEAR}\b", 0.3),
         ):
             add("DATE_TIME", pat, sc, keep, _MONTH_STEMS, 48)
+        for spec in NATIONAL_IDS:
+            for pat, score in spec.patterns:
+                add(
+                    spec.entity,
+                    pat,
+                    score,
+                    _id_check(spec),
+                    _DIGITS,
+                    _DIGIT_REACH,
+                    regex.V0,
+                )
         if "PHONE_NUMBER" in self.entities:
             # Phone candidates come from the same pass; ``phonenumbers`` validates them.
             rules.append(Rule("PHONE_NUMBER", _PHONE_CANDIDATE, _DIGITS, _DIGIT_REACH))
@@ -483,6 +543,7 @@ class FastRecognizers:
     def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
         """Entities in ``text`` at or above ``threshold``, non-overlapping, in text order."""
         found: list[Entity] = []
+        hidden: list[Entity] = []  # matched to bound phone candidates, not reported
         phones: list[regex.Match[str]] = []
         lower = lower_same_length(text)
         table = self._table
@@ -496,6 +557,11 @@ class FastRecognizers:
             if entity == "EMAIL_ADDRESS" and _in_credential_url(text, s):
                 continue  # user:password@host in a connection string is a secret
             matched = m.group()
+            if entity == "URL":
+                cut = _balanced(matched)
+                if cut < len(matched):
+                    matched = matched[:cut]
+                    e = s + cut
             verdict = rule.check(matched)
             if verdict is None and entity in _TRIMMED:
                 # A greedy match may have swallowed a neighbouring number: retry the shorter
@@ -509,9 +575,9 @@ class FastRecognizers:
             if score < MAX_SCORE and self._has_context(lower, s, entity):
                 score = max(min(MAX_SCORE, score + CONTEXT_BOOST), CONTEXT_MIN)
             if score >= threshold:
-                found.append(Entity(s, e, entity, score))
+                (hidden if entity in self._hidden else found).append(Entity(s, e, entity, score))
         if phones:
-            found.extend(self._phones(text, lower, phones, found, threshold))
+            found.extend(self._phones(text, lower, phones, found + hidden, threshold))
         if self._names is not None:
             found.extend(self._names.analyze(text, threshold=threshold))
         return resolve_overlaps(found)
@@ -670,6 +736,30 @@ def _trim(matched: str, check: Callable[[str], float | None]) -> tuple[int, floa
         if verdict is not None:
             return end, verdict
     return None
+
+
+def _balanced(url: str) -> int:
+    """Length of ``url`` up to its first unbalanced ``)``, without trailing punctuation."""
+    depth = 0
+    end = len(url)
+    for i, c in enumerate(url):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                end = i
+                break
+            depth -= 1
+    while end and url[end - 1] in ".,;:!?":
+        end -= 1
+    return end
+
+
+def _id_check(spec: NationalId) -> Callable[[str], float | None]:
+    def check(text: str) -> float | None:
+        return -1.0 if spec.check(text) else None
+
+    return check
 
 
 def _ssn_check(text: str) -> float | None:

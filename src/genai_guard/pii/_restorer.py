@@ -20,39 +20,85 @@ from genai_guard.taxonomy import finding
 __all__ = ["PIIRestorer", "PlaceholderRewriter", "restore"]
 
 
+def _literal(key: str) -> str:
+    # A fake matches as whole words where it begins or ends with a word character.
+    head = r"(?<!\w)" if key[0].isalnum() or key[0] == "_" else ""
+    tail = r"(?!\w)" if key[-1].isalnum() or key[-1] == "_" else ""
+    return f"{head}{re.escape(key)}{tail}"
+
+
+def _is_placeholder(key: str) -> bool:
+    return key.startswith("<") and key.endswith(">")
+
+
+def _surrogate_pattern(restorations: Mapping[str, str]) -> tuple[re.Pattern[str], int] | None:
+    """Placeholders and the fake values of ``restorations`` in one pattern, and its longest match.
+
+    None when there are no fake values (placeholders alone are read with ``PLACEHOLDER_RE``).
+    Fakes are tried longest first, after the placeholder syntax; the pattern is an alternation
+    of literals (linear in the text times the number of fakes, which the vault bounds).
+    """
+    fakes = sorted((k for k in restorations if not _is_placeholder(k)), key=len, reverse=True)
+    if not fakes:
+        return None
+    body = "|".join(_literal(k) for k in fakes)
+    pattern = re.compile(f"{PLACEHOLDER_RE.pattern}|(?P<fake>{body})")
+    return pattern, max(MAX_PLACEHOLDER, len(fakes[0]))
+
+
+def _swap(restorations: Mapping[str, str], m: re.Match[str]) -> str | None:
+    if m.group(1) is not None:
+        return restorations.get(canonical(m.group(1), m.group(2)))
+    return restorations.get(m.group(0))
+
+
 def restore(text: str, restorations: Mapping[str, str]) -> tuple[str, int]:
-    """``text`` with every known placeholder (read tolerantly) replaced; and how many were."""
-    if not restorations or "<" not in text:
+    """``text`` with every known placeholder (read tolerantly) and fake value replaced.
+
+    Returns the text and how many were replaced.
+    """
+    if not restorations:
         return text, 0
+    compiled = _surrogate_pattern(restorations)
+    if compiled is None and "<" not in text:
+        return text, 0
+    pattern = compiled[0] if compiled is not None else PLACEHOLDER_RE
     count = 0
 
     def swap(m: re.Match[str]) -> str:
         nonlocal count
-        value = restorations.get(canonical(m.group(1), m.group(2)))
+        value = _swap(restorations, m)
         if value is None:
             return m.group(0)
         count += 1
         return value
 
-    return PLACEHOLDER_RE.sub(swap, text), count
+    return pattern.sub(swap, text), count
 
 
 class PlaceholderRewriter:
-    """Per-stream state: restores placeholders in released text, holding back a partial one.
+    """Per-stream state: restores placeholders and fakes in released text, holding back a tail.
 
-    Only the tail from the last ``<`` that has no ``>`` after it is held back, and only while it
-    is shorter than the longest placeholder; so any chunking gives the same text as restoring
-    the whole at once. Not thread-safe (one per stream).
+    With placeholders only, the tail from the last ``<`` that has no ``>`` after it is held back,
+    while shorter than the longest placeholder. With fake values (the ``surrogate`` operator),
+    the last ``longest + 1`` characters are held back (a fake or placeholder starting there may
+    still be completed or, by a following letter, undone), plus any match reaching into them.
+    Either way, any chunking gives the same text as restoring the whole at once. Not thread-safe
+    (one per stream).
     """
 
-    __slots__ = ("_buf", "_restorations")
+    __slots__ = ("_buf", "_compiled", "_prev", "_restorations")
 
     def __init__(self, restorations: Mapping[str, str]) -> None:
         self._restorations = restorations
+        self._compiled = _surrogate_pattern(restorations)
         self._buf = ""
+        self._prev = ""  # the last released character, for the whole-word lookbehind
 
     def feed(self, released: str) -> str:
-        """Restore what can be restored now; keep a possible partial placeholder."""
+        """Restore what can be restored now; keep what a later chunk could still change."""
+        if self._compiled is not None:
+            return self._feed_fakes(released)
         buf = self._buf + released
         cut = buf.rfind("<")
         if cut >= 0 and ">" not in buf[cut:] and len(buf) - cut < MAX_PLACEHOLDER:
@@ -62,10 +108,52 @@ class PlaceholderRewriter:
             self._buf = ""
         return restore(buf, self._restorations)[0]
 
+    def _feed_fakes(self, released: str) -> str:
+        pattern, longest = self._compiled  # type: ignore[misc]
+        full = self._prev + self._buf + released
+        base = len(self._prev)
+        # A match starting before ``limit`` reads only characters already here (its longest
+        # length plus one lookahead), so it is the match the whole text would have.
+        limit = len(full) - longest - 1
+        if limit <= base:
+            self._buf = full[base:]
+            return ""
+        out: list[str] = []
+        cut = base
+        for m in pattern.finditer(full, base):
+            if m.start() >= limit:
+                break
+            value = _swap(self._restorations, m)
+            out.append(full[cut : m.start()])
+            out.append(m.group(0) if value is None else value)
+            cut = m.end()
+        end = max(cut, limit)
+        out.append(full[cut:end])
+        self._prev = full[end - 1 : end]
+        self._buf = full[end:]
+        return "".join(out)
+
     def finish(self) -> str:
         """Restore and return whatever is still held back."""
         buf, self._buf = self._buf, ""
-        return restore(buf, self._restorations)[0]
+        if self._compiled is None:
+            return restore(buf, self._restorations)[0]
+        pattern = self._compiled[0]
+        full = self._prev + buf
+        cut = len(self._prev)
+        self._prev = ""
+
+        def swap(m: re.Match[str]) -> str:
+            value = _swap(self._restorations, m)
+            return m.group(0) if value is None else value
+
+        out: list[str] = []
+        for m in pattern.finditer(full, cut):
+            out.append(full[cut : m.start()])
+            out.append(swap(m))
+            cut = m.end()
+        out.append(full[cut:])
+        return "".join(out)
 
 
 class PIIRestorer:
@@ -89,7 +177,7 @@ class PIIRestorer:
         return f"PIIRestorer(name={self.name!r})"
 
     def check(self, text: str, ctx: Context) -> Outcome:
-        """Restore placeholders; a rewrite reports one low-score finding with the count."""
+        """Restore placeholders and fakes; a rewrite reports one finding with the count."""
         restored, count = restore(text, ctx.restorations)
         if not count:
             return Outcome()

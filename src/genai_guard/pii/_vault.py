@@ -41,6 +41,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vault_conv (conv TEXT PRIMARY KEY, touched REAL NOT NULL)",
     "CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
+_SURROGATE_ATTEMPTS = 16
 _WRONG_KEY = "the key does not open this vault store (it was written with another key)"
 
 
@@ -49,6 +50,9 @@ class _Conversation:
     forward: dict[tuple[str, str], str] = field(default_factory=dict)  # (entity, value) -> ph
     backward: dict[str, str] = field(default_factory=dict)  # placeholder -> value
     counters: dict[str, int] = field(default_factory=dict)  # entity -> last number
+    fakes: dict[tuple[str, str], str] = field(default_factory=dict)  # (entity, value) -> fake
+    fake_back: dict[str, str] = field(default_factory=dict)  # fake -> value
+    fake_counters: dict[str, int] = field(default_factory=dict)  # entity -> last number
     touched: float = 0.0
 
 
@@ -120,6 +124,11 @@ class Vault:
             self._db = str(path)
             self._open_store()
 
+    @property
+    def persisted(self) -> bool:
+        """Whether the vault lives in a SQLite file."""
+        return self._db is not None
+
     def __repr__(self) -> str:
         with self._lock:
             n = len(self._convs)
@@ -149,6 +158,53 @@ class Vault:
             conv.backward[ph] = value
             return ph
 
+    def surrogate(
+        self,
+        conversation_id: str,
+        entity: str,
+        value: str,
+        propose: Callable[[int, int], str | None],
+        rejects: Callable[[str], bool] = lambda _fake: False,
+    ) -> str | None:
+        """The fake value of ``value`` in the conversation, drawing a new one if it has none.
+
+        ``propose(number, attempt)`` draws a candidate for the value's number among the
+        conversation's fakes of ``entity`` (or None if it cannot); a candidate equal to an
+        original value or to another fake of the conversation, or that ``rejects`` (it occurs in
+        the prompt), is refused and the next attempt drawn (at most 16). None if no candidate
+        was accepted. In-memory vaults only.
+
+        Raises:
+            ConfigurationError: the vault is persisted (fakes are not stored in the file).
+            InputError: the conversation already holds ``max_values`` values.
+        """
+        if self._db is not None:
+            raise ConfigurationError("surrogates need an in-memory vault")
+        with self._lock:
+            conv = self._conversation(conversation_id)
+            held = conv.fakes.get((entity, value))
+            if held is not None:
+                return held
+            if len(conv.backward) + len(conv.fake_back) >= self.max_values:
+                raise InputError("too many distinct values in one conversation")
+            number = conv.fake_counters.get(entity, 0) + 1
+            originals = {v.casefold() for _, v in conv.forward} | {
+                v.casefold() for _, v in conv.fakes
+            }
+            taken = {f.casefold() for f in conv.fake_back}
+            for attempt in range(_SURROGATE_ATTEMPTS):
+                fake = propose(number, attempt)
+                if fake is None:
+                    return None
+                key = fake.casefold()
+                if key in originals or key in taken or key == value.casefold() or rejects(fake):
+                    continue
+                conv.fake_counters[entity] = number
+                conv.fakes[(entity, value)] = fake
+                conv.fake_back[fake] = value
+                return fake
+            return None
+
     def lookup(self, conversation_id: str, placeholder: str) -> str | None:
         """The original value of a placeholder, or None."""
         if self._db is not None:
@@ -158,11 +214,12 @@ class Vault:
             return conv.backward.get(placeholder)
 
     def restorations(self, conversation_id: str) -> dict[str, str]:
-        """A copy of the conversation's placeholder-to-value mapping (for the restorer)."""
+        """A copy of the conversation's placeholder-and-fake-to-value mapping (for the restorer)."""
         if self._db is not None:
             return self._stored(conversation_id)
         with self._lock:
-            return dict(self._conversation(conversation_id).backward)
+            conv = self._conversation(conversation_id)
+            return {**conv.backward, **conv.fake_back}
 
     def forget(self, conversation_id: str) -> None:
         """Drop one conversation (memory and file)."""
