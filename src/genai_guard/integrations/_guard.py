@@ -114,16 +114,22 @@ class Guard:
             changes["direction"] = Direction.INPUT
         return ctx.evolve(**changes) if changes else ctx
 
-    def _merge(self, ctx: Context, decisions: list[Decision]) -> Decision:
-        """One input decision for several checked texts (the most severe action wins)."""
+    def _merge(self, ctx: Context, decisions: list[Decision], earlier: int = 0) -> Decision:
+        """One input decision for several checked texts (the most severe action wins).
+
+        The first ``earlier`` decisions are history (messages before the new turn): every one is
+        checked again, and masked again, but its findings are reported only when it flags or
+        blocks, so turn 2 does not report turn 1's masked PII a second time.
+        """
         if len(decisions) == 1:
             return decisions[0]
         restorations: dict[str, str] = {}
         results: list[StageResult] = []
         action = Action.ALLOW
-        for d in decisions:
+        for i, d in enumerate(decisions):
             restorations.update(d.restorations)
-            results.extend(d.results)
+            if i >= earlier or d.action.severity > Action.MODIFY.severity:
+                results.extend(d.results)
             if d.action.severity > action.severity:
                 action = d.action
         text = decisions[-1].text if decisions else ""
@@ -158,7 +164,9 @@ class Guard:
     ) -> Prepared:
         decisions = _disambiguate(decisions)
         prompt = (
-            self._merge(ctx, decisions) if decisions else Decision(Action.ALLOW, "", context=ctx)
+            self._merge(ctx, decisions, _history_count(view.untrusted))
+            if decisions
+            else Decision(Action.ALLOW, "", context=ctx)
         )
         if prompt.blocked or not decisions:
             return Prepared(args, kwargs, prompt, view.stream)
@@ -279,6 +287,21 @@ class Guard:
 
 
 _NUMBERED = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)_(\d+)>")
+
+
+def _history_count(segments: tuple[Segment, ...]) -> int:
+    """How many leading segments are history: all but those of the request's last message.
+
+    A message is the segment path without its content part (``messages[i]``); a request
+    with one message (or a plain text) has no history.
+    """
+    if not segments:
+        return 0
+    last = segments[-1].path[:2]
+    n = len(segments)
+    while n > 0 and segments[n - 1].path[:2] == last:
+        n -= 1
+    return n
 
 
 def _fresh(placeholder: str, taken: set[str]) -> str:
