@@ -66,7 +66,10 @@ def main() -> int:
     else:
         print(f"start-up, fresh process, median of {args.runs} ({args.src})")
         for name, r in results.items():
-            print(f"  {name:<16} median {r['median_s']:.3f} s  (min {r['min_s']:.3f}, max {r['max_s']:.3f})")
+            print(
+                f"  {name:<16} median {r['median_s']:.3f} s"
+                f"  (min {r['min_s']:.3f}, max {r['max_s']:.3f})"
+            )
     return 0
 
 

@@ -329,7 +329,10 @@ class Decision:
         """Rule ids of findings that rewrote the text (masking, ``modify``): not block reasons."""
         return tuple(
             dict.fromkeys(
-                f.rule_id for r in self.results if r.action is Action.MODIFY for f in r.outcome.findings
+                f.rule_id
+                for r in self.results
+                if r.action is Action.MODIFY
+                for f in r.outcome.findings
             )
         )
 

@@ -355,7 +355,10 @@ def _table(s: dict[str, Any]) -> str:
 
 
 def _cmd_policy_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from genai_guard.policy import build_pipeline  # noqa: PLC0415 - only this command needs it
+    from genai_guard.policy import (  # noqa: PLC0415 - only this command needs them
+        build_pipeline,
+        streaming_warnings,
+    )
 
     if _looks_like_path(args.file):
         _existing_file(args.file)
@@ -363,6 +366,8 @@ def _cmd_policy_validate(args: argparse.Namespace, out: TextIO) -> int:
     ins = ", ".join(s.name for s in pipe.input_steps) or "none"
     outs = ", ".join(s.name for s in pipe.output_steps) or "none"
     out.write(f"{args.file}: valid (input: {ins}; output: {outs})\n")
+    for where, message in streaming_warnings(pipe.output_steps):
+        sys.stderr.write(_printable(f"genai-guard: warning: {where} {message}") + "\n")
     return EXIT_OK
 
 
