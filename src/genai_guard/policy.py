@@ -584,7 +584,7 @@ def _check_step(
     Runs even when the step's common keys are invalid (those are reported by the policy model),
     so stage-option problems appear in the same pass.
     """
-    sid = item.get("id") if isinstance(item.get("id"), str) else item["type"]
+    sid = str(item.get("id") if isinstance(item.get("id"), str) else item["type"])
     if sid in seen:
         problems.append((f"{where}.id", f"duplicate step id {sid!r}"))
     seen.add(sid)
@@ -621,9 +621,9 @@ def _check_step(
     try:
         return st.options.model_validate(own)
     except ValidationError as exc:
-        known = (*st.options.model_fields, *sorted(_STEP_KEYS))
+        names = (*st.options.model_fields, *sorted(_STEP_KEYS))
         for err in exc.errors():
-            problems.append((_dotted(where, tuple(err["loc"])), _message(err, known)))
+            problems.append((_dotted(where, tuple(err["loc"])), _message(err, names)))
         return None
 
 
