@@ -54,12 +54,15 @@ def _plot(
     *,
     xlabel: str,
     ylabel: str,
+    xmax: float = 1.0,
 ) -> str:
-    """A line plot on [0, 1] x [0, 1] as inline SVG."""
+    """A line plot on [0, xmax] x [0, 1] as inline SVG (points beyond ``xmax`` are cut)."""
     iw, ih = _W - 2 * _PAD, _H - 2 * _PAD
+    points = [(a, b) for a, b in points if a <= xmax]
+    markers = [m for m in markers if m[0] <= xmax]
 
     def x(v: float) -> float:
-        return _PAD + iw * min(max(v, 0.0), 1.0)
+        return _PAD + iw * min(max(v / xmax, 0.0), 1.0)
 
     def y(v: float) -> float:
         return _H - _PAD - ih * min(max(v, 0.0), 1.0)
@@ -73,11 +76,12 @@ def _plot(
     for k in range(6):
         v = k / 5
         parts.append(
-            f'<line x1="{x(v):.1f}" y1="{y(0):.1f}" x2="{x(v):.1f}" y2="{y(1):.1f}" '
+            f'<line x1="{x(v * xmax):.1f}" y1="{y(0):.1f}" x2="{x(v * xmax):.1f}" y2="{y(1):.1f}" '
             'stroke="#eee"/>'
             f'<line x1="{x(0):.1f}" y1="{y(v):.1f}" x2="{x(1):.1f}" y2="{y(v):.1f}" '
             'stroke="#eee"/>'
-            f'<text x="{x(v):.1f}" y="{_H - _PAD + 14}" text-anchor="middle">{v:.1f}</text>'
+            f'<text x="{x(v * xmax):.1f}" y="{_H - _PAD + 14}" text-anchor="middle">'
+            f"{v * xmax:.{2 if xmax < 1 else 1}f}</text>"
             f'<text x="{_PAD - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.1f}</text>'
         )
     parts.append(
@@ -88,10 +92,10 @@ def _plot(
     if points:
         coords = " ".join(f"{x(a):.1f},{y(b):.1f}" for a, b in points)
         parts.append(f'<polyline fill="none" stroke="#1f6fb2" stroke-width="2" points="{coords}"/>')
-    for mx, my, label in markers:
+    for k, (mx, my, label) in enumerate(markers):
         parts.append(
             f'<circle cx="{x(mx):.1f}" cy="{y(my):.1f}" r="5" fill="#d9480f"/>'
-            f'<text x="{x(mx) + 8:.1f}" y="{y(my) + 14:.1f}">{escape(label)}</text>'
+            f'<text x="{x(mx) + 8:.1f}" y="{y(my) + 16 + 14 * k:.1f}">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -215,6 +219,14 @@ def render_report(
             xlabel="false-positive rate",
             ylabel="recall (true-positive rate)",
         ),
+        _plot(
+            "ROC, false-positive rate up to 10 %",
+            roc_pts,
+            markers_roc,
+            xlabel="false-positive rate",
+            ylabel="recall (true-positive rate)",
+            xmax=0.1,
+        ),
         _plot("Precision-recall", pr_pts, markers_pr, xlabel="recall", ylabel="precision"),
         "</div>",
         "<h2>Per category (attacks)</h2>",
@@ -228,7 +240,7 @@ def render_report(
             if len(missed) > MAX_MISS_ROWS
             else ""
         ),
-        _table(miss_head, miss_rows, left=3) if miss_rows else "<p>none</p>",
+        _table(miss_head, miss_rows, left=len(miss_head)) if miss_rows else "<p>none</p>",
         f"<script>{_CHECK}</script></body></html>",
     ]
     return "\n".join(body) + "\n"
