@@ -90,6 +90,7 @@ def test_threshold_at_fpr_keeps_the_false_positive_rate() -> None:
     assert curve[-1] == {"threshold": 0.0, "recall": 1.0, "fpr": 1.0, "precision": 4 / 104}
 
 
+@pytest.mark.chromium
 def test_the_render_check_sees_a_broken_page(tmp_path: Path) -> None:
     # The screenshot test below relies on these signals; a page with a script error, a network
     # resource and no plot must trip every one of them.
@@ -105,6 +106,7 @@ def test_the_render_check_sees_a_broken_page(tmp_path: Path) -> None:
     assert 'data-plots="' not in out.dom
 
 
+@pytest.mark.chromium
 @pytest.mark.shared_data
 def test_eval_report_on_the_shared_corpus_renders_its_plots(
     shared_data: Path, tmp_path: Path
