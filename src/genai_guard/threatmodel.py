@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -266,7 +267,9 @@ class AcceptedRisk(_Strict):
     threat: str = Field(description="Id of the accepted threat.")
     reason: str = Field(min_length=1, description="Why the risk is accepted.")
     owner: str = Field(min_length=1, description="Who accepted it (a person or a team).")
-    review_by: str | None = Field(None, description="When to look again (free text or a date).")
+    review_by: str | date | None = Field(
+        None, description="When to look again (a date, or free text)."
+    )
 
 
 class ThreatModel(_Strict):
@@ -808,43 +811,61 @@ def _flow_svg(model: ThreatModel) -> str:
     rest = [n for n in names if n not in placed]
     if rest:
         columns.append(("", rest))
-    box_w, box_h, col_w, row_h, top = 170, 40, 230, 70, 50
+    box_w, box_h, col_w, row_h, top = 200, 40, 240, 70, 50
     pos: dict[str, tuple[float, float]] = {}
-    parts: list[str] = []
+    boxes: list[str] = []
     height = top + max((len(m) for _, m in columns), default=0) * row_h + 30
     width = max(len(columns), 1) * col_w + 20
-    for ci, (title, members) in enumerate(columns):
+    for ci, (title, _members) in enumerate(columns):
         x0 = 10 + ci * col_w
         if title:
-            parts.append(
+            boxes.append(
                 f'<rect x="{x0}" y="10" width="{col_w - 20}" height="{height - 20}" '
                 'fill="#f7f9fc" stroke="#7a8ca3" stroke-dasharray="6 4"/>'
                 f'<text x="{x0 + 8}" y="30" font-weight="bold">{escape(title)}</text>'
             )
+    nodes: list[str] = []
+    for ci, (_, members) in enumerate(columns):
+        x0 = 10 + ci * col_w
         for ri, node_id in enumerate(members):
             x, y = x0 + (col_w - 20 - box_w) / 2, top + ri * row_h
             pos[node_id] = (x, y)
             label, kind = names[node_id]
+            shown = label if len(label) <= 30 else label[:29] + "\u2026"
             rx = 18 if kind == "actor" else 2
             stroke = 'stroke="#333" stroke-width="3"' if kind == "asset" else 'stroke="#333"'
-            parts.append(
+            nodes.append(
                 f'<rect class="node" x="{x:.0f}" y="{y:.0f}" width="{box_w}" height="{box_h}" '
                 f'rx="{rx}" fill="#fff" {stroke}/>'
                 f'<text x="{x + box_w / 2:.0f}" y="{y + 25:.0f}" text-anchor="middle">'
-                f"{escape(label[:26])}</text>"
+                f"{escape(shown)}</text>"
             )
+
+    def border(cx: float, cy: float, dx: float, dy: float) -> tuple[float, float]:
+        # Where the line from a box's centre towards (dx, dy) leaves the box.
+        scale = min(
+            (box_w / 2 + 3) / abs(dx) if dx else float("inf"),
+            (box_h / 2 + 3) / abs(dy) if dy else float("inf"),
+        )
+        return cx + dx * scale, cy + dy * scale
+
+    flows: list[str] = []
     for f in model.data_flows:
-        if f.source not in pos or f.target not in pos:
+        if f.source not in pos or f.target not in pos or f.source == f.target:
             continue
         (sx, sy), (tx, ty) = pos[f.source], pos[f.target]
-        x1, y1 = sx + box_w / 2, sy + box_h / 2
-        x2, y2 = tx + box_w / 2, ty + box_h / 2
+        c1 = (sx + box_w / 2, sy + box_h / 2)
+        c2 = (tx + box_w / 2, ty + box_h / 2)
+        dx, dy = c2[0] - c1[0], c2[1] - c1[1]
+        x1, y1 = border(*c1, dx, dy)
+        x2, y2 = border(*c2, -dx, -dy)
         dash = ' stroke-dasharray="5 3"' if f.crosses else ""
-        parts.append(
+        flows.append(
             f'<line class="flow" x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
-            f'stroke="#1f6fb2" stroke-width="1.5" marker-end="url(#arrow)"{dash}>'
+            f'stroke="#1f6fb2" stroke-width="2" marker-end="url(#arrow)"{dash}>'
             f"<title>{escape(f.data)}</title></line>"
         )
+    parts = [*boxes, *flows, *nodes]  # boxes hide a flow passing behind them
     defs = (
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
@@ -889,6 +910,12 @@ def report_html(
         ".gap{color:#b00020;font-weight:600}</style></head><body>",
         f"<h1>Threat model: {escape(model.name)}</h1>",
         f"<p><b>System:</b> {escape(model.scope.system)}</p>",
+        "<h2>Data flows</h2>",
+        "<p>Dashed arrows cross a trust boundary; hover an arrow for what it carries.</p>",
+        _flow_svg(model),
+        "<details><summary>Mermaid source</summary><pre>",
+        escape(mermaid(model)),
+        "</pre></details>",
         "<h2>Assets</h2>",
         table(
             ["Asset", "Confidentiality", "Integrity", "Availability", "Priority"],
@@ -962,7 +989,12 @@ def report_html(
                 table(
                     ["Threat", "Reason", "Owner", "Review by"],
                     [
-                        [t, accepted[t].reason, accepted[t].owner, accepted[t].review_by or "-"]
+                        [
+                            t,
+                            accepted[t].reason,
+                            accepted[t].owner,
+                            str(accepted[t].review_by or "-"),
+                        ]
                         for t in taken
                     ],
                 )
@@ -974,12 +1006,5 @@ def report_html(
             for name, ids in unknown.items()
         ]
         html.append("</ul>")
-    html += [
-        "<h2>Data flows</h2>",
-        "<p>Dashed arrows cross a trust boundary; hover an arrow for what it carries.</p>",
-        _flow_svg(model),
-        "<details><summary>Mermaid source</summary><pre>",
-        escape(mermaid(model)),
-        "</pre></details></body></html>",
-    ]
+    html.append("</body></html>")
     return "\n".join(html) + "\n"
