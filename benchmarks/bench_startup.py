@@ -6,8 +6,9 @@ Three measurements, each the median of ``--runs`` (default 5) fresh interpreters
 - ``cli scan``: ``genai-guard scan hello`` end to end (``python -m genai_guard.cli``);
 - ``warm_up``: ``build_pipeline("default").warm_up()`` in addition to the first.
 
-``--src DIR`` measures another checkout's ``src`` (for before/after figures), e.g.
-``git archive ef11b12 src | tar -x -C /tmp/before`` and ``--src /tmp/before/src``.
+``--src DIR`` measures another checkout's ``src``, e.g. ``git archive ef11b12 src | tar -x -C
+/tmp/before`` and ``--src /tmp/before/src``. ``--baseline DIR`` times that ``src`` too, alternating
+run by run with ``--src``, so both see the same load on a shared machine (before/after figures).
 Numbers on a shared machine are noisy; the median of fresh processes is the figure to quote.
 """
 
@@ -50,22 +51,33 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per case")
     parser.add_argument("--src", type=Path, default=REPO / "src", help="the src folder to time")
+    parser.add_argument(
+        "--baseline", type=Path, help="another src folder, timed alternately with --src"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {}
+    trees = {"src": args.src.resolve()}
+    if args.baseline is not None:
+        trees = {"baseline": args.baseline.resolve(), **trees}
+    results: dict[str, dict[str, dict[str, float]]] = {k: {} for k in trees}
     for name, cmd in CASES.items():
-        samples = [_once(cmd, args.src.resolve()) for _ in range(args.runs)]
-        results[name] = {
-            "median_s": round(statistics.median(samples), 3),
-            "min_s": round(min(samples), 3),
-            "max_s": round(max(samples), 3),
-            "runs": args.runs,
-        }
+        samples: dict[str, list[float]] = {k: [] for k in trees}
+        for _ in range(args.runs):
+            for key, src in trees.items():
+                samples[key].append(_once(cmd, src))
+        for key, values in samples.items():
+            results[key][name] = {
+                "median_s": round(statistics.median(values), 3),
+                "min_s": round(min(values), 3),
+                "max_s": round(max(values), 3),
+                "runs": args.runs,
+            }
     if args.json:
-        print(json.dumps({"src": str(args.src), "results": results}))
-    else:
-        print(f"start-up, fresh process, median of {args.runs} ({args.src})")
-        for name, r in results.items():
+        print(json.dumps({"trees": {k: str(v) for k, v in trees.items()}, "results": results}))
+        return 0
+    for key, src in trees.items():
+        print(f"start-up, fresh process, median of {args.runs} ({key}: {src})")
+        for name, r in results[key].items():
             print(
                 f"  {name:<16} median {r['median_s']:.3f} s"
                 f"  (min {r['min_s']:.3f}, max {r['max_s']:.3f})"
