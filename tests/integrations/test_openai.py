@@ -424,9 +424,9 @@ def test_turn_two_reports_only_its_own_findings(llm: FakeLLM, pipeline: Pipeline
             model=MODEL, messages=[*history, {"role": "user", "content": ATTACK}]
         )
     decision = info.value.decision
-    assert decision.block_reasons == ("attack.goal_hijacking.ignore_previous",)
     assert not any(r.startswith("pii.") for r in decision.rule_ids)
     assert "pii" not in str(info.value)
+    assert decision.block_reasons == ("attack.goal_hijacking.ignore_previous",)
     assert llm.requests == []
 
 
