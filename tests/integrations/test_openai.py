@@ -440,3 +440,20 @@ def test_attack_in_the_history_still_blocks(llm: FakeLLM, pipeline: Pipeline) ->
     with pytest.raises(GuardBlocked) as info:
         client.chat.completions.create(model=MODEL, messages=messages)
     assert info.value.decision.block_reasons == ("attack.goal_hijacking.ignore_previous",)
+
+
+def test_tool_results_of_the_new_turn_are_reported(llm: FakeLLM, pipeline: Pipeline) -> None:
+    # The new turn is every untrusted message after the last assistant message: both tool results.
+    client = wrap_openai(_client(llm), pipeline)
+    messages = [
+        {"role": "user", "content": f"look up {EMAIL}"},
+        {"role": "assistant", "content": "calling tools"},
+        {"role": "tool", "content": "other.person@example.org"},
+        {"role": "tool", "content": ATTACK},
+    ]
+    with pytest.raises(GuardBlocked) as info:
+        client.chat.completions.create(model=MODEL, messages=messages)
+    decision = info.value.decision
+    assert decision.block_reasons == ("attack.goal_hijacking.ignore_previous",)
+    assert decision.masked == ("pii.EMAIL_ADDRESS",)  # the first tool result, not the history
+    assert len([r for r in decision.results if r.outcome.findings]) == 2

@@ -290,16 +290,31 @@ _NUMBERED = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)_(\d+)>")
 
 
 def _history_count(segments: tuple[Segment, ...]) -> int:
-    """How many leading segments are history: all but those of the request's last message.
+    """How many leading segments are history, before the new turn of the conversation.
 
-    A message is the segment path without its content part (``messages[i]``); a request
-    with one message (or a plain text) has no history.
+    The new turn is the request's last message and the untrusted messages right before it with
+    no other message in between (``[..., assistant, tool, tool]``: both tool results), found from
+    the message index in each segment's path (``messages[i]``). A plain text, or a request whose
+    texts have no message index, has no history.
     """
     if not segments:
         return 0
-    last = segments[-1].path[:2]
+
+    def index(seg: Segment) -> int | None:
+        path = seg.path
+        return path[1] if len(path) > 1 and isinstance(path[1], int) else None
+
+    last = segments[-1]
+    at = index(last)
     n = len(segments)
-    while n > 0 and segments[n - 1].path[:2] == last:
+    if at is None:
+        return 0
+    while n > 0:
+        seg = segments[n - 1]
+        i = index(seg)
+        if seg.path[:1] != last.path[:1] or i is None or i < at - 1:
+            break
+        at = i
         n -= 1
     return n
 
