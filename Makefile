@@ -6,7 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck pytest docs bench corpus protocol clean
 
+# A .venv left by an older Python (a first try with 3.10) is detected and rebuilt, not reused.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "genai-guard needs Python 3.11 or newer; $(PYTHON) is not. Run: make PYTHON=python3.11 $(MAKECMDGOALS)"; \
+	  exit 1; }
+	@if [ -e $(VENV) ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	  echo "$(VENV) is stale (no working Python 3.11+ in it); removing it"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

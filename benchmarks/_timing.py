@@ -14,6 +14,16 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("GENAI_GUARD_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
+SKIPPED = 75
+"""Exit status of a benchmark that measured nothing (``run.py`` lists it as skipped)."""
+
+
+def skip(reason: str) -> None:
+    """Say why nothing was measured and exit with ``SKIPPED``."""
+    print(f"skipped: {reason}")
+    raise SystemExit(SKIPPED)
+
+
 def shared_texts(skip: Iterable[str] = ("review_needed.jsonl",)) -> list[str]:
     """Every text of ../shared/data (empty when it is absent)."""
     skipped = set(skip)

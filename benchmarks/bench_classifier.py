@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import regex
-from _timing import best_of, report, shared_texts, time_each
+from _timing import SHARED_DATA, best_of, report, shared_texts, skip, time_each
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackClassifierDetector
@@ -31,8 +31,7 @@ def _rss_mb() -> float:
 def main() -> None:
     texts = shared_texts()
     if not texts:
-        print("../shared/data is absent; nothing to benchmark")
-        return
+        skip(f"{SHARED_DATA} is absent; nothing to benchmark")
     import numpy  # noqa: F401 - imported first so the load time below is the model's own
 
     rss_before = _rss_mb()

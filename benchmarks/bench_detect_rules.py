@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import regex
-from _timing import best_of, report, shared_texts, time_each
+from _timing import SHARED_DATA, best_of, report, shared_texts, skip, time_each
 
 from genai_guard.context import Context
 from genai_guard.detect import AttackRulesDetector
@@ -25,8 +25,7 @@ from genai_guard.policy import build_pipeline
 def main() -> None:
     texts = shared_texts()
     if not texts:
-        print("../shared/data not found; nothing to measure")
-        return
+        skip(f"{SHARED_DATA} is absent; nothing to measure")
     regex.purge()
     start = time.perf_counter()
     detector = AttackRulesDetector()

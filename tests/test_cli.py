@@ -93,6 +93,9 @@ def test_eval_json_has_every_key(tmp_path: Path) -> None:
         "by_category",
         "by_file",
         "latency_us",
+        "at_target_fpr",
+        "curve",
+        "threshold",
     }
     assert set(obj["attack"]) == {"n", "detected", "recall"}
     assert set(obj["benign"]) == {"n", "flagged", "fpr"}

@@ -17,7 +17,7 @@ from genai_guard import PolicyError, Registry, StageType
 from genai_guard.policy import ValidatedPolicy, load_policy, validate_policy
 
 PACKAGE_DIR = Path(genai_guard.__file__).resolve().parent
-CHILD_STEP = "input:\n  - {id: k, type: keyword, word: zz}\n"
+CHILD_STEP = "name: child\ninput:\n  - {id: k, type: keyword, word: zz}\n"
 
 
 class KeywordOptions(BaseModel):
@@ -113,7 +113,9 @@ def test_an_allowed_root_admits_a_file_outside_the_folder(tmp_path: Path) -> Non
 def test_a_dict_policy_extends_a_file_only_in_an_allowed_root(tmp_path: Path) -> None:
     _write(tmp_path / "base.yaml", "name: base\nsettings: {fail_fast: false}\n")
     assert _error({"extends": "base.yaml"}).problems[0][0] == "extends"
-    policy = load_policy({"extends": "base.yaml"}, registry=REG, allowed_roots=[tmp_path])
+    policy = load_policy(
+        {"name": "child", "extends": "base.yaml"}, registry=REG, allowed_roots=[tmp_path]
+    )
     assert policy.settings.fail_fast is False
 
 
@@ -149,12 +151,12 @@ def registered_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_extends_a_policy_registered_by_name(registered_policy: str) -> None:
-    policy = load_policy({"extends": registered_policy}, registry=REG)
+    policy = load_policy({"name": "child", "extends": registered_policy}, registry=REG)
     assert policy.settings.fail_fast is False
 
 
 def test_extends_another_resource_of_a_registered_package(registered_policy: str) -> None:
-    policy = load_policy({"extends": "gg_org_pol:extra.yaml"}, registry=REG)
+    policy = load_policy({"name": "child", "extends": "gg_org_pol:extra.yaml"}, registry=REG)
     assert policy.settings.on_block == "refuse"
 
 

@@ -48,6 +48,7 @@ LAYERS: list[set[str]] = [
         "validate",
         "_engine",
         "_evaluation",
+        "_eval_report",
         "integrity",
         "signing",
     },

@@ -15,15 +15,49 @@ from typing import Any
 from genai_guard.errors import InputError
 
 __all__ = [
+    "DEFAULT_TARGET_FPR",
+    "FieldMap",
     "LabelledRow",
     "Scored",
+    "misses",
+    "operating_curve",
     "read_json_lines",
     "read_labelled",
     "roc_auc",
     "summarize",
+    "threshold_at_fpr",
 ]
 
 MAX_LINE_CHARS = 2_000_000
+DEFAULT_TARGET_FPR = 0.01
+MAX_CURVE_POINTS = 200
+_ATTACK_VALUES = ("attack", "1", "true", "yes", "malicious", "injection", "jailbreak", "unsafe")
+_BENIGN_VALUES = ("benign", "0", "false", "no", "safe", "clean")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Which fields of a row hold the text, label and category, and which labels mean attack.
+
+    A label is read as text (``1``, ``True`` and ``"1"`` are all ``"1"``, lower-cased) and matched
+    against ``attack_values`` and ``benign_values``.
+    """
+
+    text: str = "text"
+    label: str = "label"
+    category: str = "category"
+    attack_values: tuple[str, ...] = _ATTACK_VALUES
+    benign_values: tuple[str, ...] = _BENIGN_VALUES
+
+
+def _label_key(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) and not isinstance(value, bool) and value in (0, 1):
+        return str(int(value))
+    if isinstance(value, str):
+        return value.strip().lower()[:64]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +80,7 @@ class Scored:
     detected: bool
     risk: float
     elapsed_ns: int
+    rule_ids: tuple[str, ...] = ()
 
 
 def read_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -91,19 +126,33 @@ def _parse_object(line: str, where: str) -> dict[str, Any]:
     return obj
 
 
-def read_labelled(path: Path) -> Iterator[LabelledRow]:
-    """Yield rows of ``path``; a malformed line raises ``InputError`` naming file and line."""
+def read_labelled(path: Path, fields: FieldMap | None = None) -> Iterator[LabelledRow]:
+    """Yield rows of ``path``; a malformed line raises ``InputError`` naming file and line.
+
+    Args:
+        path: A JSON-lines file.
+        fields: Field names and label values (``FieldMap()``: ``text``, ``label`` with
+            ``attack``/``benign``, ``1``/``0``, ``true``/``false`` and a few synonyms).
+    """
+    fm = fields or FieldMap()
     for n, obj in read_json_lines(path):
         where = f"{path}:{n}"
-        if not isinstance(obj.get("text"), str):
-            raise InputError(f'{where}: expected an object with a string "text"')
-        label = obj.get("label")
-        if label not in ("attack", "benign"):
-            raise InputError(f'{where}: "label" must be "attack" or "benign"')
-        cat = obj.get("category")
+        if not isinstance(obj.get(fm.text), str):
+            raise InputError(f"{where}: expected an object with a string {fm.text!r}")
+        key = _label_key(obj.get(fm.label))
+        if key in fm.attack_values:
+            label = "attack"
+        elif key in fm.benign_values:
+            label = "benign"
+        else:
+            raise InputError(
+                f"{where}: {fm.label!r} must be one of {', '.join(fm.attack_values)} (attack) "
+                f"or {', '.join(fm.benign_values)} (benign)"
+            )
+        cat = obj.get(fm.category)
         src = obj.get("source")
         yield LabelledRow(
-            obj["text"],
+            obj[fm.text],
             label,
             cat if isinstance(cat, str) else None,
             src if isinstance(src, str) else None,
@@ -138,22 +187,110 @@ def roc_auc(pos: Sequence[float], neg: Sequence[float]) -> float | None:
     return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
-def _recall_at_fpr(pos: Sequence[float], neg: Sequence[float], fpr: float) -> float | None:
-    """Best recall with ``risk > t`` over thresholds t whose false-positive rate is <= ``fpr``."""
+def threshold_at_fpr(
+    pos: Sequence[float], neg: Sequence[float], target: float
+) -> dict[str, float] | None:
+    """The lowest risk threshold whose false-positive rate is at most ``target``.
+
+    A row counts as detected when ``risk >= threshold`` (as a step's ``threshold`` does). The
+    threshold is the lowest attack score above the benign score that would exceed ``target``, so
+    it is a value the data holds. ``None`` without both labels or when no attack clears it.
+
+    Returns:
+        ``{"target_fpr", "threshold", "recall", "fpr"}``.
+    """
     if not pos or not neg:
         return None
     neg_sorted = sorted(neg, reverse=True)
-    allowed = math.floor(fpr * len(neg_sorted))
-    t = neg_sorted[allowed] if allowed < len(neg_sorted) else -math.inf
-    return sum(1 for v in pos if v > t) / len(pos)
+    allowed = math.floor(target * len(neg_sorted) + 1e-9)
+    bar = neg_sorted[allowed] if allowed < len(neg_sorted) else -math.inf
+    above = [v for v in pos if v > bar]
+    if not above:
+        return None
+    t = min(above)
+    return {
+        "target_fpr": target,
+        "threshold": t,
+        "recall": len(above) / len(pos),
+        "fpr": sum(1 for v in neg if v >= t) / len(neg),
+    }
+
+
+def operating_curve(
+    pos: Sequence[float], neg: Sequence[float], max_points: int = MAX_CURVE_POINTS
+) -> list[dict[str, float]]:
+    """ROC and precision-recall points, one per distinct risk (at most ``max_points``).
+
+    Each point is ``{"threshold", "recall", "fpr", "precision"}`` for ``risk >= threshold``,
+    from the highest threshold down; a thinned curve keeps its first and last points.
+    """
+    if not pos or not neg:
+        return []
+    scored = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg], key=lambda x: -x[0])
+    points: list[dict[str, float]] = []
+    tp = fp = 0
+    i = 0
+    while i < len(scored):
+        t = scored[i][0]
+        while i < len(scored) and scored[i][0] == t:
+            tp += scored[i][1]
+            fp += 1 - scored[i][1]
+            i += 1
+        points.append(
+            {
+                "threshold": t,
+                "recall": tp / len(pos),
+                "fpr": fp / len(neg),
+                "precision": tp / (tp + fp),
+            }
+        )
+    if len(points) > max_points:
+        step = (len(points) - 1) / (max_points - 1)
+        points = [points[round(k * step)] for k in range(max_points)]
+    return points
+
+
+def _recall_at_fpr(pos: Sequence[float], neg: Sequence[float], fpr: float) -> float | None:
+    """Best recall with ``risk >= t`` over thresholds t whose false-positive rate is <= ``fpr``."""
+    found = threshold_at_fpr(pos, neg, fpr)
+    if found is None:
+        return None if not pos or not neg else 0.0
+    return found["recall"]
+
+
+def misses(scored: Sequence[Scored], *, include_text: bool = False) -> list[dict[str, Any]]:
+    """False negatives and false positives, in file order: where, label, risk and rule ids.
+
+    The text is left out unless ``include_text`` (the labelled files are the caller's own, but
+    the default never copies a prompt into a report).
+    """
+    out: list[dict[str, Any]] = []
+    for s in scored:
+        if s.detected == (s.row.label == "attack"):
+            continue
+        item: dict[str, Any] = {
+            "kind": "false_negative" if s.row.label == "attack" else "false_positive",
+            "file": s.row.file,
+            "line": s.row.line,
+            "label": s.row.label,
+            "category": s.row.category,
+            "risk": round(s.risk, 4),
+            "rule_ids": list(s.rule_ids),
+        }
+        if include_text:
+            item["text"] = s.row.text
+        out.append(item)
+    return out
 
 
 def _ratio(a: int, b: int) -> float | None:
     return a / b if b else None
 
 
-def summarize(scored: Sequence[Scored]) -> dict[str, Any]:
-    """The ``eval --json`` object."""
+def summarize(
+    scored: Sequence[Scored], *, target_fpr: float = DEFAULT_TARGET_FPR
+) -> dict[str, Any]:
+    """The ``eval --json`` object (``at_target_fpr`` and ``curve`` for the risk scores)."""
     attacks = [s for s in scored if s.row.label == "attack"]
     benign = [s for s in scored if s.row.label == "benign"]
     tp = sum(s.detected for s in attacks)
@@ -188,6 +325,8 @@ def summarize(scored: Sequence[Scored]) -> dict[str, Any]:
         "f1": f1,
         "auc": roc_auc(pos, neg),
         "recall_at_1pct_fpr": _recall_at_fpr(pos, neg, 0.01),
+        "at_target_fpr": threshold_at_fpr(pos, neg, target_fpr),
+        "curve": operating_curve(pos, neg),
         "by_category": {
             k: {"n": v["n"], "recall": v["detected"] / v["n"]}
             for k, v in sorted(by_category.items())

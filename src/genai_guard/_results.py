@@ -308,6 +308,34 @@ class Decision:
         """Rule ids of all findings, in order, without repeats."""
         return tuple(dict.fromkeys(f.rule_id for f in self.findings))
 
+    @property
+    def block_reasons(self) -> tuple[str, ...]:
+        """Why the text was blocked: rule ids of the blocking steps' findings, in pipeline order.
+
+        A blocking step without findings (a stage error under ``on_error="block"``) is named as
+        ``stage:<step>``. Empty unless the decision blocked.
+        """
+        if not self.blocked:
+            return ()
+        reasons: list[str] = []
+        for r in self.results:
+            if r.action is not Action.BLOCK:
+                continue
+            reasons += [f.rule_id for f in r.outcome.findings] or [f"stage:{r.stage}"]
+        return tuple(dict.fromkeys(reasons))
+
+    @property
+    def masked(self) -> tuple[str, ...]:
+        """Rule ids of findings that rewrote the text (masking, ``modify``): not block reasons."""
+        return tuple(
+            dict.fromkeys(
+                f.rule_id
+                for r in self.results
+                if r.action is Action.MODIFY
+                for f in r.outcome.findings
+            )
+        )
+
     def result(self, stage: str) -> StageResult | None:
         """The result of the step named ``stage``, if it ran."""
         return next((r for r in self.results if r.stage == stage), None)

@@ -110,8 +110,13 @@ class GuardBlocked(GuardError):
 
     def __init__(self, decision: Decision, message: str | None = None) -> None:
         self.decision = decision
-        rules = ", ".join(decision.rule_ids[:5]) or "no rule"
-        super().__init__(message or f"blocked ({decision.direction}): {rules}")
+        if message is None:
+            # The reason that blocked comes first; masking findings are listed as masking.
+            reasons = decision.block_reasons
+            message = f"blocked ({decision.direction}): {', '.join(reasons[:5]) or 'no rule'}"
+            if masked := decision.masked:
+                message += f"; masked: {', '.join(masked[:5])}"
+        super().__init__(message)
 
 
 class RateLimited(GuardBlocked):

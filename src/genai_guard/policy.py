@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import difflib
+import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,6 +37,7 @@ from genai_guard._results import Action
 from genai_guard.context import Direction
 from genai_guard.errors import PolicyError
 from genai_guard.pipeline import Pipeline, PipelineSettings, Step
+from genai_guard.protocols import RewritingStage, StreamingStage
 from genai_guard.registry import Registry
 from genai_guard.validate.tool_calls import ToolPolicy, ToolRule
 
@@ -46,8 +50,11 @@ __all__ = [
     "build_pipeline",
     "load_policy",
     "policy_schema",
+    "streaming_warnings",
     "validate_policy",
 ]
+
+logger = logging.getLogger(__name__)
 
 _SIDES = ("input", "output")
 _STEP_KEYS = frozenset(
@@ -413,7 +420,7 @@ def _parse(text: str, label: str, origin: _Origin) -> tuple[dict[str, Any], str,
     except RecursionError as exc:
         raise PolicyError([("", "not valid YAML: nested too deeply")], source=label) from exc
     if raw is None:
-        raw = {}
+        raise PolicyError([("", "the policy is empty (no version, name or steps)")], source=label)
     if not isinstance(raw, dict):
         raise PolicyError([("", "the document must be a mapping")], source=label)
     return raw, label, origin
@@ -433,6 +440,11 @@ def _resolve(source: Any, roots: tuple[Path, ...]) -> tuple[dict[str, Any], str]
         seen = (*seen, parent)
         base, _, origin = _load_base(parent, origin, roots, label)
         chain.append(base)
+    if len(chain) > 1 and not isinstance(raw.get("name"), str):
+        # Otherwise the child reports itself under its base's name in audit and telemetry.
+        raise PolicyError(
+            [("name", "a policy that extends another needs its own name")], source=label
+        )
     merged = chain.pop()
     while chain:
         merged = _merge(merged, chain.pop())
@@ -501,11 +513,13 @@ class ValidatedPolicy:
         policy: The policy (``extends`` already merged in).
         input_options: The options model of each ``input`` step, in order.
         output_options: The options model of each ``output`` step, in order.
+        source: Where the policy came from (a path or resource name), for messages.
     """
 
     policy: Policy
     input_options: tuple[BaseModel, ...]
     output_options: tuple[BaseModel, ...]
+    source: str | None = None
     tool_options: Mapping[str, tuple[BaseModel, ...]] = field(default_factory=dict)
 
 
@@ -536,7 +550,41 @@ def validate_policy(
         PolicyError: listing every problem with its dotted path.
     """
     reg = registry if registry is not None else Registry.builtin()
-    raw, label = _resolve(source, _roots(allowed_roots))
+    policy, options, tool_options, problems, label = _validate(source, reg, _roots(allowed_roots))
+    if problems or policy is None:
+        raise PolicyError(problems, source=label)
+    ins = tuple(o for o in options[0] if o is not None)
+    outs = tuple(o for o in options[1] if o is not None)
+    return ValidatedPolicy(policy, ins, outs, source=label, tool_options=tool_options)
+
+
+_MODELS: Mapping[str, type[BaseModel]] = {"": Policy, "settings": PolicySettings}
+
+
+def _suggest(word: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _message(err: Any, known: Sequence[str] = ()) -> str:
+    """Pydantic's message, with a suggestion for an unknown key."""
+    if err["type"] == "extra_forbidden" and err["loc"]:
+        key = str(err["loc"][-1])
+        return f"unknown key {key!r}{_suggest(key, known)}"
+    return str(err["msg"])
+
+
+def _validate(
+    source: Any, reg: Registry, roots: tuple[Path, ...]
+) -> tuple[
+    Policy | None,
+    list[list[BaseModel | None]],
+    dict[str, tuple[BaseModel, ...]],
+    list[tuple[str, str]],
+    str,
+]:
+    """Every problem of a policy in one pass: top level, settings, steps, stage and tool options."""
+    raw, label = _resolve(source, roots)
     problems: list[tuple[str, str]] = []
     for side in _SIDES:
         for i, item in enumerate(raw.get(side) or []):
@@ -551,27 +599,24 @@ def validate_policy(
         policy = Policy.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
-            problems.append((_dotted("", tuple(err["loc"])), err["msg"]))
-    options: list[list[BaseModel]] = [[], []]
+            loc = tuple(err["loc"])
+            model = _MODELS.get(str(loc[0]) if len(loc) > 1 else "", Policy)
+            problems.append((_dotted("", loc), _message(err, tuple(model.model_fields))))
+    options: list[list[BaseModel | None]] = [[], []]
     for s, side in enumerate(_SIDES):
         items = raw.get(side)
         if not isinstance(items, list):
             continue
         seen: set[str] = set()
         for i, item in enumerate(items):
-            try:
-                spec = StepSpec.model_validate(item)
-            except ValidationError:
-                continue  # already reported by the policy model
-            opts = _check_step(
-                spec, f"{side}[{i}]", side=side, seen=seen, reg=reg, problems=problems
+            if not isinstance(item, Mapping) or not isinstance(item.get("type"), str):
+                options[s].append(None)
+                continue  # reported by the policy model
+            options[s].append(
+                _check_step(item, f"{side}[{i}]", side=side, seen=seen, reg=reg, problems=problems)
             )
-            if opts is not None:
-                options[s].append(opts)
     tool_options = _check_tool_steps(raw.get("tools"), reg, problems)
-    if problems or policy is None:
-        raise PolicyError(problems, source=label)
-    return ValidatedPolicy(policy, tuple(options[0]), tuple(options[1]), tool_options)
+    return policy, options, tool_options, problems, label
 
 
 def _tool_step_lists(tools: Any) -> list[tuple[str, str, Any]]:
@@ -598,12 +643,10 @@ def _check_tool_steps(
         seen: set[str] = set()
         opts: list[BaseModel] = []
         for i, item in enumerate(items):
-            try:
-                spec = StepSpec.model_validate(item)
-            except ValidationError:
-                continue  # already reported by the policy model
+            if not isinstance(item, Mapping) or not isinstance(item.get("type"), str):
+                continue  # reported by the policy model
             got = _check_step(
-                spec, f"{where}[{i}]", side="output", seen=seen, reg=reg, problems=problems
+                item, f"{where}[{i}]", side="output", seen=seen, reg=reg, problems=problems
             )
             if got is not None:
                 opts.append(got)
@@ -612,7 +655,7 @@ def _check_tool_steps(
 
 
 def _check_step(
-    spec: StepSpec,
+    item: Mapping[str, Any],
     where: str,
     *,
     side: str,
@@ -620,29 +663,80 @@ def _check_step(
     reg: Registry,
     problems: list[tuple[str, str]],
 ) -> BaseModel | None:
-    """Check one step's id, thresholds, type and options; return its options model or None."""
-    if spec.step_id in seen:
-        problems.append((f"{where}.id", f"duplicate step id {spec.step_id!r}"))
-    seen.add(spec.step_id)
-    if spec.flag_threshold is not None and spec.flag_threshold > spec.threshold:
+    """Check one step's id, thresholds, type and options; return its options model or None.
+
+    Runs even when the step's common keys are invalid (those are reported by the policy model),
+    so stage-option problems appear in the same pass.
+    """
+    sid = str(item.get("id") if isinstance(item.get("id"), str) else item["type"])
+    if sid in seen:
+        problems.append((f"{where}.id", f"duplicate step id {sid!r}"))
+    seen.add(sid)
+    threshold, flag = item.get("threshold", 0.0), item.get("flag_threshold")
+    if (
+        isinstance(threshold, int | float)
+        and isinstance(flag, int | float)
+        and 0 <= threshold <= 1
+        and 0 <= flag <= 1
+        and flag > threshold
+    ):
         problems.append((f"{where}.flag_threshold", "must not exceed threshold"))
+    type_name = item["type"]
     try:
-        st = reg.get(spec.type)
+        st = reg.get(type_name)
     except Exception as exc:  # noqa: BLE001 - a broken plugin is a policy problem
-        problems.append((f"{where}.type", f"could not load stage type {spec.type!r}: {exc}"))
+        problems.append((f"{where}.type", f"could not load stage type {type_name!r}: {exc}"))
         return None
     if st is None:
         known = ", ".join(reg.names) or "none"
-        problems.append((f"{where}.type", f"unknown stage type {spec.type!r} (known: {known})"))
+        problems.append(
+            (
+                f"{where}.type",
+                f"unknown stage type {type_name!r}{_suggest(type_name, reg.names)} "
+                f"(known: {known})",
+            )
+        )
         return None
     if Direction(side) not in st.directions:
-        problems.append((f"{where}.type", f"stage type {spec.type!r} cannot run on {side}"))
+        problems.append((f"{where}.type", f"stage type {type_name!r} cannot run on {side}"))
+    own = {k: v for k, v in item.items() if k not in _STEP_KEYS}
+    if type_name == "attack_rules" and isinstance(own.get("extra_rules"), list):
+        own["extra_rules"] = _inline_rules(own["extra_rules"], f"{where}.extra_rules", problems)
     try:
-        return st.options.model_validate(spec.options)
+        return st.options.model_validate(own)
     except ValidationError as exc:
+        names = (*st.options.model_fields, *sorted(_STEP_KEYS))
         for err in exc.errors():
-            problems.append((_dotted(where, tuple(err["loc"])), err["msg"]))
+            problems.append((_dotted(where, tuple(err["loc"])), _message(err, names)))
         return None
+
+
+def _inline_rules(rules: list[Any], where: str, problems: list[tuple[str, str]]) -> list[Any]:
+    """Inline ``extra_rules``: the category defaults to the id's, each rule checked on its own.
+
+    A rule's problems get their full path (``input[5].extra_rules[0].weight``) here, in the same
+    pass as everything else, instead of an index into the combined rule list at construction.
+    """
+    from genai_guard.detect import RuleSpec  # noqa: PLC0415 - only inline rules need it
+
+    out: list[Any] = []
+    for j, rule in enumerate(rules):
+        if not isinstance(rule, Mapping):
+            problems.append((f"{where}[{j}]", "a rule must be a mapping"))
+            continue
+        item = dict(rule)
+        rid = item.get("id")
+        if "category" not in item and isinstance(rid, str) and rid.count(".") >= 2:
+            item["category"] = rid.split(".")[1]
+        try:
+            RuleSpec.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                known = tuple(RuleSpec.model_fields)
+                problems.append((_dotted(f"{where}[{j}]", tuple(err["loc"])), _message(err, known)))
+            continue
+        out.append(item)
+    return out
 
 
 def load_policy(
@@ -669,14 +763,14 @@ def build_pipeline(
     See ``validate_policy`` for what ``extends`` may reach and ``allowed_roots``.
     """
     reg = registry if registry is not None else Registry.builtin()
-    validated = validate_policy(source, registry=reg, allowed_roots=allowed_roots)
-    policy = validated.policy
-    problems: list[tuple[str, str]] = []
+    policy, options, tool_options, problems, label = _validate(
+        source, reg, _roots(allowed_roots)
+    )
     sides: list[list[Step]] = [[], []]
-    per_side = (validated.input_options, validated.output_options)
     for s, side in enumerate(_SIDES):
-        for i, (spec, opts) in enumerate(zip(getattr(policy, side), per_side[s], strict=True)):
-            if not spec.enabled:
+        specs = getattr(policy, side) if policy is not None else []
+        for i, (spec, opts) in enumerate(zip(specs, options[s], strict=False)):
+            if not spec.enabled or opts is None:
                 continue
             st = reg.get(spec.type)
             if st is None:  # validated above; a registry that changed its answer
@@ -684,27 +778,30 @@ def build_pipeline(
                 continue
             try:
                 stage = st.factory(opts, spec.step_id)
-                sides[s].append(
-                    Step(
-                        stage,
-                        # A stage instance may know its own default (a limit in block or
-                        # truncate mode); the kind's default applies otherwise.
-                        on_fail=spec.on_fail
-                        or getattr(stage, "default_on_fail", None)
-                        or st.default_on_fail,
-                        on_error=spec.on_error,
-                        threshold=spec.threshold,
-                        flag_threshold=spec.flag_threshold,
-                        name=spec.step_id,
-                        type_name=spec.type,
-                        budget_ms=spec.budget_ms,
-                    )
-                )
             except (ValueError, TypeError) as exc:
-                problems.append((f"{side}[{i}]", str(exc)))
-    tools = _build_tools(policy.tools, validated.tool_options, reg, problems)
-    if problems:
-        raise PolicyError(problems, source=policy.name)
+                problems.append((_option_path(f"{side}[{i}]", str(exc), opts), str(exc)))
+                continue
+            sides[s].append(
+                Step(
+                    stage,
+                    # A stage instance may know its own default (a limit in block or
+                    # truncate mode); the kind's default applies otherwise.
+                    on_fail=spec.on_fail
+                    or getattr(stage, "default_on_fail", None)
+                    or st.default_on_fail,
+                    on_error=spec.on_error,
+                    threshold=spec.threshold,
+                    flag_threshold=spec.flag_threshold,
+                    name=spec.step_id,
+                    type_name=spec.type,
+                    budget_ms=spec.budget_ms,
+                )
+            )
+    tools = _build_tools(policy.tools, tool_options, reg, problems) if policy else None
+    if problems or policy is None:
+        raise PolicyError(problems, source=label)
+    for where, message in streaming_warnings(sides[1]):
+        logger.warning("policy %s: %s: %s", policy.name, where, message)
     settings = policy.settings.pipeline_settings()
     if tools is not None:
         settings = dataclasses.replace(settings, tools=tools)
@@ -767,6 +864,49 @@ def _build_tools(
         max_argument_chars=spec.max_argument_chars,
         **kwargs,
     )
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def _option_path(where: str, message: str, opts: BaseModel) -> str:
+    """The step's path, plus the option a constructor's message names (when it names one)."""
+    fields = type(opts).model_fields
+    named = [w for w in dict.fromkeys(_WORD.findall(message[:500])) if w in fields]
+    return f"{where}.{named[0]}" if len(named) == 1 else where
+
+
+def streaming_warnings(output_steps: Sequence[Step]) -> list[tuple[str, str]]:
+    """Output steps that make ``stream_output`` hold the whole answer back (whole-text mode).
+
+    A scanning step after a rewriting one (``pii_restore``) must see rewritten text, and a step
+    with no streaming form that can block or rewrite must see the whole text: either way nothing
+    is released before the end. Returns ``(output.<step id>, message)`` pairs.
+    """
+    out: list[tuple[str, str]] = []
+    rewriter: str | None = None
+    for step in output_steps:
+        stage = step.stage
+        if isinstance(stage, RewritingStage):
+            rewriter = rewriter or step.name
+        elif isinstance(stage, StreamingStage) and getattr(stage, "streamable", True):
+            if rewriter is not None:
+                out.append(
+                    (
+                        f"output.{step.name}",
+                        f"comes after the rewriting step {rewriter!r}, so streams are held back "
+                        f"to the end (whole-text mode); place it with before: {rewriter}",
+                    )
+                )
+        elif step.on_fail in (Action.BLOCK, Action.MODIFY) or step.on_error != "allow":
+            out.append(
+                (
+                    f"output.{step.name}",
+                    "has no streaming form and can block or rewrite, so streams are held back "
+                    "to the end (whole-text mode)",
+                )
+            )
+    return out
 
 
 def policy_schema(registry: Registry | None = None) -> dict[str, Any]:

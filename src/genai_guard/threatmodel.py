@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CIA",
+    "STRIDE_NAMES",
+    "AcceptedRisk",
     "Actor",
     "Asset",
     "Component",
@@ -46,9 +49,11 @@ __all__ = [
     "ThreatStatement",
     "TrustBoundary",
     "coverage",
+    "gaps",
     "load_threat_model",
     "mermaid",
     "report_dict",
+    "report_html",
     "report_markdown",
     "starter_model_text",
     "threat_model_schema",
@@ -235,11 +240,36 @@ class Threat(_Strict):
         """The statement as one sentence; asset ids become names when ``assets`` is given."""
         s = self.statement
         names = [assets[a].name if assets and a in assets else a for a in s.impacted_assets]
-        article = "An" if s.threat_source[:1].lower() in "aeiou" else "A"
+        article = _article(s.threat_source)
         return (
             f"{article} {s.threat_source} with {s.prerequisites} can {s.threat_action}, "
             f"which leads to {s.threat_impact}, negatively impacting {_join(names)}."
         )
+
+
+# Words whose first letter is a vowel but whose sound is not ("a user"), and the reverse.
+_A_BEFORE = ("uni", "use", "usa", "usu", "uti", "ure", "uro", "eu", "one", "once")
+_AN_BEFORE = ("hour", "honest", "honou", "honor", "heir")
+
+
+def _article(phrase: str) -> str:
+    word = phrase.strip().lower()
+    if word.startswith(_AN_BEFORE):
+        return "An"
+    if word.startswith(_A_BEFORE):
+        return "A"
+    return "An" if word[:1] in tuple("aeiou") else "A"
+
+
+class AcceptedRisk(_Strict):
+    """A threat the owners chose not to mitigate in the pipeline, with why and who decided."""
+
+    threat: str = Field(description="Id of the accepted threat.")
+    reason: str = Field(min_length=1, description="Why the risk is accepted.")
+    owner: str = Field(min_length=1, description="Who accepted it (a person or a team).")
+    review_by: str | date | None = Field(
+        None, description="When to look again (a date, or free text)."
+    )
 
 
 class ThreatModel(_Strict):
@@ -254,6 +284,10 @@ class ThreatModel(_Strict):
     trust_boundaries: list[TrustBoundary] = Field(default_factory=list)
     data_flows: list[DataFlow] = Field(default_factory=list)
     threats: list[Threat] = Field(default_factory=list)
+    accepted_risks: list[AcceptedRisk] = Field(
+        default_factory=list,
+        description="Threats left uncovered on purpose; --fail-on-gaps does not count them.",
+    )
 
     @property
     def asset_map(self) -> dict[str, Asset]:
@@ -329,6 +363,13 @@ def _references(model: ThreatModel) -> list[tuple[str, str]]:
                 problems.append(
                     (f"threats[{i}].mitigations[{j}]", "set exactly one of stage and control")
                 )
+    seen_accepted: set[str] = set()
+    for i, r in enumerate(model.accepted_risks):
+        if r.threat not in threat_ids:
+            problems.append((f"accepted_risks[{i}].threat", f"unknown threat {r.threat!r}"))
+        elif r.threat in seen_accepted:
+            problems.append((f"accepted_risks[{i}].threat", f"{r.threat!r} accepted twice"))
+        seen_accepted.add(r.threat)
     return problems
 
 
@@ -510,6 +551,12 @@ def coverage(model: ThreatModel, pipeline: Pipeline) -> Coverage:
     )
 
 
+def gaps(model: ThreatModel, cov: Coverage) -> tuple[str, ...]:
+    """Threats that no configured step mitigates and that are not accepted risks."""
+    accepted = {r.threat for r in model.accepted_risks}
+    return tuple(t for t in cov.uncovered if t not in accepted)
+
+
 def unknown_stage_types(model: ThreatModel, registry: Registry) -> dict[str, list[str]]:
     """Stage types the mitigations name that ``registry`` cannot build, with their threats.
 
@@ -528,14 +575,36 @@ def unknown_stage_types(model: ThreatModel, registry: Registry) -> dict[str, lis
 # -- report -------------------------------------------------------------------------------------
 
 
-_STRIDE_LETTER: Mapping[str, str] = {
-    "spoofing": "S",
-    "tampering": "T",
-    "repudiation": "R",
-    "information_disclosure": "I",
-    "denial_of_service": "D",
-    "elevation_of_privilege": "E",
+STRIDE_NAMES: Mapping[str, str] = {
+    "spoofing": "Spoofing",
+    "tampering": "Tampering",
+    "repudiation": "Repudiation",
+    "information_disclosure": "Information disclosure",
+    "denial_of_service": "Denial of service",
+    "elevation_of_privilege": "Elevation of privilege",
 }
+_STRIDE_LEGEND = (
+    "STRIDE: Spoofing (pretending to be someone else), Tampering (changing data or code), "
+    "Repudiation (denying an action), Information disclosure (exposing data), Denial of service "
+    "(making the system unavailable), Elevation of privilege (doing what one may not)."
+)
+_DREAD_LEGEND = (
+    "DREAD factors, 0 (none) to 10 (worst): Damage, Reproducibility, Exploitability, Affected "
+    "users, Discoverability; the score is their mean."
+)
+_DREAD_HEAD = ("Damage", "Reproducibility", "Exploitability", "Affected users", "Discoverability")
+
+
+def _stride(t: Threat) -> str:
+    return ", ".join(STRIDE_NAMES[s] for s in t.stride)
+
+
+def _gap_reason(tc: ThreatCoverage) -> str:
+    if tc.controls and not tc.missing:
+        return "only controls outside the pipeline"
+    if tc.missing:
+        return "named stage types not configured: " + ", ".join(tc.missing)
+    return "no mitigation recorded"
 
 
 def _cell(text: str) -> str:
@@ -653,16 +722,19 @@ def report_markdown(
         "",
         "## Threats by DREAD priority",
         "",
-        "| Threat | STRIDE | Category | D | R | E | A | D | Score | Priority |",
+        _STRIDE_LEGEND,
+        "",
+        _DREAD_LEGEND,
+        "",
+        "| Threat | STRIDE | Category | " + " | ".join(_DREAD_HEAD) + " | Score | Priority |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     ranked = model.threats_by_priority()
     for t in ranked:
         d = t.dread
-        letters = "".join(_STRIDE_LETTER[s] for s in t.stride)
         cat = t.category.value if t.category else "-"
         out.append(
-            f"| {_cell(t.title)} (`{t.id}`) | {letters} | {cat} | {d.damage} "
+            f"| {_cell(t.title)} (`{t.id}`) | {_stride(t)} | {cat} | {d.damage} "
             f"| {d.reproducibility} | {d.exploitability} | {d.affected_users} "
             f"| {d.discoverability} | {d.score:.1f} | {t.priority} |"
         )
@@ -682,20 +754,23 @@ def report_markdown(
             controls = "; ".join(_cell(c) for c in tc.controls) or "-"
             out.append(f"| `{tc.threat_id}` | {steps} | {missing} | {controls} |")
         out += ["", "### Gaps", ""]
-        if cov.uncovered:
-            out.append("Threats no configured step mitigates:")
-            for tid in cov.uncovered:
-                tc = cov.for_threat(tid)
-                why = (
-                    "only controls outside the pipeline"
-                    if tc.controls and not tc.missing
-                    else "named stage types not configured: " + ", ".join(tc.missing)
-                    if tc.missing
-                    else "no mitigation recorded"
-                )
-                out.append(f"- `{tid}` ({why})")
+        open_gaps = gaps(model, cov)
+        accepted = {r.threat: r for r in model.accepted_risks}
+        if open_gaps:
+            out.append("Threats no configured step mitigates (not accepted):")
+            out += [f"- `{tid}` ({_gap_reason(cov.for_threat(tid))})" for tid in open_gaps]
         else:
-            out.append("Every threat has at least one mitigating step.")
+            out.append("Every threat has a mitigating step or is an accepted risk.")
+        taken = [tid for tid in cov.uncovered if tid in accepted]
+        if taken:
+            out += ["", "Accepted risks:"]
+            for tid in taken:
+                r = accepted[tid]
+                review = f", review: {r.review_by}" if r.review_by else ""
+                out.append(
+                    f"- `{tid}` ({_gap_reason(cov.for_threat(tid))}): {_cell(r.reason)} "
+                    f"(owner: {_cell(r.owner)}{review})"
+                )
         out.append("")
         if cov.unused_steps:
             out.append("Steps that mitigate no threat in the model:")
@@ -707,3 +782,229 @@ def report_markdown(
         out += [f"- `{name}` (named by {', '.join(ids)})" for name, ids in unknown.items()]
     out += ["", "## Data flows", "", "```mermaid", mermaid(model), "```", ""]
     return "\n".join(out)
+
+
+# -- HTML report ----------------------------------------------------------------------------------
+
+
+def _flow_svg(model: ThreatModel) -> str:
+    """The data-flow diagram drawn as inline SVG: one column per trust boundary, then the rest.
+
+    Actors are rounded boxes, assets have a double border, components plain boxes; a flow that
+    crosses a boundary is dashed. Drawn here so the page needs no script from the network.
+    """
+    from html import escape  # noqa: PLC0415 - only the HTML report needs it
+
+    names: dict[str, tuple[str, str]] = {}
+    for a in model.assets:
+        names[a.id] = (a.name, "asset")
+    for c in model.components:
+        names[c.id] = (c.name, "component")
+    for act in model.actors:
+        names[act.id] = (act.name, "actor")
+    columns: list[tuple[str, list[str]]] = []
+    placed: set[str] = set()
+    for b in model.trust_boundaries:
+        members = [m for m in b.contains if m in names and m not in placed]
+        placed.update(members)
+        columns.append((b.name, members))
+    rest = [n for n in names if n not in placed]
+    if rest:
+        columns.append(("", rest))
+    box_w, box_h, col_w, row_h, top = 200, 40, 240, 70, 50
+    pos: dict[str, tuple[float, float]] = {}
+    boxes: list[str] = []
+    height = top + max((len(m) for _, m in columns), default=0) * row_h + 30
+    width = max(len(columns), 1) * col_w + 20
+    for ci, (title, _members) in enumerate(columns):
+        x0 = 10 + ci * col_w
+        if title:
+            boxes.append(
+                f'<rect x="{x0}" y="10" width="{col_w - 20}" height="{height - 20}" '
+                'fill="#f7f9fc" stroke="#7a8ca3" stroke-dasharray="6 4"/>'
+                f'<text x="{x0 + 8}" y="30" font-weight="bold">{escape(title)}</text>'
+            )
+    nodes: list[str] = []
+    for ci, (_, members) in enumerate(columns):
+        x0 = 10 + ci * col_w
+        for ri, node_id in enumerate(members):
+            x, y = x0 + (col_w - 20 - box_w) / 2, top + ri * row_h
+            pos[node_id] = (x, y)
+            label, kind = names[node_id]
+            shown = label if len(label) <= 30 else label[:29] + "\u2026"
+            rx = 18 if kind == "actor" else 2
+            stroke = 'stroke="#333" stroke-width="3"' if kind == "asset" else 'stroke="#333"'
+            nodes.append(
+                f'<rect class="node" x="{x:.0f}" y="{y:.0f}" width="{box_w}" height="{box_h}" '
+                f'rx="{rx}" fill="#fff" {stroke}/>'
+                f'<text x="{x + box_w / 2:.0f}" y="{y + 25:.0f}" text-anchor="middle">'
+                f"{escape(shown)}</text>"
+            )
+
+    def border(cx: float, cy: float, dx: float, dy: float) -> tuple[float, float]:
+        # Where the line from a box's centre towards (dx, dy) leaves the box.
+        scale = min(
+            (box_w / 2 + 3) / abs(dx) if dx else float("inf"),
+            (box_h / 2 + 3) / abs(dy) if dy else float("inf"),
+        )
+        return cx + dx * scale, cy + dy * scale
+
+    flows: list[str] = []
+    for f in model.data_flows:
+        if f.source not in pos or f.target not in pos or f.source == f.target:
+            continue
+        (sx, sy), (tx, ty) = pos[f.source], pos[f.target]
+        c1 = (sx + box_w / 2, sy + box_h / 2)
+        c2 = (tx + box_w / 2, ty + box_h / 2)
+        dx, dy = c2[0] - c1[0], c2[1] - c1[1]
+        x1, y1 = border(*c1, dx, dy)
+        x2, y2 = border(*c2, -dx, -dy)
+        dash = ' stroke-dasharray="5 3"' if f.crosses else ""
+        flows.append(
+            f'<line class="flow" x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
+            f'stroke="#1f6fb2" stroke-width="2" marker-end="url(#arrow)"{dash}>'
+            f"<title>{escape(f.data)}</title></line>"
+        )
+    parts = [*boxes, *flows, *nodes]  # boxes hide a flow passing behind them
+    defs = (
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        'fill="#1f6fb2"/></marker></defs>'
+    )
+    return (
+        f'<svg class="dataflow" role="img" aria-label="data flows" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"{defs}{''.join(parts)}</svg>"
+    )
+
+
+def report_html(
+    model: ThreatModel,
+    cov: Coverage | None = None,
+    *,
+    policy: str | None = None,
+    unknown: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """The report as one self-contained HTML page (no network resources).
+
+    The Markdown report's tables and the data-flow diagram drawn as inline SVG; the Mermaid
+    source is kept in a collapsed block.
+    """
+    from html import escape  # noqa: PLC0415 - only the HTML report needs it
+
+    def table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+        cells = "".join(f"<th>{escape(h)}</th>" for h in head)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+        )
+        return f"<table><tr>{cells}</tr>{body}</table>"
+
+    assets = model.asset_map
+    ranked = model.threats_by_priority()
+    html = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Threat model: {escape(model.name)}</title><style>",
+        "body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}",
+        "table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;",
+        "padding:.2rem .5rem;vertical-align:top}th{background:#f2f2f2}svg text{font-size:12px}",
+        ".gap{color:#b00020;font-weight:600}</style></head><body>",
+        f"<h1>Threat model: {escape(model.name)}</h1>",
+        f"<p><b>System:</b> {escape(model.scope.system)}</p>",
+        "<h2>Data flows</h2>",
+        "<p>Dashed arrows cross a trust boundary; hover an arrow for what it carries.</p>",
+        _flow_svg(model),
+        "<details><summary>Mermaid source</summary><pre>",
+        escape(mermaid(model)),
+        "</pre></details>",
+        "<h2>Assets</h2>",
+        table(
+            ["Asset", "Confidentiality", "Integrity", "Availability", "Priority"],
+            [
+                [
+                    f"{a.name} ({a.id})",
+                    a.cia.confidentiality,
+                    a.cia.integrity,
+                    a.cia.availability,
+                    a.priority,
+                ]
+                for a in sorted(model.assets, key=lambda a: -_RANK[a.priority])
+            ],
+        ),
+        "<h2>Threats by DREAD priority</h2>",
+        f"<p>{escape(_STRIDE_LEGEND)}</p><p>{escape(_DREAD_LEGEND)}</p>",
+        table(
+            ["Threat", "STRIDE", "Category", *_DREAD_HEAD, "Score", "Priority"],
+            [
+                [
+                    f"{t.title} ({t.id})",
+                    _stride(t),
+                    t.category.value if t.category else "-",
+                    str(t.dread.damage),
+                    str(t.dread.reproducibility),
+                    str(t.dread.exploitability),
+                    str(t.dread.affected_users),
+                    str(t.dread.discoverability),
+                    f"{t.dread.score:.1f}",
+                    t.priority,
+                ]
+                for t in ranked
+            ],
+        ),
+        "<h3>Threat statements</h3><ul>",
+        *(f"<li><b>{escape(t.id)}</b>: {escape(t.statement_text(assets))}</li>" for t in ranked),
+        "</ul>",
+    ]
+    if cov is not None:
+        open_gaps = gaps(model, cov)
+        accepted = {r.threat: r for r in model.accepted_risks}
+        html += [
+            f"<h2>Coverage by policy {escape(policy or 'pipeline')}</h2>",
+            table(
+                ["Threat", "Mitigating steps", "Named but not configured", "Other controls"],
+                [
+                    [
+                        tc.threat_id,
+                        ", ".join(f"{s.direction}:{s.name}" for s in tc.steps) or "none",
+                        ", ".join(tc.missing) or "-",
+                        "; ".join(tc.controls) or "-",
+                    ]
+                    for tc in cov.threats
+                ],
+            ),
+            "<h3>Gaps</h3>",
+        ]
+        if open_gaps:
+            html.append("<ul>")
+            html += [
+                f"<li class='gap'>{escape(t)} ({escape(_gap_reason(cov.for_threat(t)))})</li>"
+                for t in open_gaps
+            ]
+            html.append("</ul>")
+        else:
+            html.append("<p>Every threat has a mitigating step or is an accepted risk.</p>")
+        taken = [t for t in cov.uncovered if t in accepted]
+        if taken:
+            html.append("<h3>Accepted risks</h3>")
+            html.append(
+                table(
+                    ["Threat", "Reason", "Owner", "Review by"],
+                    [
+                        [
+                            t,
+                            accepted[t].reason,
+                            accepted[t].owner,
+                            str(accepted[t].review_by or "-"),
+                        ]
+                        for t in taken
+                    ],
+                )
+            )
+    if unknown:
+        html.append("<h3>Stage types this installation does not know</h3><ul>")
+        html += [
+            f"<li>{escape(name)} (named by {escape(', '.join(ids))})</li>"
+            for name, ids in unknown.items()
+        ]
+        html.append("</ul>")
+    html.append("</body></html>")
+    return "\n".join(html) + "\n"

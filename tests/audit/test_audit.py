@@ -262,8 +262,11 @@ def test_cli_audit_verify_reads_the_key_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, _ = _write_chain(tmp_path, key=CHAIN_KEY)
-    monkeypatch.setenv("AUDIT_KEY", CHAIN_KEY.decode())
+    monkeypatch.setenv("AUDIT_KEY", CHAIN_KEY.hex())  # hex, as policies read keys
     assert main(["audit", "verify", str(path), "--key-env", "AUDIT_KEY"], out=io.StringIO()) == 0
+    monkeypatch.setenv("AUDIT_KEY", CHAIN_KEY.decode())
+    argv = ["audit", "verify", str(path), "--key-env", "AUDIT_KEY", "--key-format", "utf-8"]
+    assert main(argv, out=io.StringIO()) == 0
 
 
 # -- logging ------------------------------------------------------------------------------------

@@ -116,3 +116,21 @@ def test_org_policy_extends_default_and_blocks(acme: ModuleType) -> None:
     with pytest.raises(GuardBlocked):
         pipeline.check_input("Any news on Project Bluebird?").raise_for_block()
     assert pipeline.check_input("Any news on the picnic?").allowed
+
+
+def test_org_policy_streams_incrementally(acme: ModuleType) -> None:
+    # Issue 26: the org policy's output step sits before pii_restore and scans streams, so an
+    # answer is released piece by piece instead of once at the end (whole-text mode).
+    from genai_guard.policy import streaming_warnings
+
+    registry = Registry.builtin(entry_points=False).with_types(acme.banned_terms_type())
+    pipeline = build_pipeline("acme_guard:policy.yaml", registry=registry)
+    assert streaming_warnings(pipeline.output_steps) == []
+    assert [s.name for s in pipeline.output_steps][-2:] == ["banned_terms_out", "pii_restore"]
+    chunks = [f"Sentence number {i} of a long and harmless answer. " for i in range(7)]
+    stream = pipeline.stream_output(iter(chunks), batch=1)
+    pieces = [p for p in stream if p]
+    assert "".join(pieces) == "".join(chunks)
+    assert len(pieces) > 1
+    with pytest.raises(GuardBlocked):
+        list(pipeline.stream_output(iter(["All about Project ", "Bluebird today."]), batch=1))

@@ -409,3 +409,51 @@ def test_async_stream_refusal_without_calling(llm: FakeLLM, pipeline: Pipeline) 
     chunks = asyncio.run(run())
     assert chunks[0].choices[0].delta.content == "Sorry, I can't help with that request."
     assert llm.requests == []
+
+
+def test_turn_two_reports_only_its_own_findings(llm: FakeLLM, pipeline: Pipeline) -> None:
+    # Issue 26: the history is checked (and masked) again every turn, but turn 1's masked e-mail
+    # is not reported again as a finding of turn 2.
+    client = wrap_openai(_client(llm), pipeline)
+    history = [
+        {"role": "user", "content": f"first {EMAIL}"},
+        {"role": "assistant", "content": "ok"},
+    ]
+    with pytest.raises(GuardBlocked) as info:
+        client.chat.completions.create(
+            model=MODEL, messages=[*history, {"role": "user", "content": ATTACK}]
+        )
+    decision = info.value.decision
+    assert not any(r.startswith("pii.") for r in decision.rule_ids)
+    assert "pii" not in str(info.value)
+    assert decision.block_reasons == ("attack.goal_hijacking.ignore_previous",)
+    assert llm.requests == []
+
+
+def test_attack_in_the_history_still_blocks(llm: FakeLLM, pipeline: Pipeline) -> None:
+    client = wrap_openai(_client(llm), pipeline)
+    messages = [
+        {"role": "user", "content": ATTACK},
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": "thanks"},
+    ]
+    with pytest.raises(GuardBlocked) as info:
+        client.chat.completions.create(model=MODEL, messages=messages)
+    assert info.value.decision.block_reasons == ("attack.goal_hijacking.ignore_previous",)
+
+
+def test_tool_results_of_the_new_turn_are_reported(llm: FakeLLM, pipeline: Pipeline) -> None:
+    # The new turn is every untrusted message after the last assistant message: both tool results.
+    client = wrap_openai(_client(llm), pipeline)
+    messages = [
+        {"role": "user", "content": f"look up {EMAIL}"},
+        {"role": "assistant", "content": "calling tools"},
+        {"role": "tool", "content": "other.person@example.org"},
+        {"role": "tool", "content": ATTACK},
+    ]
+    with pytest.raises(GuardBlocked) as info:
+        client.chat.completions.create(model=MODEL, messages=messages)
+    decision = info.value.decision
+    assert decision.block_reasons == ("attack.goal_hijacking.ignore_previous",)
+    assert decision.masked == ("pii.EMAIL_ADDRESS",)  # the first tool result, not the history
+    assert len([r for r in decision.results if r.outcome.findings]) == 2

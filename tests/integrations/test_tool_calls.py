@@ -266,6 +266,7 @@ def test_per_tool_schema_violations_carry_paths(llm: FakeLLM, pipeline: Pipeline
 def test_tool_policy_from_the_policy_file(llm: FakeLLM) -> None:
     policy = {
         "extends": "default",
+        "name": "tools-test",
         "settings": {"on_block": "refuse"},
         "tools": {"allowed": ["send_mail"], "on_violation": "remove"},
     }

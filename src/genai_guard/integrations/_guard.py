@@ -124,16 +124,22 @@ class Guard:
             changes["direction"] = Direction.INPUT
         return ctx.evolve(**changes) if changes else ctx
 
-    def _merge(self, ctx: Context, decisions: list[Decision]) -> Decision:
-        """One input decision for several checked texts (the most severe action wins)."""
+    def _merge(self, ctx: Context, decisions: list[Decision], earlier: int = 0) -> Decision:
+        """One input decision for several checked texts (the most severe action wins).
+
+        The first ``earlier`` decisions are history (messages before the new turn): every one is
+        checked again, and masked again, but its findings are reported only when it flags or
+        blocks, so turn 2 does not report turn 1's masked PII a second time.
+        """
         if len(decisions) == 1:
             return decisions[0]
         restorations: dict[str, str] = {}
         results: list[StageResult] = []
         action = Action.ALLOW
-        for d in decisions:
+        for i, d in enumerate(decisions):
             restorations.update(d.restorations)
-            results.extend(d.results)
+            if i >= earlier or d.action.severity > Action.MODIFY.severity:
+                results.extend(d.results)
             if d.action.severity > action.severity:
                 action = d.action
         text = decisions[-1].text if decisions else ""
@@ -168,7 +174,9 @@ class Guard:
     ) -> Prepared:
         decisions = _disambiguate(decisions)
         prompt = (
-            self._merge(ctx, decisions) if decisions else Decision(Action.ALLOW, "", context=ctx)
+            self._merge(ctx, decisions, _history_count(view.untrusted))
+            if decisions
+            else Decision(Action.ALLOW, "", context=ctx)
         )
         if prompt.blocked or not decisions:
             return Prepared(args, kwargs, prompt, view.stream)
@@ -378,6 +386,36 @@ def _is_json(text: str) -> bool:
 
 
 _NUMBERED = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)_(\d+)>")
+
+
+def _history_count(segments: tuple[Segment, ...]) -> int:
+    """How many leading segments are history, before the new turn of the conversation.
+
+    The new turn is the request's last message and the untrusted messages right before it with
+    no other message in between (``[..., assistant, tool, tool]``: both tool results), found from
+    the message index in each segment's path (``messages[i]``). A plain text, or a request whose
+    texts have no message index, has no history.
+    """
+    if not segments:
+        return 0
+
+    def index(seg: Segment) -> int | None:
+        path = seg.path
+        return path[1] if len(path) > 1 and isinstance(path[1], int) else None
+
+    last = segments[-1]
+    at = index(last)
+    n = len(segments)
+    if at is None:
+        return 0
+    while n > 0:
+        seg = segments[n - 1]
+        i = index(seg)
+        if seg.path[:1] != last.path[:1] or i is None or i < at - 1:
+            break
+        at = i
+        n -= 1
+    return n
 
 
 def _fresh(placeholder: str, taken: set[str]) -> str:
