@@ -55,12 +55,12 @@ LAYERS: list[set[str]] = [
     {"pipeline"},
     {"registry", "audit", "limits", "_limit_stage_types"},
     {"policy", "threatmodel"},
-    {"integrations", "testing"},
+    {"integrations", "testing", "server"},
     {"cli", "__init__", "__main__"},
     {"training"},
 ]
 # Only the entry points import these (DESIGN.md section 1).
-TOP_ONLY = {"cli", "testing", "integrations", "policy", "training"}
+TOP_ONLY = {"cli", "testing", "integrations", "policy", "training", "server"}
 ENTRY_POINTS = {"cli", "__init__", "__main__"}
 # Training sits above the entry points (an offline tool, never imported by the runtime): its
 # evaluation protocol builds pipelines from policies as the CLI's eval does.
