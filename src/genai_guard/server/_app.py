@@ -44,7 +44,7 @@ from genai_guard.context import Context
 from genai_guard.errors import GuardBlocked, GuardError, InputError
 from genai_guard.integrations import AsyncGuardedEventStream, Guard, OpenAIChatAdapter
 from genai_guard.server._config import ServerConfig
-from genai_guard.server._upstream import Upstream, UpstreamError, error_body
+from genai_guard.server._upstream import SSEStream, Upstream, UpstreamError, error_body
 
 __all__ = ["create_app"]
 
@@ -300,7 +300,7 @@ class _GuardApp:
             events = await upstream.post_stream("chat/completions", prepared.kwargs, headers)
             guarded = AsyncGuardedEventStream(events, guard, prepared)
             return StreamingResponse(
-                self._stream(request, guarded, str(body.get("model", ""))),
+                self._stream(request, guarded, events, str(body.get("model", ""))),
                 media_type="text/event-stream",
                 headers={"cache-control": "no-cache"},
             )
@@ -321,14 +321,15 @@ class _GuardApp:
         return Response(_json(checked), media_type="application/json")
 
     async def _stream(
-        self, request: Request, guarded: AsyncGuardedEventStream, model: str
+        self,
+        request: Request,
+        guarded: AsyncGuardedEventStream,
+        events: SSEStream,
+        model: str,
     ) -> AsyncIterator[bytes]:
-        template: Mapping[str, Any] | None = None
         try:
             async for event in guarded:
-                plain = _plain(event)
-                template = plain
-                yield _sse(plain)
+                yield _sse(event)
         except GuardBlocked as exc:
             logger.info(
                 "request %s stream blocked: rules=%s",
@@ -336,7 +337,7 @@ class _GuardApp:
                 list(exc.decision.rule_ids),
             )
             if self.refuse:
-                yield _sse(_refusal_chunk(self.refusal_message, template, model))
+                yield _sse(_refusal_chunk(self.refusal_message, events.first, model))
             else:
                 yield _sse(_blocked_error(exc.decision, "answer"))
         except UpstreamError as exc:

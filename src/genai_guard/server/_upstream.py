@@ -54,14 +54,16 @@ def _unavailable(exc: httpx.HTTPError) -> UpstreamError:
 class SSEStream:
     """The ``data:`` events of an upstream stream, parsed, until ``[DONE]``; close it when done.
 
-    Iterates JSON objects. ``close()`` (a coroutine) closes the HTTP response at once, which is
-    how a stopped stream stops the upstream. Not shared between tasks.
+    Iterates JSON objects; ``first`` is the first one read (its id and model name a refusal
+    chunk). ``close()`` (a coroutine) closes the HTTP response at once, which is how a stopped
+    stream stops the upstream. Not shared between tasks.
     """
 
     def __init__(self, response: httpx.Response, max_bytes: int) -> None:
         self._response = response
         self._max_bytes = max_bytes
         self._events = self._run()
+        self.first: dict[str, Any] | None = None
 
     async def _lines(self) -> AsyncIterator[bytes]:
         buffer = b""
@@ -109,6 +111,8 @@ class SSEStream:
                 )
             if "error" in event:
                 raise UpstreamError(502, error_body("the upstream stream failed", "upstream_error"))
+            if self.first is None:
+                self.first = event
             yield event
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
