@@ -51,15 +51,15 @@ class ThreadServer:
         self.thread.join(timeout=30)
 
 
-def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
-    """Wait for /readyz of a server process; fail with its output when it exits."""
+def wait_ready(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 180.0) -> None:
+    """Wait for /readyz of a server process; fail with the end of its log when it exits."""
     import httpx
 
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            raise RuntimeError(f"genai-guard serve exited {proc.returncode}: {out[-2000:]}")
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise RuntimeError(f"genai-guard serve exited {proc.returncode}: {tail}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
                 return
@@ -70,20 +70,12 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 120.0)
         time.sleep(0.1)
 
 
-def start_serve(args: list[str], env: dict[str, str]) -> tuple[int, subprocess.Popen[bytes]]:
-    """`python -m genai_guard serve ARGS --port N` as a process, ready; returns (port, process)."""
-    port = free_port()
-    full_env = {**os.environ, **env, "PYTHONPATH": str(REPO / "src")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "genai_guard", "serve", *args, "--port", str(port)],
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_ready(port, proc)
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        raise
-    return port, proc
+def start_serve(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`python -m genai_guard serve ARGS` as a process writing to ``log`` (not yet ready)."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "genai_guard", "serve", *args],
+            env={**os.environ, **env, "PYTHONPATH": str(REPO / "src")},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )

@@ -1,12 +1,14 @@
 """PII and secrets: presidio-backed detection, masking, pseudonym vault, history store.
 
-Importing this package imports neither presidio, spaCy nor cryptography; they load on first use.
+Importing this package imports neither presidio, spaCy, cryptography nor redis; they load on first
+use.
 """
 
 from genai_guard.pii._detector import PIIDetector, build_analyzer
 from genai_guard.pii._history import HistoryStore, Turn
 from genai_guard.pii._masker import OPERATORS, PIIMasker
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES, Entity
+from genai_guard.pii._redis_vault import RedisVault
 from genai_guard.pii._restorer import PIIRestorer, PlaceholderRewriter, restore
 from genai_guard.pii._vault import Vault
 from genai_guard.secrets import SECRET_KINDS, SecretsDetector
@@ -21,6 +23,7 @@ __all__ = [
     "PIIMasker",
     "PIIRestorer",
     "PlaceholderRewriter",
+    "RedisVault",
     "SecretsDetector",
     "Turn",
     "Vault",

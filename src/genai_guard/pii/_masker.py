@@ -36,7 +36,7 @@ from genai_guard.pii._detector import (
 )
 from genai_guard.pii._placeholders import escape_forged
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES
-from genai_guard.pii._vault import Vault
+from genai_guard.protocols import PseudonymVault
 from genai_guard.secrets import SecretsDetector
 from genai_guard.taxonomy import finding
 
@@ -91,7 +91,7 @@ class PIIMasker:
         operators: Mapping[str, Operator] | None = None,
         default_operator: Operator = "placeholder",
         key: bytes | None = None,
-        vault: Vault | None = None,
+        vault: PseudonymVault | None = None,
         restore_scope: Literal["turn", "conversation"] = "turn",
         keep_secrets: bool = True,
         score_threshold: Annotated[float, Interval(ge=0.0, le=1.0)] = 0.4,
@@ -155,9 +155,15 @@ class PIIMasker:
                     for e in entities
                     if not any(e.start < sp.end and sp.start < e.end for sp in secret_spans)
                 ]
-        if not entities and not forged:
-            return Outcome()
         conv = ctx.conversation_id
+        if not entities and not forged:
+            # A turn without PII may still get an answer naming an earlier turn's value; the
+            # engine keeps restorations of rewriting outcomes only, so the text is returned too.
+            if self.restore_scope == "conversation" and conv is not None and self.vault is not None:
+                held = self.vault.restorations(conv)
+                if held:
+                    return Outcome(text=text, restorations=MappingProxyType(held))
+            return Outcome()
         local: dict[tuple[str, str], str] = {}
         counters: dict[str, int] = {}
         restorations: dict[str, str] = {}
