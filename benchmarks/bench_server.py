@@ -10,7 +10,10 @@ sides alike:
 * the same with one e-mail address in the prompt (masked on the way up, restored on the way down);
 * 50 concurrent streams (AsyncOpenAI): p50/p99 per stream and throughput, direct vs guarded;
 * the guard process's CPU time per request (from /proc), which a loaded machine inflates less
-  than wall-clock latency.
+  than wall-clock latency;
+* the guard's own work without sockets or processes: the ASGI app driven in-process by
+  ``httpx.ASGITransport`` with an in-process upstream (``httpx.MockTransport``), default policy
+  against an empty pipeline and against calling the mock upstream directly.
 
 Figures on a shared 2-core machine are noisy (the client, the upstream and the guard share the
 cores); compare p50 deltas, not absolute times.
@@ -144,6 +147,60 @@ async def _concurrent(base_url: str, streams: int, rounds: int) -> dict[str, Any
     return stats
 
 
+async def _in_process(pipeline: Any, n: int) -> list[int]:
+    from genai_guard.server import ServerConfig, create_app
+
+    answer = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "bench",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": f"You said: {PROMPT}"},
+            }
+        ],
+    }
+    upstream = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))
+    config = ServerConfig(upstream="http://upstream.invalid/v1")
+    body = {"model": "bench", "messages": _messages(PROMPT)}
+    samples: list[int] = []
+
+    async def drive(transport: httpx.AsyncBaseTransport) -> None:
+        async with httpx.AsyncClient(transport=transport, base_url="http://guard") as client:
+            for i in range(n + 50):
+                t = time.perf_counter_ns()
+                r = await client.post("/v1/chat/completions", json=body)
+                if i >= 50:
+                    samples.append(time.perf_counter_ns() - t)
+                if r.status_code != 200:
+                    raise SystemExit(f"in-process guard answered {r.status_code}")
+
+    if pipeline is None:  # the mock upstream alone: the floor of the client's own cost
+        await drive(upstream)
+        return samples
+    app = create_app(pipeline, config, transport=upstream)
+    async with app.router.lifespan_context(app):
+        await drive(httpx.ASGITransport(app=app))
+    return samples
+
+
+def in_process_rows(n: int) -> dict[str, Any]:
+    from genai_guard import Pipeline
+    from genai_guard.policy import build_pipeline
+
+    rows: dict[str, Any] = {}
+    for name, pipe in (
+        ("default policy", build_pipeline("default")),
+        ("empty pipeline", Pipeline([])),
+    ):
+        rows[f"in-process guard, {name}"] = percentiles_us(asyncio.run(_in_process(pipe, n)))
+    rows["in-process upstream alone"] = percentiles_us(asyncio.run(_in_process(None, n)))
+    return rows
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     streams = int(sys.argv[2]) if len(sys.argv) > 2 else 50
@@ -208,6 +265,7 @@ def main() -> None:
         rows[f"{streams} concurrent streams added p99 ms"] = round(
             (cg["p99"] - cd["p99"]) / 1000, 3
         )
+        rows |= in_process_rows(n)
         report("genai-guard serve: added latency (loopback, openai SDK)", rows)
     finally:
         for proc in (guard, upstream):

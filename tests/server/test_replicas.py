@@ -63,12 +63,12 @@ def replicas(
 
 
 def chat(url: str, text: str, conversation: str) -> str | None:
-    c = openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0)
-    answer = c.chat.completions.create(
-        model="test-model",
-        messages=[{"role": "user", "content": text}],
-        extra_headers={"X-Conversation-Id": conversation},
-    )
+    with openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0) as c:
+        answer = c.chat.completions.create(
+            model="test-model",
+            messages=[{"role": "user", "content": text}],
+            extra_headers={"X-Conversation-Id": conversation},
+        )
     return answer.choices[0].message.content
 
 

@@ -269,6 +269,15 @@ class _GuardApp:
         request.state.action = "block"
         request.state.rules = decision.rule_ids
         model = str(body.get("model", ""))
+        failed = sorted({type(r.error).__name__ for r in decision.results if r.error is not None})
+        if failed and not decision.rule_ids:
+            # Blocked because a stage failed (a vault or limiter store is down), not because of
+            # what the request says: an outage the caller may retry, not a refusal.
+            return _error(
+                503,
+                error_body("a guard stage is unavailable", "guard_unavailable", ",".join(failed)),
+                **{"x-guard-action": "block"},
+            )
         if not self.refuse:
             return _error(400, _blocked_error(decision, "request"), **{"x-guard-action": "block"})
         if body.get("stream"):
