@@ -337,3 +337,36 @@ def test_a_failing_stage_gives_503_not_a_refusal(
     assert isinstance(err.value.body, dict)
     assert err.value.body["code"] == "ResourceUnavailable"
     assert upstream.requests == []
+
+
+def test_the_audit_trail_records_decisions_without_text(
+    default_pipeline: Pipeline,
+    upstream: Upstream,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from genai_guard.audit import verify_chain
+
+    key = bytes(range(32))
+    monkeypatch.setenv("TEST_AUDIT_KEY", key.hex())
+    trail = tmp_path / "audit.jsonl"
+    with serve(
+        default_pipeline, upstream, audit_log=str(trail), audit_key_env="TEST_AUDIT_KEY"
+    ) as srv:
+        c = client(srv.base_url)
+        c.chat.completions.create(model="test-model", messages=ask(f"Mail {EMAIL}"))
+        with pytest.raises(openai.BadRequestError):
+            c.chat.completions.create(model="test-model", messages=ask(ATTACK))
+    lines = trail.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3  # input and output of the first call, input of the blocked one
+    assert verify_chain(trail, key=key).ok
+    assert EMAIL not in trail.read_text(encoding="utf-8")
+    assert "Ignore all previous" not in trail.read_text(encoding="utf-8")
+
+
+def test_an_audit_log_without_a_key_is_refused(default_pipeline: Pipeline) -> None:
+    from genai_guard.errors import ConfigurationError
+    from genai_guard.server import ServerConfig, create_app
+
+    with pytest.raises(ConfigurationError, match="audit_key_env"):
+        create_app(default_pipeline, ServerConfig(upstream="http://x.invalid/v1", audit_log="a"))

@@ -41,12 +41,12 @@ from starlette.routing import Route
 
 from genai_guard._results import Decision
 from genai_guard.context import Context
-from genai_guard.errors import GuardBlocked, GuardError, InputError
+from genai_guard.errors import ConfigurationError, GuardBlocked, InputError
 from genai_guard.integrations import AsyncGuardedEventStream, Guard, OpenAIChatAdapter
 from genai_guard.server._config import ServerConfig
 from genai_guard.server._upstream import SSEStream, Upstream, UpstreamError, error_body
 
-__all__ = ["create_app"]
+__all__ = ["audited", "create_app"]
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +246,8 @@ class _GuardApp:
                 response = _error(exc.status, exc.body)
             except InputError as exc:
                 response = _error(400, error_body(str(exc), "invalid_request_error"))
-            except GuardError as exc:
+            except Exception as exc:  # noqa: BLE001 - answered as a structured 500 and logged
+                # By type only: an exception's message may quote the prompt or a key.
                 logger.error("request %s %s failed: %s", rid, name, type(exc).__name__)
                 response = _error(
                     500, error_body("the guard failed", "guard_error", type(exc).__name__)
@@ -397,6 +398,19 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     return _error(status, error_body(f"HTTP {status}", kind))
 
 
+def audited(pipeline: Any, config: ServerConfig) -> Any:
+    """``pipeline`` with an ``Auditor`` writing ``config.audit_log`` (unchanged without one)."""
+    if config.audit_log is None:
+        return pipeline
+    from genai_guard.audit import Auditor, JsonlSink  # noqa: PLC0415 - only with an audit log
+
+    key = config.audit_key()
+    if key is None:
+        raise ConfigurationError("audit_log needs audit_key_env naming a variable that is set")
+    auditor = Auditor([JsonlSink(config.audit_log, key=key)], text_key=key)
+    return pipeline.with_observers(auditor)
+
+
 def create_app(
     pipeline: Any,
     config: ServerConfig,
@@ -412,8 +426,10 @@ def create_app(
         transport: httpx transport to the upstream (tests and benchmarks); real sockets by default.
 
     The application keeps one upstream connection pool, opened at start-up and closed at shutdown.
+    With ``config.audit_log`` every decision is also written to that audit trail.
     """
-    state = _GuardApp(pipeline, config.validated(), transport)
+    config = config.validated()
+    state = _GuardApp(audited(pipeline, config), config, transport)
     r = state.route
     routes = [
         Route("/v1/chat/completions", r("chat", state.chat), methods=["POST"]),

@@ -46,6 +46,17 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="upstream time-out (env GENAI_GUARD_UPSTREAM_TIMEOUT_SECONDS; default 60)",
     )
     parser.add_argument(
+        "--audit-log",
+        metavar="FILE",
+        help="hash-chained JSON-lines audit trail of every decision (env GENAI_GUARD_AUDIT_LOG)",
+    )
+    parser.add_argument(
+        "--audit-key-env",
+        metavar="VAR",
+        help="environment variable holding the audit key, hex, >= 16 bytes; required with "
+        "--audit-log (env GENAI_GUARD_AUDIT_KEY_ENV)",
+    )
+    parser.add_argument(
         "--log-level",
         choices=("critical", "error", "warning", "info", "debug"),
         help="log level (env GENAI_GUARD_LOG_LEVEL; default info)",
@@ -70,6 +81,8 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
         max_response_bytes=args.max_response_bytes,
         upstream_timeout_seconds=args.upstream_timeout_seconds,
         log_level=args.log_level,
+        audit_log=args.audit_log,
+        audit_key_env=args.audit_key_env,
     )
     pipeline = build_pipeline(config.policy)
     logging.basicConfig(

@@ -39,6 +39,9 @@ class ServerConfig:
         upstream_timeout_seconds: Connect and read time-out of upstream calls.
         max_connections: Most concurrent connections to the upstream.
         log_level: Level of the server's own logs (they never contain prompt or answer text).
+        audit_log: JSON-lines audit trail of every decision (hash-chained; no raw text).
+        audit_key_env: Environment variable holding the audit key (hex, >= 16 bytes): it keys the
+            text hashes and the chain. Required with ``audit_log``.
     """
 
     upstream: str = ""
@@ -51,6 +54,8 @@ class ServerConfig:
     upstream_timeout_seconds: float = 60.0
     max_connections: int = 100
     log_level: str = "info"
+    audit_log: str | None = None
+    audit_key_env: str | None = None
 
     @classmethod
     def from_env(
@@ -70,9 +75,7 @@ class ServerConfig:
                 continue
             default = getattr(cls(), f.name)
             try:
-                if isinstance(default, bool):
-                    values[f.name] = raw.lower() in ("1", "true", "yes")
-                elif isinstance(default, int):
+                if isinstance(default, int):
                     values[f.name] = int(raw)
                 elif isinstance(default, float):
                     values[f.name] = float(raw)
@@ -106,6 +109,8 @@ class ServerConfig:
             raise ConfigurationError(
                 f"upstream_api_key_env: environment variable {self.upstream_api_key_env} is not set"
             )
+        if self.audit_log is not None and self.audit_key() is None:
+            raise ConfigurationError("audit_log needs audit_key_env naming a variable that is set")
         if self.log_level.lower() not in ("critical", "error", "warning", "info", "debug"):
             raise ConfigurationError("log_level must be critical, error, warning, info or debug")
         return self
@@ -114,6 +119,20 @@ class ServerConfig:
     def upstream_base(self) -> str:
         """The upstream base URL without a trailing slash."""
         return self.upstream.rstrip("/")
+
+    def audit_key(self) -> bytes | None:
+        """The audit key from ``audit_key_env`` (hex), or ``None`` when unset.
+
+        Raises:
+            ConfigurationError: the variable does not hold hex.
+        """
+        raw = os.environ.get(self.audit_key_env) if self.audit_key_env else None
+        if not raw:
+            return None
+        try:
+            return bytes.fromhex(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{self.audit_key_env} must hold a hex key") from exc
 
     def upstream_key(self) -> str | None:
         """The configured upstream key, or ``None`` to pass the caller's through."""
