@@ -6,6 +6,8 @@ Routes:
   side (masked, checked); a block answers without calling the upstream; otherwise the rewritten
   request goes upstream, and its answer (whole, or streamed as server-sent events) through the
   output side, which restores placeholders and stops a leak mid-stream.
+* ``POST /v1/responses`` (OpenAI Responses) and ``POST /v1/messages`` (Anthropic messages):
+  guarded the same way through their adapters, whole or streamed (named events).
 * ``GET /v1/models`` and ``GET /v1/models/{id}``: passed through.
 * ``POST /v1/scan/input`` and ``POST /v1/scan/output``: a decision for one text, for callers that
   are not LLM clients.
@@ -29,6 +31,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -42,7 +45,13 @@ from starlette.routing import Route
 from genai_guard._results import Decision
 from genai_guard.context import Context
 from genai_guard.errors import ConfigurationError, GuardBlocked, InputError
-from genai_guard.integrations import AsyncGuardedEventStream, Guard, OpenAIChatAdapter
+from genai_guard.integrations import (
+    AnthropicMessagesAdapter,
+    AsyncGuardedEventStream,
+    Guard,
+    OpenAIChatAdapter,
+    OpenAIResponsesAdapter,
+)
 from genai_guard.server._config import ServerConfig
 from genai_guard.server._upstream import SSEStream, Upstream, UpstreamError, error_body
 
@@ -182,6 +191,32 @@ def _blocked_error(decision: Decision, where: str) -> dict[str, Any]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Api:
+    """One of the other guarded APIs: its upstream path, guard, and error shape."""
+
+    path: str
+    guard: Guard
+    anthropic: bool
+
+    def error(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` (OpenAI-style) in this API's error shape (Anthropic adds ``type: error``)."""
+        return {"type": "error", **body} if self.anthropic else body
+
+
+def _unavailable(decision: Decision) -> Response | None:
+    """A 503 when a block came from failing stages rather than from what the text says."""
+    failed = sorted({type(r.error).__name__ for r in decision.results if r.error is not None})
+    if not failed or decision.rule_ids:
+        return None
+    # A vault or limiter store is down: an outage the caller may retry, not a refusal.
+    return _error(
+        503,
+        error_body("a guard stage is unavailable", "guard_unavailable", ",".join(failed)),
+        **{"x-guard-action": "block"},
+    )
+
+
 class _GuardApp:
     """The routes' shared state: pipeline, guard, upstream pool. One per application."""
 
@@ -197,6 +232,12 @@ class _GuardApp:
         self.refusal_message = self.guard.refusal_message
         self.upstream: Upstream | None = None
         self.ready = False
+        self.responses_api = _Api(
+            "responses", Guard.build(pipeline, OpenAIResponsesAdapter()), anthropic=False
+        )
+        self.messages_api = _Api(
+            "messages", Guard.build(pipeline, AnthropicMessagesAdapter()), anthropic=True
+        )
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -270,15 +311,9 @@ class _GuardApp:
         request.state.action = "block"
         request.state.rules = decision.rule_ids
         model = str(body.get("model", ""))
-        failed = sorted({type(r.error).__name__ for r in decision.results if r.error is not None})
-        if failed and not decision.rule_ids:
-            # Blocked because a stage failed (a vault or limiter store is down), not because of
-            # what the request says: an outage the caller may retry, not a refusal.
-            return _error(
-                503,
-                error_body("a guard stage is unavailable", "guard_unavailable", ",".join(failed)),
-                **{"x-guard-action": "block"},
-            )
+        unavailable = _unavailable(decision)
+        if unavailable is not None:
+            return unavailable
         if not self.refuse:
             return _error(400, _blocked_error(decision, "request"), **{"x-guard-action": "block"})
         if body.get("stream"):
@@ -329,6 +364,76 @@ class _GuardApp:
                 headers={"x-guard-action": "block"},
             )
         return Response(_json(checked), media_type="application/json")
+
+    async def _other_api(self, request: Request, api: _Api) -> Response:
+        """A guarded call of the Responses or the Anthropic messages API."""
+        body = await _read_json(request, self.config.max_request_bytes)
+        guard = dataclasses.replace(api.guard, context=_context(request, body))
+        prepared = await guard.aprepare((), body)
+        request.state.action = prepared.prompt.action.value
+        request.state.rules = prepared.prompt.rule_ids
+        if prepared.prompt.blocked:
+            request.state.action = "block"
+            unavailable = _unavailable(prepared.prompt)
+            if unavailable is not None:
+                return unavailable
+            if guard.on_block != "refuse":
+                return _error(400, api.error(_blocked_error(prepared.prompt, "request")))
+            refusal = guard.blocked(prepared.prompt, body, stream=prepared.stream, is_async=True)
+            if not prepared.stream:
+                return JSONResponse(_plain(refusal), headers={"x-guard-action": "block"})
+            return StreamingResponse(
+                self._named(request, refusal, api),
+                media_type="text/event-stream",
+                headers={"x-guard-action": "block"},
+            )
+        upstream = self._pool()
+        headers = upstream.headers(request.headers, anthropic=api.anthropic)
+        if prepared.stream:
+            events = await upstream.post_stream(api.path, prepared.kwargs, headers)
+            guarded = AsyncGuardedEventStream(events, guard, prepared)
+            return StreamingResponse(
+                self._named(request, guarded, api),
+                media_type="text/event-stream",
+                headers={"cache-control": "no-cache"},
+            )
+        answer = await upstream.post_json(api.path, prepared.kwargs, headers)
+        try:
+            checked = await guard.afinish(answer, prepared)
+        except GuardBlocked as exc:
+            request.state.action = "block"
+            request.state.rules = exc.decision.rule_ids
+            return _error(400, api.error(_blocked_error(exc.decision, "answer")))
+        return Response(_json(checked), media_type="application/json")
+
+    async def _named(self, request: Request, events: Any, api: _Api) -> AsyncIterator[bytes]:
+        """Server-sent events named by their ``type`` (as the Responses and Anthropic APIs send)."""
+        try:
+            async for event in events:
+                plain = _plain(event)
+                yield f"event: {plain.get('type', 'message')}\n".encode() + _sse(plain)
+        except GuardBlocked as exc:
+            logger.info(
+                "request %s stream blocked: rules=%s",
+                request.state.rid,
+                list(exc.decision.rule_ids),
+            )
+            yield b"event: error\n" + _sse(api.error(_blocked_error(exc.decision, "answer")))
+        except UpstreamError as exc:
+            logger.warning("request %s upstream stream failed: %s", request.state.rid, exc)
+            yield b"event: error\n" + _sse(api.error(exc.body))
+        finally:
+            close = getattr(events, "close", None)
+            if callable(close):
+                result = close()
+                if hasattr(result, "__await__"):
+                    await result
+
+    async def responses(self, request: Request) -> Response:
+        return await self._other_api(request, self.responses_api)
+
+    async def messages(self, request: Request) -> Response:
+        return await self._other_api(request, self.messages_api)
 
     async def _stream(
         self,
@@ -433,6 +538,8 @@ def create_app(
     r = state.route
     routes = [
         Route("/v1/chat/completions", r("chat", state.chat), methods=["POST"]),
+        Route("/v1/responses", r("responses", state.responses), methods=["POST"]),
+        Route("/v1/messages", r("messages", state.messages), methods=["POST"]),
         Route("/v1/models", r("models", state.models), methods=["GET"]),
         Route("/v1/models/{model:path}", r("models", state.models), methods=["GET"]),
         Route("/v1/scan/input", r("scan_input", state.scan_input), methods=["POST"]),

@@ -18,7 +18,7 @@ from genai_guard.errors import GuardError
 __all__ = ["MAX_LINE_BYTES", "SSEStream", "Upstream", "UpstreamError", "error_body"]
 
 MAX_LINE_BYTES = 1_048_576
-_FORWARDED = ("openai-organization", "openai-project")
+_FORWARDED = ("openai-organization", "openai-project", "anthropic-version", "anthropic-beta")
 
 
 def error_body(message: str, kind: str, code: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -158,13 +158,21 @@ class Upstream:
             follow_redirects=False,
         )
 
-    def headers(self, incoming: Mapping[str, str]) -> dict[str, str]:
-        """Headers for the upstream: the key (configured or the caller's) and OpenAI scoping."""
+    def headers(self, incoming: Mapping[str, str], *, anthropic: bool = False) -> dict[str, str]:
+        """Headers for the upstream: the key (configured or the caller's) and API scoping.
+
+        Anthropic's API takes its key as ``x-api-key``; OpenAI-style APIs as a bearer token.
+        """
         out = {"accept": "application/json"}
         if self._api_key is not None:
-            out["authorization"] = f"Bearer {self._api_key}"
-        elif "authorization" in incoming:
-            out["authorization"] = incoming["authorization"]
+            if anthropic:
+                out["x-api-key"] = self._api_key
+            else:
+                out["authorization"] = f"Bearer {self._api_key}"
+        else:
+            for name in ("authorization", "x-api-key"):
+                if name in incoming:
+                    out[name] = incoming[name]
         for name in _FORWARDED:
             if name in incoming:
                 out[name] = incoming[name]
