@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genai_guard.cli import main
 from genai_guard.pipeline import Pipeline
@@ -370,3 +372,19 @@ def test_an_audit_log_without_a_key_is_refused(default_pipeline: Pipeline) -> No
 
     with pytest.raises(ConfigurationError, match="audit_key_env"):
         create_app(default_pipeline, ServerConfig(upstream="http://x.invalid/v1", audit_log="a"))
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(chunk=st.integers(min_value=1, max_value=24), tail=st.sampled_from(["", " Bye.", "<"]))
+def test_any_chunking_streams_the_same_restored_answer(
+    guard_url: str, upstream: Upstream, chunk: int, tail: str
+) -> None:
+    upstream.chunk = chunk
+    upstream.reply = f"Write to <EMAIL_ADDRESS_1> today.{tail}"
+    c = client(guard_url)
+    stream = c.chat.completions.create(
+        model="test-model", messages=ask(f"I am {EMAIL}"), stream=True
+    )
+    assert streamed_text(stream) == f"Write to {EMAIL} today.{tail}"
