@@ -634,6 +634,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="how the variable holds the key: hex, as policies read keys (default), or raw UTF-8",
     )
     ver.set_defaults(func=_cmd_audit_verify)
+
+    from genai_guard.server._cli import add_serve_arguments, run_serve  # noqa: PLC0415 - light
+
+    srv = sub.add_parser("serve", help="run the OpenAI-compatible guard server (server extra)")
+    add_serve_arguments(srv)
+    srv.set_defaults(func=run_serve)
     return parser
 
 

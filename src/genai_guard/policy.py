@@ -763,9 +763,7 @@ def build_pipeline(
     See ``validate_policy`` for what ``extends`` may reach and ``allowed_roots``.
     """
     reg = registry if registry is not None else Registry.builtin()
-    policy, options, tool_options, problems, label = _validate(
-        source, reg, _roots(allowed_roots)
-    )
+    policy, options, tool_options, problems, label = _validate(source, reg, _roots(allowed_roots))
     sides: list[list[Step]] = [[], []]
     for s, side in enumerate(_SIDES):
         specs = getattr(policy, side) if policy is not None else []

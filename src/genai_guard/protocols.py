@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncStage",
+    "PseudonymVault",
     "RewritingStage",
     "Stage",
     "StageKind",
@@ -167,3 +168,28 @@ class StageType:
     def default_on_fail(self) -> Action:
         """Sanitizers, maskers and restorers modify; detectors and validators block."""
         return Action.MODIFY if self.kind in ("sanitizer", "masker", "restorer") else Action.BLOCK
+
+
+@runtime_checkable
+class PseudonymVault(Protocol):
+    """Where a masker keeps placeholders stable per conversation (``pii.Vault``, ``RedisVault``).
+
+    Implementations are thread-safe; the same value in one conversation always gets the same
+    placeholder; errors never quote a value, key or placeholder mapping.
+    """
+
+    def placeholder(self, conversation_id: str, entity: str, value: str) -> str:
+        """The placeholder of ``value`` in the conversation, assigning the next one if new."""
+        ...
+
+    def lookup(self, conversation_id: str, placeholder: str) -> str | None:
+        """The original value of a placeholder, or ``None``."""
+        ...
+
+    def restorations(self, conversation_id: str) -> dict[str, str]:
+        """The conversation's placeholder-to-value mapping."""
+        ...
+
+    def forget(self, conversation_id: str) -> None:
+        """Drop one conversation."""
+        ...

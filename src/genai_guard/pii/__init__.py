@@ -1,6 +1,7 @@
 """PII and secrets: presidio-backed detection, masking, pseudonym vault, history store.
 
-Importing this package imports neither presidio, spaCy nor cryptography; they load on first use.
+Importing this package imports neither presidio, spaCy, cryptography nor redis; they load on first
+use.
 """
 
 from genai_guard.pii._detector import PIIDetector, build_analyzer
@@ -16,6 +17,7 @@ from genai_guard.pii._recognizers import (
     RECOGNIZED_ENTITIES,
     Entity,
 )
+from genai_guard.pii._redis_vault import RedisVault
 from genai_guard.pii._restorer import PIIRestorer, PlaceholderRewriter, restore
 from genai_guard.pii._vault import Vault
 from genai_guard.secrets import SECRET_KINDS, SecretsDetector
@@ -35,6 +37,7 @@ __all__ = [
     "PIIMasker",
     "PIIRestorer",
     "PlaceholderRewriter",
+    "RedisVault",
     "SecretsDetector",
     "Turn",
     "Vault",

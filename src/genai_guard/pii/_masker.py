@@ -43,6 +43,7 @@ from genai_guard.pii._placeholders import escape_forged
 from genai_guard.pii._recognizers import DEFAULT_ENTITIES
 from genai_guard.pii._surrogates import Surrogates, material
 from genai_guard.pii._vault import Vault
+from genai_guard.protocols import PseudonymVault
 from genai_guard.secrets import SecretsDetector
 from genai_guard.taxonomy import finding
 
@@ -111,7 +112,7 @@ class PIIMasker:
         operators: Mapping[str, Operator] | None = None,
         default_operator: Operator = "placeholder",
         key: bytes | None = None,
-        vault: Vault | None = None,
+        vault: PseudonymVault | None = None,
         restore_scope: Literal["turn", "conversation"] = "turn",
         keep_secrets: bool = True,
         surrogate_locale: str = "en_US",
@@ -157,7 +158,7 @@ class PIIMasker:
         )
         self._surrogates: Surrogates | None = None
         if "surrogate" in used:
-            if vault is not None and vault.persisted:
+            if vault is not None and (not isinstance(vault, Vault) or vault.persisted):
                 raise ConfigurationError(
                     "the surrogate operator needs an in-memory vault (fakes are not persisted)"
                 )
@@ -190,9 +191,15 @@ class PIIMasker:
                     for e in entities
                     if not any(e.start < sp.end and sp.start < e.end for sp in secret_spans)
                 ]
-        if not entities and not forged:
-            return Outcome()
         conv = ctx.conversation_id
+        if not entities and not forged:
+            # A turn without PII may still get an answer naming an earlier turn's value; the
+            # engine keeps restorations of rewriting outcomes only, so the text is returned too.
+            if self.restore_scope == "conversation" and conv is not None and self.vault is not None:
+                held = self.vault.restorations(conv)
+                if held:
+                    return Outcome(text=text, restorations=MappingProxyType(held))
+            return Outcome()
         local: dict[tuple[str, str], str] = {}
         counters: dict[str, int] = {}
         restorations: dict[str, str] = {}
@@ -204,7 +211,7 @@ class PIIMasker:
             value = escaped[e.start : e.end]
             op = self._ops.get(e.entity_type, self.default_operator)
             if op == "surrogate":
-                if conv is not None and self.vault is not None:
+                if conv is not None and isinstance(self.vault, Vault):
                     fake = self._fake(self.vault, conv, e.entity_type, value, folded)
                 else:
                     call_vault = call_vault or Vault()

@@ -77,9 +77,7 @@ DEFAULT_ENTITIES: Final = (
 OUTPUT_ENTITIES: Final = tuple(e for e in DEFAULT_ENTITIES if e not in {"IP_ADDRESS", "PERSON"})
 """Entity types the default policy flags in answers."""
 
-RECOGNIZED_ENTITIES: Final = (
-    frozenset((*GENERIC_ENTITIES, *NATIONAL_ID_ENTITIES)) | NAME_ENTITIES
-)
+RECOGNIZED_ENTITIES: Final = frozenset((*GENERIC_ENTITIES, *NATIONAL_ID_ENTITIES)) | NAME_ENTITIES
 
 # Context words: presidio's lists, with a few additions where its lists miss common phrasing.
 CONTEXT: Final[dict[str, tuple[str, ...]]] = {

@@ -7,19 +7,20 @@ Options, defaults and bounds are the stages' constructor parameters (see ``genai
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from annotated_types import Gt
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from genai_guard._options import PolicyOptions, stage_type
 from genai_guard.context import Direction
 from genai_guard.errors import ConfigurationError
 from genai_guard.pii._detector import PIIDetector
 from genai_guard.pii._masker import PIIMasker
+from genai_guard.pii._redis_vault import RedisVault
 from genai_guard.pii._restorer import PIIRestorer
 from genai_guard.pii._vault import Vault
-from genai_guard.protocols import StageType
+from genai_guard.protocols import PseudonymVault, StageType
 
 __all__ = ["STAGE_TYPES", "MaskPolicyOptions"]
 
@@ -40,6 +41,28 @@ class MaskPolicyOptions(PolicyOptions):
     vault_max_conversations: Annotated[int, Gt(0)] = Field(
         10_000, description="Most conversations held; the least recently used is evicted."
     )
+    vault_max_values: Annotated[int, Gt(0)] = Field(
+        1_000, description="Most distinct values per conversation; more fail closed."
+    )
+    vault_backend: Literal["memory", "redis"] = Field(
+        "memory", description="Where placeholders live; redis shares them between replicas."
+    )
+    vault_redis_url: str | None = Field(None, description="Needed with vault_backend: redis.")
+    vault_key_env: str | None = Field(
+        None,
+        description="Environment variable holding the vault's 32-byte key (hex); needed with "
+        "vault_backend: redis (values are encrypted, conversation ids hashed under it).",
+    )
+    vault_redis_prefix: str = Field("genai_guard:vault", description="Prefix of Redis keys.")
+    vault_redis_timeout_seconds: Annotated[float, Gt(0)] = Field(
+        0.25, description="Connect and read time-out of each Redis command."
+    )
+
+    @model_validator(mode="after")
+    def _check_vault(self) -> MaskPolicyOptions:
+        if self.vault_backend == "redis" and not (self.vault_redis_url and self.vault_key_env):
+            raise ValueError("vault_backend redis needs vault_redis_url and vault_key_env")
+        return self
 
 
 def _key(env: str | None) -> bytes | None:
@@ -54,13 +77,30 @@ def _key(env: str | None) -> bytes | None:
         raise ConfigurationError(f"environment variable {env} must hold a hex key") from exc
 
 
-def _masker(o: MaskPolicyOptions, step_id: str, kwargs: dict[str, Any]) -> PIIMasker:
-    vault = (
-        Vault(ttl_seconds=o.vault_ttl_seconds, max_conversations=o.vault_max_conversations)
-        if o.vault
-        else None
+def _vault(o: MaskPolicyOptions) -> PseudonymVault | None:
+    if not o.vault:
+        return None
+    if o.vault_backend == "redis" and o.vault_redis_url:
+        key = _key(o.vault_key_env)
+        if key is None or len(key) != 32:
+            raise ConfigurationError(f"environment variable {o.vault_key_env} must hold 32 bytes")
+        return RedisVault.from_url(
+            o.vault_redis_url,
+            key=key,
+            ttl_seconds=o.vault_ttl_seconds,
+            max_values=o.vault_max_values,
+            prefix=o.vault_redis_prefix,
+            timeout_seconds=o.vault_redis_timeout_seconds,
+        )
+    return Vault(
+        ttl_seconds=o.vault_ttl_seconds,
+        max_conversations=o.vault_max_conversations,
+        max_values=o.vault_max_values,
     )
-    return PIIMasker(step_id, key=_key(o.key_env), vault=vault, **kwargs)
+
+
+def _masker(o: MaskPolicyOptions, step_id: str, kwargs: dict[str, Any]) -> PIIMasker:
+    return PIIMasker(step_id, key=_key(o.key_env), vault=_vault(o), **kwargs)
 
 
 STAGE_TYPES: tuple[StageType, ...] = (
