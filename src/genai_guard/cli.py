@@ -637,7 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from genai_guard.server._cli import add_serve_arguments, run_serve  # noqa: PLC0415 - light
 
-    srv = sub.add_parser("serve", help="run the OpenAI-compatible guard server (server extra)")
+    srv = command(sub, "serve", "run the OpenAI-compatible guard server (server extra)")
     add_serve_arguments(srv)
     srv.set_defaults(func=run_serve)
     return parser

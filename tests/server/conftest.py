@@ -88,7 +88,9 @@ def default_pipeline() -> Pipeline:
 
 @pytest.fixture(scope="session")
 def refusing_pipeline() -> Pipeline:
-    return build_pipeline({"version": 1, "extends": "default", "settings": {"on_block": "refuse"}})
+    return build_pipeline(
+        {"version": 1, "name": "refusing", "extends": "default", "settings": {"on_block": "refuse"}}
+    )
 
 
 def serve(pipeline: Any, upstream: FakeLLM, **config: Any) -> ThreadServer:

@@ -20,6 +20,7 @@ KEY_HEX = "11" * 32
 
 POLICY = """\
 version: 1
+name: replicas
 extends: default
 input:
   - id: pii
