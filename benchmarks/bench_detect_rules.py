@@ -37,7 +37,7 @@ def main() -> None:
     start = time.perf_counter()
     warm.warm_up()
     warm_up_ms = round((time.perf_counter() - start) * 1000, 1)
-    rule_sets = [rule_set for rule_set, _, _ in warm._matcher._sets]
+    rule_sets = [warm._matcher._set]
     pipeline = build_pipeline("default")
     report(
         "detect.attack_rules",
