@@ -604,10 +604,11 @@ class NameRecognizer:
         entities: Which of ``PERSON``, ``ADDRESS``, ``LOCATION`` to report.
         gazetteer: The word lists (the shipped one by default).
 
-    Thread-safe: immutable after construction.
+    Thread-safe: immutable after construction. The shipped gazetteer loads on the first text
+    (about 0.2 s, once per process), so building a pipeline stays fast.
     """
 
-    __slots__ = ("_gaz", "entities")
+    __slots__ = ("_given", "entities")
 
     def __init__(
         self,
@@ -622,7 +623,11 @@ class NameRecognizer:
                 f"unknown entity types {sorted(unknown)}; known: {sorted(NAME_ENTITIES)}"
             )
         self.entities = wanted
-        self._gaz = gazetteer if gazetteer is not None else load_gazetteer()
+        self._given = gazetteer
+
+    @property
+    def _gaz(self) -> Gazetteer:
+        return self._given if self._given is not None else load_gazetteer()
 
     def analyze(self, text: str, *, threshold: float = 0.0) -> list[Entity]:
         """Entities in ``text`` at or above ``threshold``, in text order (may overlap)."""
