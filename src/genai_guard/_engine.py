@@ -9,7 +9,6 @@ severe wins, fail closed, fail fast, the stage contract, the per-call caps and t
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import Generator, Mapping
@@ -550,6 +549,8 @@ async def _acheck(step: StepLike, text: str, ctx: Context, timeout: float | None
         return await step.stage.acheck(text, ctx)
     if timeout <= 0:
         raise StageTimeout(step.name, 0.0)
+    import asyncio  # noqa: PLC0415 - only async callers pay for it (about 0.1 s to import)
+
     scope = asyncio.timeout(timeout)
     try:
         async with scope:
