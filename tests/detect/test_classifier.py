@@ -303,7 +303,7 @@ def test_pooling_is_the_mean_of_the_extremes(weights: list[float], blocks: list[
 def test_warm_up_loads_the_weights(tmp_path: Path) -> None:
     det = AttackClassifierDetector()
     det.warm_up()
-    assert det._model._model is not None
+    assert det._model._value is not None
     with pytest.raises(IntegrityError):
         AttackClassifierDetector(
             weights=_bad_weights(tmp_path), sha256=_recorded_sha256()

@@ -6,9 +6,7 @@ numpy is imported lazily, when the weights are first needed; importing this modu
 from __future__ import annotations
 
 import json
-import logging
 import math
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from annotated_types import Ge, Interval
 
 from genai_guard._results import Action, Category, Finding, Outcome
+from genai_guard.detect._lazy import Lazy
 from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
 from genai_guard.integrity import verify_bytes
 from genai_guard.taxonomy import finding
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AttackClassifierDetector", "ClassifierModel", "load_model"]
 
-logger = logging.getLogger(__name__)
 
 CLASS_CATEGORIES = (
     Category.GOAL_HIJACKING,
@@ -163,29 +161,6 @@ def load_model(path: Path | None = None, *, sha256: str | None = None) -> Classi
         raise IntegrityError("attack classifier weights are malformed") from exc
 
 
-class _LazyModel:
-    """Loads the model once, on first use; thread-safe (double-checked under a lock)."""
-
-    __slots__ = ("_lock", "_model", "_path", "_sha256")
-
-    def __init__(self, path: Path | None, sha256: str | None) -> None:
-        self._path = path
-        self._sha256 = sha256
-        self._lock = threading.Lock()
-        self._model: ClassifierModel | None = None
-
-    def get(self) -> ClassifierModel:
-        model = self._model
-        if model is None:
-            with self._lock:
-                model = self._model
-                if model is None:
-                    model = load_model(self._path, sha256=self._sha256)
-                    self._model = model
-                    logger.debug("attack classifier loaded (sha256 %s)", model.sha256[:12])
-        return model
-
-
 # Consecutive windows overlap by a quarter window (1,024 characters for the shipped model): an
 # injection up to that long is read whole by one window wherever it sits in the text.
 _OVERLAP_DIVISOR = 4
@@ -236,7 +211,10 @@ class AttackClassifierDetector:
         self._name = name
         self.floor = floor
         self.max_views = max_views
-        self._model = _LazyModel(None if weights is None else Path(weights), sha256)
+        path = None if weights is None else Path(weights)
+        self._model: Lazy[ClassifierModel] = Lazy(
+            lambda: load_model(path, sha256=sha256), "attack classifier"
+        )
 
     @property
     def name(self) -> str:

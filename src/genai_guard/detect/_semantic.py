@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import logging
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -31,6 +30,7 @@ from annotated_types import Ge, Interval
 from genai_guard._results import Action, Category, Finding, Outcome
 from genai_guard.context import Context
 from genai_guard.detect._attack_rules import AttackRulesDetector
+from genai_guard.detect._lazy import Lazy
 from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
 from genai_guard.integrity import verify_bytes
 from genai_guard.taxonomy import finding
@@ -46,7 +46,6 @@ __all__ = [
     "load_semantic_model",
 ]
 
-logger = logging.getLogger(__name__)
 
 CLASS_CATEGORIES = (
     Category.GOAL_HIJACKING,
@@ -238,29 +237,6 @@ def load_semantic_model(path: Path | None = None, *, sha256: str | None = None) 
     return model
 
 
-class _LazyModel:
-    """Loads the model once, on first use; thread-safe (double-checked under a lock)."""
-
-    __slots__ = ("_lock", "_model", "_path", "_sha256")
-
-    def __init__(self, path: Path | None, sha256: str | None) -> None:
-        self._path = path
-        self._sha256 = sha256
-        self._lock = threading.Lock()
-        self._model: SemanticModel | None = None
-
-    def get(self) -> SemanticModel:
-        model = self._model
-        if model is None:
-            with self._lock:
-                model = self._model
-                if model is None:
-                    model = load_semantic_model(self._path, sha256=self._sha256)
-                    self._model = model
-                    logger.debug("semantic head loaded (sha256 %s)", model.sha256[:12])
-        return model
-
-
 def _spread(items: list[Any], k: int) -> list[Any]:
     """At most ``k`` of ``items``, evenly spread, first and last kept."""
     if len(items) <= k:
@@ -352,7 +328,10 @@ class SemanticAttackDetector:
         self.max_views = max_views
         self.max_windows = max_windows
         self._rules = AttackRulesDetector(name=f"{name}.rules")
-        self._model = _LazyModel(None if weights is None else Path(weights), sha256)
+        path = None if weights is None else Path(weights)
+        self._model: Lazy[SemanticModel] = Lazy(
+            lambda: load_semantic_model(path, sha256=sha256), "semantic head"
+        )
 
     @property
     def name(self) -> str:
