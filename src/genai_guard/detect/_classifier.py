@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from annotated_types import Ge, Interval
 
-from genai_guard._results import Action, Category, Finding, Outcome
-from genai_guard.detect._lazy import Lazy
+from genai_guard._results import Action, Outcome
+from genai_guard.detect._learned import Lazy, class_findings
 from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
 from genai_guard.integrity import verify_bytes
-from genai_guard.taxonomy import finding
 
 if TYPE_CHECKING:
     from genai_guard.context import Context
@@ -27,12 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["AttackClassifierDetector", "ClassifierModel", "load_model"]
 
 
-CLASS_CATEGORIES = (
-    Category.GOAL_HIJACKING,
-    Category.GUARDRAIL_BYPASS,
-    Category.INFORMATION_LEAKAGE,
-    Category.INFRASTRUCTURE_ATTACK,
-)
 WEIGHTS_NAME = "attack_classifier.npz"
 MANIFEST_NAME = "attack_classifier.json"
 
@@ -266,30 +259,13 @@ class AttackClassifierDetector:
                 p, feats, best_view = pv, fv, view.id
         if p < self.floor:
             return Outcome()
-        q = model.classes_of(feats)
-        top = max(q)
-        meta: Mapping[str, Any] = {
-            "attack": round(p, 4),
-            "classes": {
-                c.value: round(p * v / top, 4) for c, v in zip(CLASS_CATEGORIES, q, strict=True)
-            },
-            "views_scored": len(views),
-            "views_skipped": len(ctx.views) - len(views),
-        }
-        findings: list[Finding] = []
-        for cat, share in zip(CLASS_CATEGORIES, q, strict=True):
-            score = p * share / top
-            if score >= self.floor:
-                findings.append(
-                    finding(
-                        f"attack.{cat.value}.classifier",
-                        cat,
-                        score,
-                        view=best_view,
-                        message=f"learned classifier: {cat.value.replace('_', ' ')} "
-                        f"score {score:.2f}",
-                        metadata=meta,
-                    )
-                )
-        findings.sort(key=lambda f: -f.score)
-        return Outcome(findings=tuple(findings))
+        extra = {"views_scored": len(views), "views_skipped": len(ctx.views) - len(views)}
+        return class_findings(
+            p,
+            model.classes_of(feats),
+            source="classifier",
+            label="learned classifier",
+            floor=self.floor,
+            view=best_view,
+            extra=extra,
+        )

@@ -19,7 +19,7 @@ import importlib.util
 import json
 import math
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,13 +27,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from annotated_types import Ge, Interval
 
-from genai_guard._results import Action, Category, Finding, Outcome
+from genai_guard._results import Action, Finding, Outcome
 from genai_guard.context import Context
 from genai_guard.detect._attack_rules import AttackRulesDetector
-from genai_guard.detect._lazy import Lazy
+from genai_guard.detect._learned import CLASS_CATEGORIES, Lazy, class_findings
 from genai_guard.errors import ConfigurationError, IntegrityError, ResourceUnavailable
 from genai_guard.integrity import verify_bytes
-from genai_guard.taxonomy import finding
 
 if TYPE_CHECKING:
     from genai_guard._results import View
@@ -47,12 +46,6 @@ __all__ = [
 ]
 
 
-CLASS_CATEGORIES = (
-    Category.GOAL_HIJACKING,
-    Category.GUARDRAIL_BYPASS,
-    Category.INFORMATION_LEAKAGE,
-    Category.INFRASTRUCTURE_ATTACK,
-)
 HEAD_NAME = "semantic_head.npz"
 MANIFEST_NAME = "semantic_head.json"
 # The encoder reads at most this many characters at once; longer texts are read in windows.
@@ -408,31 +401,17 @@ class SemanticAttackDetector:
         if p < self.floor:
             return Outcome()
         best_view = None if best == 0 else views[best - 1].id
-        top = float(max(q))
-        meta: Mapping[str, Any] = {
-            "attack": round(p, 4),
-            "classes": {
-                c.value: round(p * float(v) / top, 4)
-                for c, v in zip(CLASS_CATEGORIES, q, strict=True)
-            },
+        extra = {
             "rules": tuple(rule_ids),
             "views_scored": len(views),
             "views_skipped": len(ctx.views) - len(views),
         }
-        findings: list[Finding] = []
-        for cat, share in zip(CLASS_CATEGORIES, q, strict=True):
-            score = p * float(share) / top
-            if score >= self.floor:
-                findings.append(
-                    finding(
-                        f"attack.{cat.value}.semantic",
-                        cat,
-                        score,
-                        view=best_view,
-                        message=f"semantic detector: {cat.value.replace('_', ' ')} "
-                        f"score {score:.2f}",
-                        metadata=meta,
-                    )
-                )
-        findings.sort(key=lambda f: -f.score)
-        return Outcome(findings=tuple(findings))
+        return class_findings(
+            p,
+            [float(v) for v in q],
+            source="semantic",
+            label="semantic detector",
+            floor=self.floor,
+            view=best_view,
+            extra=extra,
+        )
