@@ -412,8 +412,8 @@ def test_async_stream_refusal_without_calling(llm: FakeLLM, pipeline: Pipeline) 
 
 
 def test_turn_two_reports_only_its_own_findings(llm: FakeLLM, pipeline: Pipeline) -> None:
-    # Issue 26: the history is checked (and masked) again every turn, but turn 1's masked e-mail
-    # is not reported again as a finding of turn 2.
+    # Issue 26: turn 1's masked e-mail (here first seen as history, so checked) is not reported
+    # again as a finding of turn 2.
     client = wrap_openai(_client(llm), pipeline)
     history = [
         {"role": "user", "content": f"first {EMAIL}"},

@@ -21,6 +21,7 @@ from genai_guard._results import Action, Category, Decision, Finding, Outcome, S
 from genai_guard.context import Context, Direction, Part
 from genai_guard.errors import GuardBlocked, InputError
 from genai_guard.integrations._adapters import Adapter, RequestView, Segment
+from genai_guard.integrations._history import DecisionCache, chain_keys
 from genai_guard.integrations._paths import replaced
 from genai_guard.integrations._streams import (
     AsyncGuardedEventStream,
@@ -77,6 +78,7 @@ class Guard:
     context: Context = field(default_factory=Context)
     roles: frozenset[str] = DEFAULT_UNTRUSTED_ROLES
     tools: ToolPolicy = field(default_factory=ToolPolicy)
+    history: DecisionCache = field(default_factory=DecisionCache, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -194,13 +196,30 @@ class Guard:
                 new_kwargs[head] = replaced(new_kwargs[head], rest, d.text)
         return Prepared(tuple(new_args), new_kwargs, prompt, view.stream)
 
+    def _history_keys(self, ctx: Context, view: RequestView) -> tuple[list[bytes], int]:
+        """Cache keys of the request's untrusted messages, and how many of them are history."""
+        keys = chain_keys(ctx, [(seg.role, seg.text) for seg in view.untrusted])
+        return keys, _history_count(view.untrusted)
+
+    def _remember(self, key: bytes, decision: Decision) -> None:
+        # A message is checked once per conversation: next turn it is history and its decision
+        # (masked text, placeholders) is reused. A block is never kept (a limit may lift).
+        if not decision.blocked:
+            self.history.put(
+                key, decision, len(decision.text) + sum(len(v.text) for v in decision.views)
+            )
+
     def prepare(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Prepared:
         """Check the request; return the (possibly rewritten copy of the) request to send."""
         view = self.adapter.read_request(args, kwargs, self.roles)
         ctx = self._context(view)
+        keys, earlier = self._history_keys(ctx, view)
         decisions: list[Decision] = []
-        for seg in view.untrusted:
-            d = self.pipeline.check_input(seg.text, self._ctx_for(ctx, decisions))
+        for i, seg in enumerate(view.untrusted):
+            d = self.history.get(keys[i]) if i < earlier else None
+            if d is None:
+                d = self.pipeline.check_input(seg.text, self._ctx_for(ctx, decisions))
+                self._remember(keys[i], d)
             decisions.append(d)
             if d.blocked:
                 break
@@ -210,9 +229,13 @@ class Guard:
         """Async twin of ``prepare``."""
         view = self.adapter.read_request(args, kwargs, self.roles)
         ctx = self._context(view)
+        keys, earlier = self._history_keys(ctx, view)
         decisions: list[Decision] = []
-        for seg in view.untrusted:
-            d = await self.pipeline.acheck_input(seg.text, self._ctx_for(ctx, decisions))
+        for i, seg in enumerate(view.untrusted):
+            d = self.history.get(keys[i]) if i < earlier else None
+            if d is None:
+                d = await self.pipeline.acheck_input(seg.text, self._ctx_for(ctx, decisions))
+                self._remember(keys[i], d)
             decisions.append(d)
             if d.blocked:
                 break
