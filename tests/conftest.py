@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.redis_server import start_redis_server
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("GENAI_GUARD_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -29,3 +30,14 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[int]:
+    """A shared redis-server for the session; yield its port."""
+    port, proc = start_redis_server()
+    try:
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

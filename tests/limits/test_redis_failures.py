@@ -9,14 +9,13 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
+from tests.redis_server import start_redis_server
 
 from genai_guard import Context
 from genai_guard.errors import ConfigurationError, PolicyError, ResourceUnavailable
 from genai_guard.limits import AbusePolicy, Rate, RateLimiter, RedisBackend
 from genai_guard.limits._redis import DEFAULT_TIMEOUT_SECONDS
 from genai_guard.policy import build_pipeline
-
-from .conftest import start_redis_server
 
 pytest.importorskip("redis")
 

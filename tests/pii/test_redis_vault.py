@@ -1,15 +1,13 @@
-"""RedisVault against a real redis-server (started by the limits tests' helper; skipped without it)."""
+"""RedisVault against a real redis-server (the shared `redis_server` fixture; skipped without it)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.limits.conftest import start_redis_server
 
 from genai_guard import ConfigurationError, Context, InputError, PolicyError
 from genai_guard.errors import IntegrityError, ResourceUnavailable
@@ -23,23 +21,13 @@ KEY = bytes(range(32))
 EMAIL = "jane.doe@example.com"
 
 
-@pytest.fixture(scope="module")
-def redis_port() -> Iterator[int]:
-    port, proc = start_redis_server()
-    try:
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture
-def url(redis_port: int) -> str:
+def url(redis_server: int) -> str:
     import redis
 
-    with redis.Redis(host="127.0.0.1", port=redis_port) as client:
+    with redis.Redis(host="127.0.0.1", port=redis_server) as client:
         client.flushall()
-    return f"redis://127.0.0.1:{redis_port}/0"
+    return f"redis://127.0.0.1:{redis_server}/0"
 
 
 def vault(url: str, **kwargs: Any) -> RedisVault:
@@ -233,8 +221,8 @@ def test_concurrent_replicas_never_collide(url: str) -> None:
         max_size=12,
     )
 )
-def test_placeholders_are_a_bijection_that_restores(redis_port: int, values: list[Any]) -> None:
-    v = RedisVault.from_url(f"redis://127.0.0.1:{redis_port}/1", key=KEY)
+def test_placeholders_are_a_bijection_that_restores(redis_server: int, values: list[Any]) -> None:
+    v = RedisVault.from_url(f"redis://127.0.0.1:{redis_server}/1", key=KEY)
     conv = "prop"
     v.forget(conv)
     issued = {pair: v.placeholder(conv, *pair) for pair in values}

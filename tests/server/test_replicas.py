@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openai
 import pytest
-from tests.limits.conftest import start_redis_server
+from tests.redis_server import start_redis_server
 from tests.server._serving import free_port, start_serve, wait_ready
 
 from .conftest import Upstream

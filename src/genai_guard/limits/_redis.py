@@ -7,6 +7,7 @@ import math
 import uuid
 from typing import Any, Literal
 
+from genai_guard._redis import redis_client
 from genai_guard.errors import ConfigurationError, ResourceUnavailable
 from genai_guard.limits._model import AbusePolicy, LimitVerdict, Rate, check_token_cost
 
@@ -135,20 +136,7 @@ class RedisBackend:
             retries: Retries of a command after a time-out or a dropped connection.
             on_unavailable: See the class.
         """
-        if not (timeout_seconds > 0 and math.isfinite(timeout_seconds)):
-            raise ConfigurationError("timeout_seconds must be positive and finite")
-        if retries < 0:
-            raise ConfigurationError("retries must not be negative")
-        import redis  # noqa: PLC0415 - optional extra
-        from redis.backoff import NoBackoff  # noqa: PLC0415
-        from redis.retry import Retry  # noqa: PLC0415
-
-        client = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout_seconds,
-            socket_connect_timeout=timeout_seconds,
-            retry=Retry(NoBackoff(), retries),
-        )
+        client = redis_client(url, timeout_seconds=timeout_seconds, retries=retries)
         return cls(client, prefix=prefix, on_unavailable=on_unavailable)
 
     def _failed(self, exc: Exception) -> None:

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from genai_guard._redis import redis_client
 from genai_guard.errors import ConfigurationError, InputError, IntegrityError, ResourceUnavailable
 
 __all__ = ["RedisVault"]
@@ -142,20 +143,7 @@ class RedisVault:
             timeout_seconds: Connect and read time-out of each command (default 0.25 s).
             retries: Retries of a command after a time-out or a dropped connection.
         """
-        if not (timeout_seconds > 0 and math.isfinite(timeout_seconds)):
-            raise ConfigurationError("timeout_seconds must be positive and finite")
-        if retries < 0:
-            raise ConfigurationError("retries must not be negative")
-        import redis  # noqa: PLC0415 - optional extra
-        from redis.backoff import NoBackoff  # noqa: PLC0415
-        from redis.retry import Retry  # noqa: PLC0415
-
-        client = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout_seconds,
-            socket_connect_timeout=timeout_seconds,
-            retry=Retry(NoBackoff(), retries),
-        )
+        client = redis_client(url, timeout_seconds=timeout_seconds, retries=retries)
         return cls(client, key=key, ttl_seconds=ttl_seconds, max_values=max_values, prefix=prefix)
 
     def __repr__(self) -> str:
