@@ -99,16 +99,7 @@ class SSEStream:
             data = line[5:].strip()
             if data == b"[DONE]":
                 return
-            try:
-                event = json.loads(data)
-            except ValueError as exc:
-                raise UpstreamError(
-                    502, error_body("the upstream sent an invalid event", "upstream_invalid")
-                ) from exc
-            if not isinstance(event, dict):
-                raise UpstreamError(
-                    502, error_body("the upstream sent an invalid event", "upstream_invalid")
-                )
+            event = _object(data, not_json=_BAD_EVENT, not_object=_BAD_EVENT)
             if "error" in event:
                 raise UpstreamError(502, error_body("the upstream stream failed", "upstream_error"))
             if self.first is None:
@@ -246,15 +237,20 @@ class Upstream:
         await self._client.aclose()
 
 
-def _object(raw: bytes) -> dict[str, Any]:
+_BAD_EVENT = "the upstream sent an invalid event"
+
+
+def _object(
+    raw: bytes,
+    *,
+    not_json: str = "the upstream answer is not JSON",
+    not_object: str = "the upstream answer is not an object",
+) -> dict[str, Any]:
+    """``raw`` as a JSON object, else ``UpstreamError`` 502 with the matching message."""
     try:
         body = json.loads(raw)
     except ValueError as exc:
-        raise UpstreamError(
-            502, error_body("the upstream answer is not JSON", "upstream_invalid")
-        ) from exc
+        raise UpstreamError(502, error_body(not_json, "upstream_invalid")) from exc
     if not isinstance(body, dict):
-        raise UpstreamError(
-            502, error_body("the upstream answer is not an object", "upstream_invalid")
-        )
+        raise UpstreamError(502, error_body(not_object, "upstream_invalid"))
     return body
