@@ -36,7 +36,8 @@ from scipy.optimize import minimize
 from genai_guard._evaluation import roc_auc
 from genai_guard.training import _protocol as P
 from genai_guard.training import synthetic_rows
-from genai_guard.training._train import _weights, threshold_at_fpr
+from genai_guard.training._semantic import row_weights
+from genai_guard.training._train import threshold_at_fpr
 
 L2 = 1e-4  # on standardized features, against the weight-normalized mean log-loss
 
@@ -72,12 +73,19 @@ def score(theta: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 
 def balanced(rows: list[Any], keep: np.ndarray) -> np.ndarray:
-    """Baseline row weights on the kept rows, classes balanced (as ``_train.train``)."""
-    sub = [r for r, k in zip(rows, keep, strict=True) if k]
-    w = _weights(sub)
-    a = np.array([r.attack for r in sub])
-    w[a] *= w[~a].sum() / w[a].sum()
-    return w
+    """Baseline row weights on the kept rows, classes balanced (as ``_train.train``); the
+    semantic head's training uses the same (``row_weights``, scaled to mean 1)."""
+    return row_weights(rows, keep)
+
+
+def corpus_embeddings() -> tuple[Any, list[Any], list[Any], np.ndarray]:
+    """The corpus, the synthetic rows, both together, and their cached embeddings (float32)."""
+    corpus = P.load_corpus(CORPUS)
+    own = synthetic_rows()
+    rows = corpus.rows + own
+    emb = np.concatenate([np.load(CACHE / "corpus.f16.npy"), np.load(CACHE / "synthetic.f16.npy")])
+    assert emb.shape[0] == len(rows)
+    return corpus, own, rows, emb.astype(np.float32)
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -134,13 +142,8 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=10)
     a = ap.parse_args()
     t0 = time.perf_counter()
-    corpus = P.load_corpus(CORPUS)
+    corpus, own, rows, emb = corpus_embeddings()
     n = len(corpus.rows)
-    own = synthetic_rows()
-    rows = corpus.rows + own
-    emb = np.concatenate([np.load(CACHE / "corpus.f16.npy"), np.load(CACHE / "synthetic.f16.npy")])
-    emb = emb.astype(np.float32)
-    assert emb.shape[0] == len(rows)
     attack = np.array([r.attack for r in rows])
     folds = P.group_folds(corpus.families, a.folds)
     fold_of = np.array([folds[f] for f in corpus.families] + [-1] * len(own))

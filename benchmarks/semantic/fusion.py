@@ -29,13 +29,12 @@ import time
 from typing import Any
 
 import numpy as np
-from _paths import CACHE, CORPUS, EVAL
-from evaluate import balanced, fit, load_jsonl, logit, score
+from _paths import CACHE, EVAL
+from evaluate import corpus_embeddings, fit, load_jsonl, logit, score
 
 from genai_guard._evaluation import roc_auc
 from genai_guard.training import _protocol as P
 from genai_guard.training import _semantic as S
-from genai_guard.training import synthetic_rows
 from genai_guard.training._train import threshold_at_fpr
 
 
@@ -92,12 +91,8 @@ def main() -> None:
     ap.add_argument("--designs", default="rules,Ar,R,M,M+")
     ap.add_argument("--folds", type=int, default=10)
     a = ap.parse_args()
-    corpus = P.load_corpus(CORPUS)
+    corpus, own, rows, emb = corpus_embeddings()
     n = len(corpus.rows)
-    own = synthetic_rows()
-    rows = corpus.rows + own
-    emb = np.concatenate([np.load(CACHE / "corpus.f16.npy"), np.load(CACHE / "synthetic.f16.npy")])
-    emb = emb.astype(np.float32)
     dev = load_jsonl(EVAL / "probe2_dev.jsonl")
     every = load_jsonl(EVAL / "everyday_requests.jsonl")
     ev = np.concatenate(
@@ -149,9 +144,9 @@ def main() -> None:
             mlp = name.startswith("M")
 
             def fitted(keep: np.ndarray, z: np.ndarray = z, mlp: bool = mlp) -> Any:
-                w = balanced(rows, keep)
+                w = S.row_weights(rows, keep)
                 if mlp:
-                    return S.fit_attack(z[keep], attack[keep], (w / w.mean()).astype(np.float32))
+                    return S.fit_attack(z[keep], attack[keep], w)
                 return fit(z[keep], attack[keep], w)
 
             scorer = S.attack_scores if mlp else score
