@@ -75,7 +75,7 @@ def evidence_features(text: str, findings: Sequence[Finding]) -> list[float]:
             per_cat[i] = max(per_cat[i], f.score)
         families.add(f.rule_id.rsplit(".", 1)[0])
     n = max(len(text), 1)
-    non_ascii = sum(1 for c in text if ord(c) > 127 and c.isalpha()) / n
+    non_ascii = 0.0 if text.isascii() else sum(1 for c in text if ord(c) > 127 and c.isalpha()) / n
     symbols = sum(1 for c in text if not (c.isalnum() or c.isspace())) / n
     top = max((f.score for f in findings), default=0.0)
     return [*per_cat, float(len(families)), top, math.log1p(len(text)), non_ascii, symbols]
